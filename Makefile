@@ -1,0 +1,25 @@
+# Redis, Step by Step. `make test` is all a newcomer needs: it sets up
+# .venv and the Debian packages (real Redis, a browser) on first run.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: test setup lint
+.DEFAULT_GOAL := test
+
+test: setup lint ## every test, against our steps and a real redis-server
+	$(BIN)/pytest --target=steps --target=redis $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed ## Python packages in .venv, Debian packages when missing
+	@bash tools/ensure_system_deps.sh
+
+$(VENV)/.installed: pyproject.toml
+	@echo "==> Creating $(VENV) and installing Python packages (first run only)"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade "pip>=25.1"
+	$(BIN)/pip install --quiet --group test
+	@touch $@
+
+lint: $(VENV)/.installed ## ruff over steps, tests and tools
+	$(BIN)/ruff check .

@@ -1,0 +1,499 @@
+"""server.py: the server, one client at a time. Redis: src/server.c main().
+
+Accept a client, then loop: read what it sent into its query buffer, run
+every complete command found there, send the replies. Commands are framed
+by the RESP parser (resp.py) and looked up in the command table
+(commands.py), so malformed input gets Redis's own errors.
+
+Steps:
+  01_socket  listen, accept, recv, send; one client at a time
+  02_resp    query buffer, RESP framing, command table, HELLO and RESP3
+
+Simplified: Redis never blocks on one client; it watches every socket at
+once with an event loop (src/ae.c). Step 03 builds that loop.
+"""
+
+import argparse
+import os
+import signal
+import socket
+import sys
+import time
+from dataclasses import dataclass, field
+
+import resp
+from commands import command, container, is_container, lookup_command
+
+PROTO_IOBUF_LEN = 16 * 1024  # Redis reads client input in 16 KiB chunks
+TCP_BACKLOG = 511  # Redis's default tcp-backlog
+REDIS_VERSION = "7.0.15"  # the Redis whose behaviour we copy
+
+CLIENT_CLOSE_AFTER_REPLY = 1 << 0  # close once the reply has been sent
+CLIENT_CLOSE_ASAP = 1 << 1  # close now, sending nothing more
+
+
+def log(message: str) -> None:
+    """Print one log line in the shape of Redis's serverLog()."""
+    now = time.time()
+    stamp = time.strftime("%d %b %Y %H:%M:%S", time.localtime(now))
+    millis = int(now * 1000) % 1000
+    pid = os.getpid()
+    print(f"{pid}:M {stamp}.{millis:03d} * {message}", file=sys.stderr)
+
+
+@dataclass(slots=True)
+class Server:
+    """Global server state and configuration. Mirrors struct redisServer."""
+
+    bind: str
+    port: int
+    requirepass: bytes | None  # None: no password (the default user is nopass)
+    proto_max_bulk_len: int  # config proto-max-bulk-len
+    client_max_querybuf_len: int  # config client-query-buffer-limit
+    next_client_id: int = 1
+
+
+@dataclass(slots=True, eq=False)
+class Client:
+    """One connection and its parsing state. Mirrors struct client."""
+
+    conn: socket.socket
+    server: Server
+    id: int
+    authenticated: bool
+    querybuf: bytearray = field(default_factory=bytearray)  # unparsed input
+    qb_pos: int = 0  # how much of querybuf has been parsed
+    reqtype: int = 0  # PROTO_REQ_INLINE or _MULTIBULK, 0 between requests
+    multibulklen: int = 0  # arguments still to read for this request
+    bulklen: int = -1  # length of the argument being read, -1 if unknown
+    argv: list[bytes] = field(default_factory=list)
+    buf: bytearray = field(default_factory=bytearray)  # replies to send
+    resp: int = 2  # protocol version, chosen with HELLO
+    name: bytes | None = None  # CLIENT SETNAME
+    flags: int = 0  # CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP
+
+    def add_reply(self, data: bytes) -> None:
+        """Queue reply bytes. Mirrors addReply() in networking.c."""
+        self.buf += data
+
+
+# --8<-- [start:serve_client]
+def serve_client(server: Server, conn: socket.socket) -> None:
+    """Serve one client until it leaves or must be closed."""
+    c = create_client(server, conn)
+    with conn:
+        while not c.flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP):
+            if not read_query_from_client(c):
+                return
+            process_input_buffer(c)
+            if c.flags & CLIENT_CLOSE_ASAP:
+                return
+            write_to_client(c)
+# --8<-- [end:serve_client]
+
+
+def create_client(server: Server, conn: socket.socket) -> Client:
+    """Mirrors createClient() in networking.c."""
+    conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    c = Client(conn, server, server.next_client_id,
+               authenticated=server.requirepass is None)
+    server.next_client_id += 1
+    return c
+
+
+# --8<-- [start:read_query_from_client]
+def read_query_from_client(c: Client) -> bool:
+    """Append what the client sent to its query buffer; False to close.
+
+    Mirrors readQueryFromClient() in networking.c, blocking.
+    """
+    try:
+        data = c.conn.recv(PROTO_IOBUF_LEN)
+    except ConnectionError:
+        return False
+    if not data:
+        return False  # the client closed the connection
+    c.querybuf += data
+    if len(c.querybuf) > c.server.client_max_querybuf_len:
+        # Redis closes without a reply here, and only logs the reason.
+        log(f"Closing client {c.id} that reached max query buffer length")
+        return False
+    return True
+# --8<-- [end:read_query_from_client]
+
+
+# --8<-- [start:process_input_buffer]
+def process_input_buffer(c: Client) -> None:
+    """Run every complete command in the query buffer, in order.
+
+    Mirrors processInputBuffer() in networking.c. A request that is
+    still incomplete stays in the buffer for the next read.
+    """
+    while c.qb_pos < len(c.querybuf):
+        if c.flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP):
+            break
+        if not c.reqtype:  # the first byte chooses the parser
+            star = c.querybuf[c.qb_pos] == ord("*")
+            c.reqtype = (resp.PROTO_REQ_MULTIBULK if star
+                         else resp.PROTO_REQ_INLINE)
+        try:
+            if not parse_request(c):
+                break
+        except resp.ProtocolError as err:
+            # Replies to earlier commands go out first, then this error.
+            c.add_reply(resp.error(err.args[0]))
+            c.flags |= CLIENT_CLOSE_AFTER_REPLY
+            break
+        if c.argv:  # "*0" and blank lines are skipped without a reply
+            process_command(c)
+        reset_client(c)
+    del c.querybuf[:c.qb_pos]  # drop what was parsed (Redis: sdsrange)
+    c.qb_pos = 0
+# --8<-- [end:process_input_buffer]
+
+
+def parse_request(c: Client) -> bool:
+    if c.reqtype == resp.PROTO_REQ_INLINE:
+        return resp.process_inline_buffer(c)
+    return resp.process_multibulk_buffer(
+        c, c.server.proto_max_bulk_len, c.authenticated)
+
+
+def reset_client(c: Client) -> None:
+    """Forget the finished request. Mirrors resetClient()."""
+    c.argv = []
+    c.reqtype = 0
+    c.multibulklen = 0
+    c.bulklen = -1
+
+
+# --8<-- [start:write_to_client]
+def write_to_client(c: Client) -> None:
+    """Send every queued reply. Mirrors writeToClient(), blocking."""
+    if c.buf:
+        try:
+            c.conn.sendall(c.buf)
+        except OSError:
+            c.flags |= CLIENT_CLOSE_ASAP  # the client is gone
+        c.buf.clear()
+# --8<-- [end:write_to_client]
+
+
+# --8<-- [start:process_command]
+def process_command(c: Client) -> None:
+    """Check the command, then run it. Mirrors processCommand().
+
+    Each check replies with Redis's exact error and leaves the connection
+    open: a wrong command is the client's mistake, not a protocol error.
+    """
+    if c.argv[0].lower() in (b"host:", b"post"):
+        security_warning(c)
+        return
+    cmd = lookup_command(c.argv)
+    if cmd is None:
+        c.add_reply(resp.error(unknown_command_message(c.argv)))
+        return
+    argc = len(c.argv)
+    if (cmd.arity > 0 and cmd.arity != argc) or argc < -cmd.arity:
+        c.add_reply(arity_error(cmd.fullname))
+        return
+    if not c.authenticated and "no_auth" not in cmd.flags:
+        c.add_reply(b"-NOAUTH Authentication required.\r\n")
+        return
+    cmd.proc(c)
+# --8<-- [end:process_command]
+
+
+def unknown_command_message(argv: list[bytes]) -> bytes:
+    """Redis's "unknown command" text. Mirrors commandCheckExistence().
+
+    It quotes the start of the arguments, about 128 bytes in all; each
+    one is cut at a NUL byte because Redis formats them with "%s".
+    """
+    if is_container(argv[0]):
+        return b"unknown subcommand '%s'. Try %s HELP." % (
+            resp.c_string(argv[1])[:128], resp.c_string(argv[0]).upper())
+    args = b""
+    for arg in argv[1:]:
+        if len(args) >= 128:
+            break
+        args += b"'%s' " % resp.c_string(arg)[:128 - len(args)]
+    return b"unknown command '%s', with args beginning with: %s" % (
+        resp.c_string(argv[0])[:128], args)
+
+
+def arity_error(fullname: str) -> bytes:
+    return resp.error(f"wrong number of arguments for '{fullname}' command")
+
+
+def security_warning(c: Client) -> None:
+    """Drop a client that speaks HTTP. Mirrors securityWarningCommand()."""
+    log("Possible cross-protocol attack: a client sent POST or Host:, "
+        "as a browser talking HTTP would. Connection closed.")
+    c.flags |= CLIENT_CLOSE_ASAP
+
+
+# Connection commands. Redis keeps these in networking.c and acl.c.
+
+@command("ping", -1, "fast", acl="connection", group="connection",
+         since="1.0.0", synopsis="[message]",
+         summary="Check that the server answers")
+def ping_command(c: Client) -> None:
+    if len(c.argv) > 2:
+        c.add_reply(arity_error("ping"))
+    elif len(c.argv) == 1:
+        c.add_reply(resp.PONG)
+    else:
+        c.add_reply(resp.bulk(c.argv[1]))
+
+
+@command("echo", 2, "loading stale fast", acl="connection",
+         group="connection", since="1.0.0", synopsis="message",
+         summary="Reply with the message given")
+def echo_command(c: Client) -> None:
+    c.add_reply(resp.bulk(c.argv[1]))
+
+
+@command("quit", -1, "noscript loading stale fast no_auth allow_busy",
+         acl="connection", group="connection", since="1.0.0",
+         summary="Close the connection once this reply is sent")
+def quit_command(c: Client) -> None:
+    c.add_reply(resp.OK)
+    c.flags |= CLIENT_CLOSE_AFTER_REPLY
+
+
+# --8<-- [start:hello_command]
+@command("hello", -1, "noscript loading stale fast no_auth allow_busy",
+         acl="connection", group="connection", since="6.0.0",
+         synopsis="[protover [AUTH username password] [SETNAME clientname]]",
+         summary="Choose the protocol version and describe the server")
+def hello_command(c: Client) -> None:
+    """Mirrors helloCommand() in networking.c."""
+    version = 0
+    if len(c.argv) >= 2:
+        version = resp.string2ll(c.argv[1])
+        if version is None:
+            c.add_reply(resp.error(
+                "Protocol version is not an integer or out of range"))
+            return
+        if not 2 <= version <= 3:
+            c.add_reply(resp.error("-NOPROTO unsupported protocol version"))
+            return
+    if not apply_hello_options(c, c.argv[2:]):
+        return
+    if not c.authenticated:
+        c.add_reply(resp.error(HELLO_NOAUTH))
+        return
+    if version:
+        c.resp = version  # the reply below already uses the new protocol
+    c.add_reply(hello_reply(c))
+# --8<-- [end:hello_command]
+
+
+HELLO_NOAUTH = (
+    "-NOAUTH HELLO must be called with the client already authenticated, "
+    "otherwise the HELLO AUTH <user> <pass> option can be used to "
+    "authenticate the client and select the RESP protocol version at the "
+    "same time")
+
+
+def apply_hello_options(c: Client, options: list[bytes]) -> bool:
+    """Handle HELLO's AUTH and SETNAME; False after replying an error."""
+    i = 0
+    while i < len(options):
+        option, more = options[i].lower(), len(options) - i - 1
+        if option == b"auth" and more >= 2:
+            if not authenticate(c, options[i + 1], options[i + 2]):
+                c.add_reply(resp.error(WRONGPASS))
+                return False
+            i += 3
+        elif option == b"setname" and more >= 1:
+            if not set_client_name(c, options[i + 1]):
+                return False
+            i += 2
+        else:
+            c.add_reply(resp.error(b"Syntax error in HELLO option '%s'"
+                                   % resp.c_string(options[i])))
+            return False
+    return True
+
+
+def hello_reply(c: Client) -> bytes:
+    fields = [(b"server", resp.bulk(b"redis")),
+              (b"version", resp.bulk(REDIS_VERSION.encode())),
+              (b"proto", resp.integer(c.resp)),
+              (b"id", resp.integer(c.id)),
+              (b"mode", resp.bulk(b"standalone")),
+              (b"role", resp.bulk(b"master")),
+              (b"modules", resp.EMPTY_ARRAY)]
+    return resp.map_len(len(fields), c.resp) + b"".join(
+        resp.bulk(key) + value for key, value in fields)
+
+
+WRONGPASS = "-WRONGPASS invalid username-password pair or user is disabled."
+
+
+def authenticate(c: Client, user: bytes, password: bytes) -> bool:
+    """Check a user and password. Mirrors ACLAuthenticateUser().
+
+    Simplified: Redis has users (ACL); we only have "default", whose
+    password is --requirepass (none: any password is accepted).
+    """
+    required = c.server.requirepass
+    if user != b"default" or (required is not None and password != required):
+        return False
+    c.authenticated = True
+    return True
+
+
+@command("auth", -2, "noscript loading stale fast no_auth allow_busy",
+         acl="connection", group="connection", since="1.0.0",
+         synopsis="[username] password",
+         summary="Authenticate this connection")
+def auth_command(c: Client) -> None:
+    """Mirrors authCommand() in acl.c."""
+    if len(c.argv) > 3:
+        c.add_reply(resp.error("syntax error"))
+        return
+    if len(c.argv) == 2 and c.server.requirepass is None:
+        c.add_reply(resp.error(
+            "AUTH <password> called without any password configured for "
+            "the default user. Are you sure your configuration is correct?"))
+        return
+    user, password = ([b"default"] + c.argv[1:])[-2:]
+    if authenticate(c, user, password):
+        c.add_reply(resp.OK)
+    else:
+        c.add_reply(resp.error(WRONGPASS))
+
+
+container("client", -2, group="connection", since="2.4.0",
+          complexity="Depends on subcommand.",
+          summary="Inspect or name this connection")
+
+
+@command("client|id", 2, "noscript loading stale", acl="connection",
+         group="connection", since="5.0.0",
+         summary="The id of this connection")
+def client_id_command(c: Client) -> None:
+    c.add_reply(resp.integer(c.id))
+
+
+@command("client|getname", 2, "noscript loading stale", acl="connection",
+         group="connection", since="2.6.9",
+         summary="The name of this connection, if it has one")
+def client_getname_command(c: Client) -> None:
+    c.add_reply(resp.bulk(c.name) if c.name else resp.null(c.resp))
+
+
+@command("client|setname", 3, "noscript loading stale", acl="connection",
+         group="connection", since="2.6.9", synopsis="connection-name",
+         summary="Name this connection")
+def client_setname_command(c: Client) -> None:
+    if set_client_name(c, c.argv[2]):
+        c.add_reply(resp.OK)
+
+
+def set_client_name(c: Client, name: bytes) -> bool:
+    """Mirrors clientSetNameOrReply(); False after replying an error."""
+    if any(byte < 0x21 or byte > 0x7E for byte in name):
+        c.add_reply(resp.error("Client names cannot contain spaces, "
+                               "newlines or special characters."))
+        return False
+    c.name = name or None  # an empty name removes the name
+    return True
+
+
+# --8<-- [start:accept_loop]
+def accept_loop(server: Server, listener: socket.socket) -> None:
+    """Serve clients one after another, forever."""
+    while True:
+        conn, (ip, port) = listener.accept()
+        try:
+            serve_client(server, conn)
+        except OSError as err:  # e.g. the client reset mid-reply
+            log(f"Client {ip}:{port} failed: {err}")
+# --8<-- [end:accept_loop]
+
+
+def listen_to_port(bind: str, port: int) -> socket.socket:
+    """Open the listening socket. Mirrors listenToPort() in server.c."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # Reuse the port at once after a restart, as anetSetReuseAddr() does.
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((bind, port))
+    listener.listen(TCP_BACKLOG)
+    return listener
+
+
+class ShutdownRequested(Exception):
+    """Raised by the signal handler to leave the accept loop."""
+
+
+def handle_shutdown_signal(signum: int, frame) -> None:
+    raise ShutdownRequested(signal.Signals(signum).name)
+
+
+def memory_size(text: str) -> int:
+    """Parse "512mb", "1gb", "100k" as Redis's memtoull() does."""
+    units = {"": 1, "b": 1, "k": 1000, "kb": 1024, "m": 1000**2,
+             "mb": 1024**2, "g": 1000**3, "gb": 1024**3}
+    number = text.rstrip("bgkmBGKM")
+    unit = text[len(number):].lower()
+    if not number.isdigit() or unit not in units:
+        raise argparse.ArgumentTypeError(f"invalid memory size: {text!r}")
+    return int(number) * units[unit]
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """Flags use Redis's config names, so `redis-server` takes them too."""
+    parser = argparse.ArgumentParser(description="Step 02: RESP")
+    parser.add_argument("--port", type=int, default=6379)
+    parser.add_argument("--bind", default="127.0.0.1")
+    parser.add_argument("--requirepass", default=None,
+                        help="password clients must send with AUTH")
+    parser.add_argument("--proto-max-bulk-len", type=memory_size,
+                        default=512 * 1024**2, metavar="BYTES")
+    parser.add_argument("--client-query-buffer-limit", type=memory_size,
+                        default=1024**3, metavar="BYTES")
+    return parser.parse_args(argv)
+
+
+def warn_if_exposed(server: Server) -> None:
+    """Say so loudly when anyone on the network could use the server."""
+    loopback = server.bind in ("127.0.0.1", "::1", "localhost")
+    if not loopback and server.requirepass is None:
+        log(f"WARNING: listening on {server.bind} with no password: anyone "
+            "who can reach this address can use the server. Redis's "
+            "protected mode refuses such clients; bind to 127.0.0.1 or set "
+            "--requirepass.")
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    password = args.requirepass
+    server = Server(args.bind, args.port,
+                    password.encode() if password else None,
+                    args.proto_max_bulk_len, args.client_query_buffer_limit)
+    try:
+        listener = listen_to_port(server.bind, server.port)
+    except OSError as err:
+        print(f"Could not create server TCP listening socket "
+              f"{server.bind}:{server.port}: {err.strerror} (is a "
+              "redis-server already running? Use --port to pick another "
+              "port)", file=sys.stderr)
+        return 1
+    signal.signal(signal.SIGTERM, handle_shutdown_signal)
+    signal.signal(signal.SIGINT, handle_shutdown_signal)
+    warn_if_exposed(server)
+    log(f"Ready to accept connections on {server.bind}:{server.port}")
+    with listener:
+        try:
+            accept_loop(server, listener)
+        except ShutdownRequested as sig:
+            log(f"Received {sig}, shutting down")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,77 @@
+"""Real clients with their default settings: redis-py 8 and redis-cli."""
+
+import shutil
+
+import pexpect
+import pytest
+import redis
+from support.wire import RawClient, decode
+
+
+def test_redis_py_default_client_pings(r):
+    """redis-py 8 opens with HELLO 3 and CLIENT SETINFO; both must be handled."""
+    assert r.ping() is True
+
+
+def test_redis_py_echo_keeps_binary_values(r):
+    value = b"line one\r\nline two\0after a NUL\xff"
+    assert r.echo(value) == value
+
+
+def test_redis_py_over_resp2(server):
+    client = redis.Redis(port=server.port, protocol=2)
+    try:
+        assert client.ping() is True
+        assert client.echo(b"two") == b"two"
+    finally:
+        client.close()
+
+
+def test_redis_py_client_name(server):
+    client = redis.Redis(port=server.port, client_name="lab-client")
+    try:
+        assert client.client_getname() == "lab-client"  # redis-py decodes this one
+    finally:
+        client.close()
+
+
+def test_redis_cli_one_shot_commands(cli):
+    assert cli("ping").stdout == "PONG\n"
+    assert cli("echo", "hello world").stdout == "hello world\n"
+    error = cli("ping", "a", "b").stdout.strip()
+    assert error == "ERR wrong number of arguments for 'ping' command"
+
+
+def test_redis_cli_reads_commands_from_stdin(cli):
+    result = cli(input="PING\nECHO piped\n")
+    assert result.stdout == "PONG\npiped\n"
+
+
+@pytest.mark.skipif(shutil.which("redis-cli") is None, reason="redis-cli is not installed")
+def test_redis_cli_interactive_session(server):
+    """A terminal session: redis-cli asks COMMAND DOCS first, then runs commands.
+
+    Its `help ping` shows the summary the server itself gave in COMMAND DOCS.
+    """
+    with RawClient(server.port) as raw:
+        docs = decode(raw.call("COMMAND", "DOCS", "ping"))
+    summary = dict(zip(docs[1][::2], docs[1][1::2]))[b"summary"].decode()
+    session = pexpect.spawn("redis-cli", ["-p", str(server.port)], encoding="utf-8",
+                            timeout=10, dimensions=(40, 200))
+    prompt = f"127.0.0.1:{server.port}> "
+    try:
+        session.expect_exact(prompt)
+        session.send("ping\r")  # a terminal sends CR for Enter
+        session.expect_exact("PONG")
+        session.expect_exact(prompt)
+        session.send('echo "two words"\r')
+        session.expect_exact('"two words"')
+        session.expect_exact(prompt)
+        session.send("help ping\r")
+        session.expect_exact("summary:")
+        session.expect_exact(summary)
+        session.expect_exact(prompt)
+        session.send("quit\r")
+        session.expect(pexpect.EOF)
+    finally:
+        session.close(force=True)
