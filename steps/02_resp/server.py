@@ -129,6 +129,7 @@ def process_input_buffer(c: Client) -> None:
     Mirrors processInputBuffer() in networking.c. A request that is
     still incomplete stays in the buffer for the next read.
     """
+    # BEGIN EXERCISE 02-input-loop
     while c.qb_pos < len(c.querybuf):
         if c.flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP):
             break
@@ -149,6 +150,7 @@ def process_input_buffer(c: Client) -> None:
         reset_client(c)
     del c.querybuf[:c.qb_pos]  # drop what was parsed (Redis: sdsrange)
     c.qb_pos = 0
+    # END EXERCISE 02-input-loop
 # --8<-- [end:process_input_buffer]
 
 
@@ -186,6 +188,7 @@ def process_command(c: Client) -> None:
     Each check replies with Redis's exact error and leaves the connection
     open: a wrong command is the client's mistake, not a protocol error.
     """
+    # BEGIN EXERCISE 02-process-command
     if c.argv[0].lower() in (b"host:", b"post"):
         security_warning(c)
         return
@@ -201,6 +204,7 @@ def process_command(c: Client) -> None:
         c.add_reply(b"-NOAUTH Authentication required.\r\n")
         return
     cmd.proc(c)
+    # END EXERCISE 02-process-command
 # --8<-- [end:process_command]
 
 
