@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: test setup lint
+.PHONY: test setup lint book serve
 .DEFAULT_GOAL := test
 
 test: setup lint ## every test, against our steps and a real redis-server
@@ -18,8 +18,14 @@ $(VENV)/.installed: pyproject.toml
 	@echo "==> Creating $(VENV) and installing Python packages (first run only)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade "pip>=25.1"
-	$(BIN)/pip install --quiet --group test
+	$(BIN)/pip install --quiet --group test --group docs
 	@touch $@
 
 lint: $(VENV)/.installed ## ruff over steps, tests and tools
 	$(BIN)/ruff check .
+
+book: setup ## build the site into site/ (fails on any warning)
+	$(BIN)/mkdocs build --strict
+
+serve: setup ## serve the book at http://127.0.0.1:8000, rebuilt on save
+	$(BIN)/mkdocs serve
