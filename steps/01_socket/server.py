@@ -11,23 +11,23 @@ once with an event loop (src/ae.c). Step 03 builds that loop.
 """
 
 import argparse
-import os
+import logging
 import signal
 import socket
 import sys
-import time
 
 PROTO_IOBUF_LEN = 16 * 1024  # Redis reads client input in 16 KiB chunks
 TCP_BACKLOG = 511  # Redis's default tcp-backlog
 
+log = logging.getLogger(__name__)
 
-def log(message: str) -> None:
-    """Print one log line in the shape of Redis's serverLog()."""
-    now = time.time()
-    stamp = time.strftime("%d %b %Y %H:%M:%S", time.localtime(now))
-    millis = int(now * 1000) % 1000
-    pid = os.getpid()
-    print(f"{pid}:M {stamp}.{millis:03d} * {message}", file=sys.stderr)
+
+def setup_logging() -> None:
+    """Log lines shaped like Redis's: "pid:M 26 Nov 2026 10:00:00.123 * x"."""
+    logging.basicConfig(
+        level=logging.INFO, stream=sys.stderr,
+        format="%(process)d:M %(asctime)s.%(msecs)03d * %(message)s",
+        datefmt="%d %b %Y %H:%M:%S")
 
 
 # --8<-- [start:listen_to_port]
@@ -92,7 +92,7 @@ def accept_loop(listener: socket.socket) -> None:
         try:
             serve_client(conn)
         except OSError as err:  # e.g. the client reset mid-reply
-            log(f"Client {ip}:{port} failed: {err}")
+            log.warning("Client %s:%d failed: %s", ip, port, err)
 # --8<-- [end:accept_loop]
 
 
@@ -114,13 +114,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def warn_if_exposed(bind: str) -> None:
     """Say so loudly when the server is reachable from other machines."""
     if bind not in ("127.0.0.1", "::1", "localhost"):
-        log(f"WARNING: listening on {bind} with no password: anyone who "
-            "can reach this address can use the server. Redis's protected "
-            "mode refuses such clients; bind to 127.0.0.1 unless you "
-            "mean it.")
+        log.warning(
+            "WARNING: listening on %s with no password: anyone who can "
+            "reach this address can use the server. Redis's protected mode "
+            "refuses such clients; bind to 127.0.0.1 unless you mean it.",
+            bind)
 
 
 def main(argv: list[str]) -> int:
+    setup_logging()
     args = parse_args(argv)
     try:
         listener = listen_to_port(args.bind, args.port)
@@ -133,12 +135,12 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, handle_shutdown_signal)
     signal.signal(signal.SIGINT, handle_shutdown_signal)
     warn_if_exposed(args.bind)
-    log(f"Ready to accept connections on {args.bind}:{args.port}")
+    log.info("Ready to accept connections on %s:%d", args.bind, args.port)
     with listener:
         try:
             accept_loop(listener)
         except ShutdownRequested as sig:
-            log(f"Received {sig}, shutting down")
+            log.info("Received %s, shutting down", sig)
     return 0
 
 

@@ -2,22 +2,25 @@
 
 Every command is a row: its name, the function that runs it, its arity and
 flags, and the facts that COMMAND INFO and COMMAND DOCS report. A command
-registers itself with the @command decorator beside its code; the server
-looks commands up here, checks arity in one place (process_command), and
-calls the function with the client.
+registers itself with the @command decorator beside its code.
+process_command() looks a request up here, makes the checks every command
+shares (existence, arity, authentication) in one place, and runs it.
 
 Steps:
-  02_resp  the table, arity, COMMAND, COMMAND COUNT / INFO / DOCS
+  02_resp  the table, process_command, COMMAND COUNT / INFO / DOCS
 
 Simplified: Redis generates its table from JSON files (src/commands/*.json)
 and also reports key specs and command tips; we report neither.
 """
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import resp
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -103,6 +106,58 @@ def lookup_command(argv: list[bytes]) -> Command | None:
 def is_container(name: bytes) -> bool:
     base = COMMAND_TABLE.get(name.lower())
     return base is not None and bool(base.subcommands)
+
+
+# --8<-- [start:process_command]
+def process_command(c) -> bool:
+    """Check the command in c.argv, then run it. Mirrors processCommand().
+
+    Each check replies with Redis's exact error and leaves the connection
+    open: a wrong command is the client's mistake, not a protocol error.
+    Returns False when the client must be dropped (Redis: C_ERR).
+    """
+    # BEGIN EXERCISE 02-process-command
+    if c.argv[0].lower() in (b"host:", b"post"):
+        log.warning("Possible cross-protocol attack: a client sent POST "
+                    "or Host:, as a browser talking HTTP would. Dropped.")
+        return False
+    cmd = lookup_command(c.argv)
+    if cmd is None:
+        c.add_reply(resp.error(unknown_command_message(c.argv)))
+        return True
+    argc = len(c.argv)
+    if (cmd.arity > 0 and cmd.arity != argc) or argc < -cmd.arity:
+        c.add_reply(arity_error(cmd.fullname))
+        return True
+    if not c.authenticated and "no_auth" not in cmd.flags:
+        c.add_reply(b"-NOAUTH Authentication required.\r\n")
+        return True
+    cmd.proc(c)
+    return True
+    # END EXERCISE 02-process-command
+# --8<-- [end:process_command]
+
+
+def unknown_command_message(argv: list[bytes]) -> bytes:
+    """Redis's "unknown command" text. Mirrors commandCheckExistence().
+
+    It quotes the start of the arguments, about 128 bytes in all; each
+    one is cut at a NUL byte because Redis formats them with "%s".
+    """
+    if is_container(argv[0]):
+        return b"unknown subcommand '%s'. Try %s HELP." % (
+            resp.c_string(argv[1])[:128], resp.c_string(argv[0]).upper())
+    args = b""
+    for arg in argv[1:]:
+        if len(args) >= 128:
+            break
+        args += b"'%s' " % resp.c_string(arg)[:128 - len(args)]
+    return b"unknown command '%s', with args beginning with: %s" % (
+        resp.c_string(argv[0])[:128], args)
+
+
+def arity_error(fullname: str) -> bytes:
+    return resp.error(f"wrong number of arguments for '{fullname}' command")
 
 
 # COMMAND and its subcommands. Mirrors commandCommand() and friends in

@@ -1,9 +1,9 @@
 """server.py: the server, one client at a time. Redis: src/server.c main().
 
 Accept a client, then loop: read what it sent into its query buffer, run
-every complete command found there, send the replies. Commands are framed
-by the RESP parser (resp.py) and looked up in the command table
-(commands.py), so malformed input gets Redis's own errors.
+every complete command found there, send the replies (networking.py).
+Commands are framed by the RESP parser (resp.py) and looked up in the
+command table (commands.py), so malformed input gets Redis's own errors.
 
 Steps:
   01_socket  listen, accept, recv, send; one client at a time
@@ -14,31 +14,36 @@ once with an event loop (src/ae.c). Step 03 builds that loop.
 """
 
 import argparse
-import os
+import logging
 import signal
 import socket
 import sys
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import resp
-from commands import command, container, is_container, lookup_command
+from commands import arity_error, command, container
+from networking import (
+    CLIENT_CLOSE_AFTER_REPLY,
+    CLIENT_CLOSE_ASAP,
+    Client,
+    create_client,
+    process_input_buffer,
+    read_query_from_client,
+    write_to_client,
+)
 
-PROTO_IOBUF_LEN = 16 * 1024  # Redis reads client input in 16 KiB chunks
 TCP_BACKLOG = 511  # Redis's default tcp-backlog
 REDIS_VERSION = "7.0.15"  # the Redis whose behaviour we copy
 
-CLIENT_CLOSE_AFTER_REPLY = 1 << 0  # close once the reply has been sent
-CLIENT_CLOSE_ASAP = 1 << 1  # close now, sending nothing more
+log = logging.getLogger(__name__)
 
 
-def log(message: str) -> None:
-    """Print one log line in the shape of Redis's serverLog()."""
-    now = time.time()
-    stamp = time.strftime("%d %b %Y %H:%M:%S", time.localtime(now))
-    millis = int(now * 1000) % 1000
-    pid = os.getpid()
-    print(f"{pid}:M {stamp}.{millis:03d} * {message}", file=sys.stderr)
+def setup_logging() -> None:
+    """Log lines shaped like Redis's: "pid:M 26 Nov 2026 10:00:00.123 * x"."""
+    logging.basicConfig(
+        level=logging.INFO, stream=sys.stderr,
+        format="%(process)d:M %(asctime)s.%(msecs)03d * %(message)s",
+        datefmt="%d %b %Y %H:%M:%S")
 
 
 @dataclass(slots=True)
@@ -51,30 +56,6 @@ class Server:
     proto_max_bulk_len: int  # config proto-max-bulk-len
     client_max_querybuf_len: int  # config client-query-buffer-limit
     next_client_id: int = 1
-
-
-@dataclass(slots=True, eq=False)
-class Client:
-    """One connection and its parsing state. Mirrors struct client."""
-
-    conn: socket.socket
-    server: Server
-    id: int
-    authenticated: bool
-    querybuf: bytearray = field(default_factory=bytearray)  # unparsed input
-    qb_pos: int = 0  # how much of querybuf has been parsed
-    reqtype: int = 0  # PROTO_REQ_INLINE or _MULTIBULK, 0 between requests
-    multibulklen: int = 0  # arguments still to read for this request
-    bulklen: int = -1  # length of the argument being read, -1 if unknown
-    argv: list[bytes] = field(default_factory=list)
-    buf: bytearray = field(default_factory=bytearray)  # replies to send
-    resp: int = 2  # protocol version, chosen with HELLO
-    name: bytes | None = None  # CLIENT SETNAME
-    flags: int = 0  # CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP
-
-    def add_reply(self, data: bytes) -> None:
-        """Queue reply bytes. Mirrors addReply() in networking.c."""
-        self.buf += data
 
 
 # --8<-- [start:serve_client]
@@ -90,151 +71,6 @@ def serve_client(server: Server, conn: socket.socket) -> None:
                 return
             write_to_client(c)
 # --8<-- [end:serve_client]
-
-
-def create_client(server: Server, conn: socket.socket) -> Client:
-    """Mirrors createClient() in networking.c."""
-    conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    c = Client(conn, server, server.next_client_id,
-               authenticated=server.requirepass is None)
-    server.next_client_id += 1
-    return c
-
-
-# --8<-- [start:read_query_from_client]
-def read_query_from_client(c: Client) -> bool:
-    """Append what the client sent to its query buffer; False to close.
-
-    Mirrors readQueryFromClient() in networking.c, blocking.
-    """
-    try:
-        data = c.conn.recv(PROTO_IOBUF_LEN)
-    except ConnectionError:
-        return False
-    if not data:
-        return False  # the client closed the connection
-    c.querybuf += data
-    if len(c.querybuf) > c.server.client_max_querybuf_len:
-        # Redis closes without a reply here, and only logs the reason.
-        log(f"Closing client {c.id} that reached max query buffer length")
-        return False
-    return True
-# --8<-- [end:read_query_from_client]
-
-
-# --8<-- [start:process_input_buffer]
-def process_input_buffer(c: Client) -> None:
-    """Run every complete command in the query buffer, in order.
-
-    Mirrors processInputBuffer() in networking.c. A request that is
-    still incomplete stays in the buffer for the next read.
-    """
-    # BEGIN EXERCISE 02-input-loop
-    while c.qb_pos < len(c.querybuf):
-        if c.flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP):
-            break
-        if not c.reqtype:  # the first byte chooses the parser
-            star = c.querybuf[c.qb_pos] == ord("*")
-            c.reqtype = (resp.PROTO_REQ_MULTIBULK if star
-                         else resp.PROTO_REQ_INLINE)
-        try:
-            if not parse_request(c):
-                break
-        except resp.ProtocolError as err:
-            # Replies to earlier commands go out first, then this error.
-            c.add_reply(resp.error(err.args[0]))
-            c.flags |= CLIENT_CLOSE_AFTER_REPLY
-            break
-        if c.argv:  # "*0" and blank lines are skipped without a reply
-            process_command(c)
-        reset_client(c)
-    del c.querybuf[:c.qb_pos]  # drop what was parsed (Redis: sdsrange)
-    c.qb_pos = 0
-    # END EXERCISE 02-input-loop
-# --8<-- [end:process_input_buffer]
-
-
-def parse_request(c: Client) -> bool:
-    if c.reqtype == resp.PROTO_REQ_INLINE:
-        return resp.process_inline_buffer(c)
-    return resp.process_multibulk_buffer(
-        c, c.server.proto_max_bulk_len, c.authenticated)
-
-
-def reset_client(c: Client) -> None:
-    """Forget the finished request. Mirrors resetClient()."""
-    c.argv = []
-    c.reqtype = 0
-    c.multibulklen = 0
-    c.bulklen = -1
-
-
-# --8<-- [start:write_to_client]
-def write_to_client(c: Client) -> None:
-    """Send every queued reply. Mirrors writeToClient(), blocking."""
-    if c.buf:
-        try:
-            c.conn.sendall(c.buf)
-        except OSError:
-            c.flags |= CLIENT_CLOSE_ASAP  # the client is gone
-        c.buf.clear()
-# --8<-- [end:write_to_client]
-
-
-# --8<-- [start:process_command]
-def process_command(c: Client) -> None:
-    """Check the command, then run it. Mirrors processCommand().
-
-    Each check replies with Redis's exact error and leaves the connection
-    open: a wrong command is the client's mistake, not a protocol error.
-    """
-    # BEGIN EXERCISE 02-process-command
-    if c.argv[0].lower() in (b"host:", b"post"):
-        security_warning(c)
-        return
-    cmd = lookup_command(c.argv)
-    if cmd is None:
-        c.add_reply(resp.error(unknown_command_message(c.argv)))
-        return
-    argc = len(c.argv)
-    if (cmd.arity > 0 and cmd.arity != argc) or argc < -cmd.arity:
-        c.add_reply(arity_error(cmd.fullname))
-        return
-    if not c.authenticated and "no_auth" not in cmd.flags:
-        c.add_reply(b"-NOAUTH Authentication required.\r\n")
-        return
-    cmd.proc(c)
-    # END EXERCISE 02-process-command
-# --8<-- [end:process_command]
-
-
-def unknown_command_message(argv: list[bytes]) -> bytes:
-    """Redis's "unknown command" text. Mirrors commandCheckExistence().
-
-    It quotes the start of the arguments, about 128 bytes in all; each
-    one is cut at a NUL byte because Redis formats them with "%s".
-    """
-    if is_container(argv[0]):
-        return b"unknown subcommand '%s'. Try %s HELP." % (
-            resp.c_string(argv[1])[:128], resp.c_string(argv[0]).upper())
-    args = b""
-    for arg in argv[1:]:
-        if len(args) >= 128:
-            break
-        args += b"'%s' " % resp.c_string(arg)[:128 - len(args)]
-    return b"unknown command '%s', with args beginning with: %s" % (
-        resp.c_string(argv[0])[:128], args)
-
-
-def arity_error(fullname: str) -> bytes:
-    return resp.error(f"wrong number of arguments for '{fullname}' command")
-
-
-def security_warning(c: Client) -> None:
-    """Drop a client that speaks HTTP. Mirrors securityWarningCommand()."""
-    log("Possible cross-protocol attack: a client sent POST or Host:, "
-        "as a browser talking HTTP would. Connection closed.")
-    c.flags |= CLIENT_CLOSE_ASAP
 
 
 # Connection commands. Redis keeps these in networking.c and acl.c.
@@ -416,7 +252,7 @@ def accept_loop(server: Server, listener: socket.socket) -> None:
         try:
             serve_client(server, conn)
         except OSError as err:  # e.g. the client reset mid-reply
-            log(f"Client {ip}:{port} failed: {err}")
+            log.warning("Client %s:%d failed: %s", ip, port, err)
 # --8<-- [end:accept_loop]
 
 
@@ -467,13 +303,15 @@ def warn_if_exposed(server: Server) -> None:
     """Say so loudly when anyone on the network could use the server."""
     loopback = server.bind in ("127.0.0.1", "::1", "localhost")
     if not loopback and server.requirepass is None:
-        log(f"WARNING: listening on {server.bind} with no password: anyone "
-            "who can reach this address can use the server. Redis's "
-            "protected mode refuses such clients; bind to 127.0.0.1 or set "
-            "--requirepass.")
+        log.warning(
+            "WARNING: listening on %s with no password: anyone who can "
+            "reach this address can use the server. Redis's protected mode "
+            "refuses such clients; bind to 127.0.0.1 or set --requirepass.",
+            server.bind)
 
 
 def main(argv: list[str]) -> int:
+    setup_logging()
     args = parse_args(argv)
     password = args.requirepass
     server = Server(args.bind, args.port,
@@ -490,12 +328,12 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, handle_shutdown_signal)
     signal.signal(signal.SIGINT, handle_shutdown_signal)
     warn_if_exposed(server)
-    log(f"Ready to accept connections on {server.bind}:{server.port}")
+    log.info("Ready to accept connections on %s:%d", server.bind, server.port)
     with listener:
         try:
             accept_loop(server, listener)
         except ShutdownRequested as sig:
-            log(f"Received {sig}, shutting down")
+            log.info("Received %s, shutting down", sig)
     return 0
 
 
