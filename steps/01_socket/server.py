@@ -96,8 +96,12 @@ def accept_loop(listener: socket.socket) -> None:
 # --8<-- [end:accept_loop]
 
 
-class ShutdownRequested(Exception):
-    """Raised by the signal handler to leave the accept loop."""
+class ShutdownRequested(BaseException):
+    """Raised by the signal handler to leave the accept loop.
+
+    A BaseException, like KeyboardInterrupt, so that no `except
+    Exception` on the way (logging has one) can swallow it.
+    """
 
 
 def handle_shutdown_signal(signum: int, frame) -> None:
@@ -132,12 +136,13 @@ def main(argv: list[str]) -> int:
               "already running? Use --port to pick another port)",
               file=sys.stderr)
         return 1
-    signal.signal(signal.SIGTERM, handle_shutdown_signal)
-    signal.signal(signal.SIGINT, handle_shutdown_signal)
-    warn_if_exposed(args.bind)
-    log.info("Ready to accept connections on %s:%d", args.bind, args.port)
     with listener:
         try:
+            signal.signal(signal.SIGTERM, handle_shutdown_signal)
+            signal.signal(signal.SIGINT, handle_shutdown_signal)
+            warn_if_exposed(args.bind)
+            log.info("Ready to accept connections on %s:%d",
+                     args.bind, args.port)
             accept_loop(listener)
         except ShutdownRequested as sig:
             log.info("Received %s, shutting down", sig)

@@ -117,12 +117,12 @@ def process_command(c) -> bool:
     Returns False when the client must be dropped (Redis: C_ERR).
     """
     # BEGIN EXERCISE 02-process-command
-    if c.argv[0].lower() in (b"host:", b"post"):
-        log.warning("Possible cross-protocol attack: a client sent POST "
-                    "or Host:, as a browser talking HTTP would. Dropped.")
-        return False
     cmd = lookup_command(c.argv)
     if cmd is None:
+        if c.argv[0].lower() in (b"host:", b"post"):
+            log.warning("Possible cross-protocol attack: a client sent "
+                        "POST or Host:, as a browser talking HTTP would.")
+            return False
         c.add_reply(resp.error(unknown_command_message(c.argv)))
         return True
     argc = len(c.argv)

@@ -101,13 +101,18 @@ def process_input_buffer(c: Client) -> None:
             c.reqtype = (resp.PROTO_REQ_MULTIBULK if star
                          else resp.PROTO_REQ_INLINE)
         try:
-            if not parse_request(c):
-                break
+            if c.reqtype == resp.PROTO_REQ_MULTIBULK:
+                done = resp.process_multibulk_buffer(
+                    c, c.server.proto_max_bulk_len, c.authenticated)
+            else:
+                done = resp.process_inline_buffer(c)
         except resp.ProtocolError as err:
             # Replies to earlier commands go out first, then this error.
             c.add_reply(resp.error(err.args[0]))
             c.flags |= CLIENT_CLOSE_AFTER_REPLY
             break
+        if not done:
+            break  # wait for the rest of the request
         # "*0" and blank lines are skipped without a reply.
         if c.argv and not process_command(c):
             c.flags |= CLIENT_CLOSE_ASAP
@@ -117,13 +122,6 @@ def process_input_buffer(c: Client) -> None:
     c.qb_pos = 0
     # END EXERCISE 02-input-loop
 # --8<-- [end:process_input_buffer]
-
-
-def parse_request(c: Client) -> bool:
-    if c.reqtype == resp.PROTO_REQ_INLINE:
-        return resp.process_inline_buffer(c)
-    return resp.process_multibulk_buffer(
-        c, c.server.proto_max_bulk_len, c.authenticated)
 
 
 def reset_client(c: Client) -> None:

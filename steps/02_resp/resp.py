@@ -16,6 +16,8 @@ Simplified: Redis parses straight into robj string objects and keeps big
 arguments in place to avoid a copy (PROTO_MBULK_BIG_ARG); we slice bytes.
 """
 
+import re
+
 PROTO_INLINE_MAX_SIZE = 64 * 1024  # longest inline request or count line
 PROTO_REQ_INLINE = 1
 PROTO_REQ_MULTIBULK = 2
@@ -184,7 +186,7 @@ def process_multibulk_buffer(c, max_bulk_len: int, authed: bool) -> bool:
     A "*0" or "*-1" request is complete with no arguments.
     """
     if c.multibulklen == 0:
-        count = read_length_line(c, ord("*"), authed)
+        count = read_length_line(c, STAR, INT_MAX, authed)
         if count is None:
             return False
         if count <= 0:
@@ -193,7 +195,7 @@ def process_multibulk_buffer(c, max_bulk_len: int, authed: bool) -> bool:
     buf = c.querybuf
     while c.multibulklen:
         if c.bulklen == -1:
-            length = read_length_line(c, ord("$"), authed, max_bulk_len)
+            length = read_length_line(c, DOLLAR, max_bulk_len, authed)
             if length is None:
                 return False
             c.bulklen = length
@@ -210,17 +212,47 @@ def process_multibulk_buffer(c, max_bulk_len: int, authed: bool) -> bool:
 # --8<-- [end:process_multibulk_buffer]
 
 
+STAR, DOLLAR = ord("*"), ord("$")
+# A whole, well-formed length line: the prefix, digits written the one
+# canonical way, "\r" and the byte after it (Redis doesn't check it's "\n").
+LENGTH_LINE = {STAR: re.compile(rb"\*(0|[1-9][0-9]{0,17})\r.", re.DOTALL),
+               DOLLAR: re.compile(rb"\$(0|[1-9][0-9]{0,17})\r.", re.DOTALL)}
+
+
 # --8<-- [start:read_length_line]
-def read_length_line(c, prefix: int, authed: bool,
-                     max_bulk_len: int = 0) -> int | None:
+def read_length_line(c, prefix: int, limit: int, authed: bool) -> int | None:
     """Read a "*<count>" or "$<len>" line at c.qb_pos; None if incomplete.
 
+    This is the parser's hottest spot, so the usual case, a well-formed
+    line within the limits, is recognised by one regular expression.
+    Anything else goes through parse_length_line(), which applies Redis's
+    rules one by one and tells "wait for more" from a protocol error.
+    """
+    match = LENGTH_LINE[prefix].match(c.querybuf, c.qb_pos)
+    if match:
+        value = int(match[1])
+        if value <= limit and (authed or value <= unauthed_limit(prefix)):
+            c.qb_pos = match.end()
+            return value
+    return parse_length_line(c, prefix, limit, authed)
+# --8<-- [end:read_length_line]
+
+
+def unauthed_limit(prefix: int) -> int:
+    return AUTH_MAX_MULTIBULK if prefix == STAR else AUTH_MAX_BULK
+
+
+# --8<-- [start:parse_length_line]
+def parse_length_line(c, prefix: int, limit: int,
+                      authed: bool) -> int | None:
+    """Read a length line by Redis's rules; None if it is incomplete.
+
     Raises ProtocolError with Redis's message for a line that is too long,
-    starts with the wrong byte or holds a bad number.
+    starts with the wrong byte, or holds a bad or out-of-limit number.
     """
     # BEGIN EXERCISE 02-length-line
     buf, pos = c.querybuf, c.qb_pos
-    what = "mbulk count" if prefix == 0x2A else "bulk count"
+    what = "mbulk count" if prefix == STAR else "bulk count"
     newline = find_line_end(buf, b"\r", pos)
     if newline < 0:
         if len(buf) - pos > PROTO_INLINE_MAX_SIZE:
@@ -232,14 +264,14 @@ def read_length_line(c, prefix: int, authed: bool,
         got = bytes(buf[pos:pos + 1])
         raise ProtocolError(b"Protocol error: expected '$', got '%s'" % got)
     value = string2ll(bytes(buf[pos + 1:newline]))
-    if prefix == 0x2A:
+    if prefix == STAR:
         check_multibulk_count(value, authed)
     else:
-        check_bulk_length(value, authed, max_bulk_len)
+        check_bulk_length(value, authed, limit)
     c.qb_pos = newline + 2
     return value
     # END EXERCISE 02-length-line
-# --8<-- [end:read_length_line]
+# --8<-- [end:parse_length_line]
 
 
 def check_multibulk_count(count: int | None, authed: bool) -> None:

@@ -266,8 +266,12 @@ def listen_to_port(bind: str, port: int) -> socket.socket:
     return listener
 
 
-class ShutdownRequested(Exception):
-    """Raised by the signal handler to leave the accept loop."""
+class ShutdownRequested(BaseException):
+    """Raised by the signal handler to leave the accept loop.
+
+    A BaseException, like KeyboardInterrupt, so that no `except
+    Exception` on the way (logging has one) can swallow it.
+    """
 
 
 def handle_shutdown_signal(signum: int, frame) -> None:
@@ -325,12 +329,13 @@ def main(argv: list[str]) -> int:
               "redis-server already running? Use --port to pick another "
               "port)", file=sys.stderr)
         return 1
-    signal.signal(signal.SIGTERM, handle_shutdown_signal)
-    signal.signal(signal.SIGINT, handle_shutdown_signal)
-    warn_if_exposed(server)
-    log.info("Ready to accept connections on %s:%d", server.bind, server.port)
     with listener:
         try:
+            signal.signal(signal.SIGTERM, handle_shutdown_signal)
+            signal.signal(signal.SIGINT, handle_shutdown_signal)
+            warn_if_exposed(server)
+            log.info("Ready to accept connections on %s:%d",
+                     server.bind, server.port)
             accept_loop(server, listener)
         except ShutdownRequested as sig:
             log.info("Received %s, shutting down", sig)

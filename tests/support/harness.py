@@ -95,8 +95,9 @@ def pytest_collection_modifyitems(config, items):
     kept, dropped = [], []
     for item in items:
         callspec = getattr(item, "callspec", None)
-        no_target = "target" in item.fixturenames and (
-            callspec is None or "target" not in callspec.params
+        params = callspec.params if callspec else {}
+        no_target = "target" in item.fixturenames and not isinstance(
+            params.get("target"), Target
         )
         (dropped if no_target else kept).append(item)
     if dropped:

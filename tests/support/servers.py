@@ -55,8 +55,9 @@ class Target:
         return self.kind == "redis"
 
     def command(self, port: int, config: dict[str, object]) -> list[str]:
-        flags = [f"--{name}" for name in config]
-        argv = [arg for pair in zip(flags, map(str, config.values())) for arg in pair]
+        argv = []
+        for name, value in config.items():  # value True: a flag with no value
+            argv += [f"--{name}"] if value is True else [f"--{name}", str(value)]
         if self.is_redis:
             return [
                 redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1",
