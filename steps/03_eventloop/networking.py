@@ -76,7 +76,24 @@ class Client:
             self.flags |= CLIENT_PENDING_WRITE
             self.server.clients_pending_write.append(self)
         self.buf += data
+        limit = self.server.client_obuf_hard_limit
+        if limit and len(self.buf) >= limit:
+            close_on_output_buffer_limit(self)
     # --8<-- [end:add_reply]
+
+
+def close_on_output_buffer_limit(c: Client) -> None:
+    """Drop a client whose unread replies grew too big.
+
+    Mirrors closeClientOnOutputBufferLimitReached(). A client that sends
+    commands but never reads would otherwise make the server buffer
+    replies until memory runs out. Simplified: Redis also has a soft limit
+    that must be exceeded for some seconds; we only have the hard one.
+    """
+    log.warning("Client %d scheduled to be closed ASAP for overcoming of "
+                "output buffer limits (%d bytes).", c.id, len(c.buf))
+    c.buf.clear()  # nothing more will be sent: give the memory back
+    free_client_async(c)
 
 
 # --8<-- [start:accept_tcp_handler]

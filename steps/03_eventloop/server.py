@@ -63,6 +63,7 @@ class Server:
     proto_max_bulk_len: int  # config proto-max-bulk-len
     client_max_querybuf_len: int  # config client-query-buffer-limit
     maxclients: int  # config maxclients
+    client_obuf_hard_limit: int  # client-output-buffer-limit, normal class
     trace: "TurnTrace | None"  # --trace: one line per turn of the loop
     el: EventLoop | None = None
     listener: socket.socket | None = None
@@ -326,6 +327,9 @@ def config_values(server: Server) -> dict[bytes, bytes]:
         "requirepass": (server.requirepass or b"").decode(),
         "proto-max-bulk-len": server.proto_max_bulk_len,
         "client-query-buffer-limit": server.client_max_querybuf_len,
+        "client-output-buffer-limit":
+            f"normal {server.client_obuf_hard_limit} 0 0 "
+            "slave 268435456 67108864 60 pubsub 33554432 8388608 60",
     }
     return {k.encode(): str(v).encode() for k, v in values.items()}
 
@@ -401,6 +405,18 @@ def memory_size(text: str) -> int:
     return int(number) * units[unit]
 
 
+def normal_obuf_limit(text: str) -> int:
+    """The hard limit of the normal class in "normal 256mb 0 0 pubsub ..."."""
+    words = text.split()
+    if len(words) % 4 or not words:
+        raise argparse.ArgumentTypeError("expected groups of 4 words")
+    limits = {words[i]: memory_size(words[i + 1])
+              for i in range(0, len(words), 4)}
+    if not set(limits) <= {"normal", "replica", "slave", "pubsub"}:
+        raise argparse.ArgumentTypeError(f"unknown class in {text!r}")
+    return limits.get("normal", 256 * 1024**2)
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """Flags use Redis's config names, so `redis-server` takes them too."""
     parser = argparse.ArgumentParser(description="Step 03: the event loop")
@@ -413,6 +429,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--client-query-buffer-limit", type=memory_size,
                         default=1024**3, metavar="BYTES")
     parser.add_argument("--maxclients", type=int, default=10000)
+    parser.add_argument(
+        "--client-output-buffer-limit", type=normal_obuf_limit,
+        default=256 * 1024**2, metavar='"normal HARD SOFT SECONDS"',
+        help="unread replies a client may pile up before it is dropped "
+             "(default 256mb; Redis's default for normal clients is none)")
     parser.add_argument("--trace", action="store_true",
                         help="print one line per turn of the event loop")
     return parser.parse_args(argv)
@@ -436,7 +457,8 @@ def main(argv: list[str]) -> int:
     server = Server(args.bind, args.port,
                     password.encode() if password else None,
                     args.proto_max_bulk_len, args.client_query_buffer_limit,
-                    args.maxclients, TurnTrace() if args.trace else None)
+                    args.maxclients, args.client_output_buffer_limit,
+                    TurnTrace() if args.trace else None)
     adjust_open_files_limit(server)
     try:
         listener = listen_to_port(server.bind, server.port)
