@@ -13,6 +13,7 @@ def locked(start_server):
     return start_server(requirepass="s3cret")
 
 
+@pytest.mark.exercise("02-process-command")
 def test_commands_before_auth_get_noauth(locked):
     with RawClient(locked.port) as client:
         assert client.call("PING") == NOAUTH

@@ -6,6 +6,7 @@ from support.wire import RawClient, command, decode, reply_end
 HELLO_FIELDS = [b"server", b"version", b"proto", b"id", b"mode", b"role", b"modules"]
 
 
+@pytest.mark.exercise("02-process-command")
 def test_ping_with_a_message_echoes_it(raw):
     assert raw.call("PING", "hi") == b"$2\r\nhi\r\n"
 
@@ -15,15 +16,18 @@ def test_ping_with_two_messages_is_an_arity_error(raw):
     assert reply == b"-ERR wrong number of arguments for 'ping' command\r\n"
 
 
+@pytest.mark.exercise("02-process-command")
 def test_echo_without_argument_is_an_arity_error(raw):
     assert raw.call("ECHO") == b"-ERR wrong number of arguments for 'echo' command\r\n"
 
 
+@pytest.mark.exercise("02-input-loop")
 def test_quit_replies_ok_and_closes(raw):
     raw.send(command("QUIT") + command("PING"))
     assert raw.read_until_closed() == b"+OK\r\n"
 
 
+@pytest.mark.exercise("02-process-command")
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
@@ -42,20 +46,24 @@ def test_unknown_command_error_quotes_the_arguments(raw, argv, message):
     assert raw.call(*argv) == b"-ERR " + message + b"\r\n"
 
 
+@pytest.mark.exercise("02-process-command")
 def test_unknown_command_keeps_the_connection_open(raw):
     raw.call("NOSUCHCOMMAND")
     assert raw.call("PING") == b"+PONG\r\n"
 
 
+@pytest.mark.exercise("02-process-command")
 def test_unknown_subcommand_names_the_container(raw):
     reply = raw.call("client", "setinfo", "lib-name", "x")
     assert reply == b"-ERR unknown subcommand 'setinfo'. Try CLIENT HELP.\r\n"
 
 
+@pytest.mark.exercise("02-process-command")
 def test_container_alone_is_an_arity_error(raw):
     assert raw.call("CLIENT") == b"-ERR wrong number of arguments for 'client' command\r\n"
 
 
+@pytest.mark.exercise("02-process-command")
 def test_subcommand_arity_error_uses_the_full_name(raw):
     reply = raw.call("CLIENT", "SETNAME")
     assert reply == b"-ERR wrong number of arguments for 'client|setname' command\r\n"

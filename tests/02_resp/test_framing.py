@@ -38,26 +38,26 @@ def test_inline_line_may_end_with_a_bare_newline(raw):
     assert raw.request(b"PING\n") == b"+PONG\r\n"
 
 
-@pytest.mark.exercise("02-inline")
+@pytest.mark.exercise("02-inline", "02-input-loop")
 def test_empty_lines_get_no_reply(raw):
     raw.send(b"\r\n   \r\n\n")
     assert raw.request(b"PING\r\n") == b"+PONG\r\n"
 
 
-@pytest.mark.exercise("02-length-line")
+@pytest.mark.exercise("02-length-line", "02-input-loop")
 @pytest.mark.parametrize("empty", [b"*0\r\n", b"*-1\r\n", b"*-5\r\n"])
 def test_empty_multibulk_gets_no_reply(raw, empty):
     raw.send(empty)
     assert raw.request(command("PING")) == b"+PONG\r\n"
 
 
-@pytest.mark.exercise("02-inline", "02-bulk-payload")
+@pytest.mark.exercise("02-inline", "02-bulk-payload", "02-input-loop")
 def test_inline_and_multibulk_mix_in_one_pipeline(raw):
     raw.send(b"PING\r\n*1\r\n$4\r\nPING\r\nECHO x\r\n")
     assert raw.read_replies(3) == [b"+PONG\r\n", b"+PONG\r\n", b"$1\r\nx\r\n"]
 
 
-@pytest.mark.exercise("02-bulk-payload")
+@pytest.mark.exercise("02-bulk-payload", "02-input-loop")
 def test_pipelined_commands_each_get_a_reply_in_order(raw):
     raw.send(b"".join(command("ECHO", str(i)) for i in range(100)))
     for i in range(100):
@@ -70,7 +70,7 @@ def test_binary_argument_with_crlf_and_nul_round_trips(raw):
     assert raw.call("ECHO", value) == b"$%d\r\n%s\r\n" % (len(value), value)
 
 
-@pytest.mark.exercise("02-length-line", "02-bulk-payload")
+@pytest.mark.exercise("02-length-line", "02-bulk-payload", "02-input-loop")
 @pytest.mark.parametrize(
     "cut",
     [1, 2, 3, 4, 5, 6, 7, 8, 12, 15, 16, 17, 18, 19, 20],
@@ -84,7 +84,7 @@ def test_request_split_anywhere_gets_one_reply(raw, cut):
     assert raw.read_reply() == b"$5\r\nhello\r\n"
 
 
-@pytest.mark.exercise("02-length-line", "02-bulk-payload")
+@pytest.mark.exercise("02-length-line", "02-bulk-payload", "02-input-loop")
 def test_request_sent_byte_by_byte(raw):
     for byte in command("ECHO", "slow"):
         raw.send(bytes([byte]))

@@ -38,7 +38,7 @@ def send_in_pieces(client: RawClient, data: bytes, cuts: list[int]) -> None:
             start = cut
 
 
-@pytest.mark.exercise("02-inline", "02-length-line", "02-bulk-payload")
+@pytest.mark.exercise("02-inline", "02-length-line", "02-bulk-payload", "02-input-loop")
 @settings(max_examples=60)
 @given(batch=st.lists(requests(), min_size=1, max_size=8), data=st.data())
 def test_any_split_of_a_valid_stream_gets_the_same_replies(server, batch, data):

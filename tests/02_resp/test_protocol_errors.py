@@ -84,7 +84,7 @@ def test_unbalanced_quotes_are_a_protocol_error(raw, line):
     assert error_then_close(raw, line + b"\r\n") == UNBALANCED
 
 
-@pytest.mark.exercise("02-length-line")
+@pytest.mark.exercise("02-length-line", "02-input-loop")
 def test_replies_already_due_are_sent_before_the_error(raw):
     reply = error_then_close(raw, b"PING\r\n*1\r\n$-1\r\nPING\r\n")
     assert reply == b"+PONG\r\n" + INVALID_BULK
@@ -109,6 +109,7 @@ def test_http_request_closes_the_connection_without_a_reply(raw, request_):
     assert error_then_close(raw, request_) == b""
 
 
+@pytest.mark.exercise("02-input-loop")
 def test_other_clients_are_served_after_a_protocol_error(server):
     with RawClient(server.port) as bad:
         assert error_then_close(bad, b"*x\r\n") == INVALID_MULTIBULK

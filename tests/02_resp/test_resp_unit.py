@@ -68,6 +68,7 @@ def test_sdssplitargs(step_module, line, args):
 arguments = st.lists(st.binary(max_size=50), min_size=1, max_size=6)
 
 
+@pytest.mark.exercise("02-length-line", "02-bulk-payload")
 @given(batch=st.lists(arguments, min_size=1, max_size=5), data=st.data())
 def test_any_split_parses_to_the_same_commands(step_module, batch, data):
     resp = step_module("resp")
