@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import resp
+from util import string2d
 
 log = logging.getLogger(__name__)
 
@@ -173,6 +174,18 @@ def get_int(arg: bytes) -> int:
     value = get_long_long(arg)
     if not -(2**31) <= value < 2**31:
         raise CommandError("value is out of range")
+    return value
+
+
+NOT_A_FLOAT = "value is not a valid float"
+
+
+def get_double(arg: bytes, message: str = NOT_A_FLOAT) -> float:
+    """The float in `arg`, or CommandError. Mirrors
+    getDoubleFromObjectOrReply(): strict, see util.string2d()."""
+    value = string2d(arg)
+    if value is None:
+        raise CommandError(message)
     return value
 
 
