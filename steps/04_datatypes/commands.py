@@ -169,12 +169,21 @@ def get_long_long(arg: bytes, message: str = NOT_AN_INTEGER) -> int:
     return value
 
 
-def get_int(arg: bytes) -> int:
-    """A C int. Mirrors getIntFromObjectOrReply() (SELECT's index...)."""
-    value = get_long_long(arg)
-    if not -(2**31) <= value < 2**31:
-        raise CommandError("value is out of range")
+def get_range_long(arg: bytes, low: int, high: int,
+                   message: str | None = None) -> int:
+    """An integer in [low, high], or CommandError. Mirrors
+    getRangeLongFromObjectOrReply(): a custom `message` replaces both
+    of its errors, "not an integer" and "out of range"."""
+    value = get_long_long(arg, message or NOT_AN_INTEGER)
+    if not low <= value <= high:
+        raise CommandError(message or "value is out of range, value must "
+                           f"between {low} and {high}")  # sic
     return value
+
+
+def get_int(arg: bytes, message: str | None = None) -> int:
+    """A C int. Mirrors getIntFromObjectOrReply() (SELECT's index...)."""
+    return get_range_long(arg, -(2**31), 2**31 - 1, message)
 
 
 NOT_A_FLOAT = "value is not a valid float"
@@ -189,12 +198,11 @@ def get_double(arg: bytes, message: str = NOT_A_FLOAT) -> float:
     return value
 
 
-def get_positive_long(arg: bytes) -> int:
-    """Mirrors getPositiveLongFromObjectOrReply() (LPOP's count...)."""
-    value = get_long_long(arg)
-    if value < 0:
-        raise CommandError("value is out of range, must be positive")
-    return value
+def get_positive_long(arg: bytes, message: str = "value is out of range, "
+                      "must be positive") -> int:
+    """Mirrors getPositiveLongFromObjectOrReply() (LPOP's count...): one
+    message, for a negative number and for one that is not a number."""
+    return get_range_long(arg, 0, resp.LLONG_MAX, message)
 
 
 def unknown_command_message(argv: list[bytes]) -> bytes:
