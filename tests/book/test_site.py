@@ -1,0 +1,129 @@
+"""The built site, read as HTML: it loads nothing from elsewhere, every page
+of the nav is there, and the generated parts (diffs, exercises, notes, lab
+outputs) were generated."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+
+# Attributes through which a page makes the browser fetch something.
+FETCHING = {
+    "script": ("src",), "img": ("src", "srcset"), "iframe": ("src",),
+    "source": ("src", "srcset"), "audio": ("src",), "video": ("src", "poster"),
+    "embed": ("src",), "object": ("data",),
+}
+FETCHING_LINKS = {"stylesheet", "preload", "preconnect", "dns-prefetch", "modulepreload",
+                  "icon", "manifest", "prefetch"}
+
+
+class FetchedURLs(HTMLParser):
+    """Collect every URL the page would fetch by itself."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link" and FETCHING_LINKS & set((attrs.get("rel") or "").split()):
+            self.urls.append(attrs.get("href") or "")
+        for name in FETCHING.get(tag, ()):
+            if attrs.get(name):
+                self.urls.append(attrs[name])
+        style = attrs.get("style") or ""
+        self.urls += re.findall(r"url\(['\"]?([^'\")]+)", style)
+
+
+def is_external(url: str) -> bool:
+    return bool(re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//", url, re.IGNORECASE))
+
+
+def test_no_page_loads_a_script_or_style_from_another_host(pages):
+    external = {}
+    for name, html in pages.items():
+        parser = FetchedURLs()
+        parser.feed(html)
+        found = [u for u in parser.urls if is_external(u)]
+        found += re.findall(r"https?://(?:cdn|unpkg|cdnjs|fonts\.g)[^\"' )]*", html)
+        if found:
+            external[name] = found
+    assert not external
+
+
+def nav_files(nav) -> list[str]:
+    files = []
+    for entry in nav:
+        value = next(iter(entry.values())) if isinstance(entry, dict) else entry
+        files += nav_files(value) if isinstance(value, list) else [value]
+    return files
+
+
+class ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, ignoring its tags (!relative, !!python/name)."""
+
+
+ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
+
+
+def test_every_page_in_the_nav_is_built(pages):
+    config = yaml.load((REPO / "mkdocs.yml").read_text(), Loader=ConfigLoader)
+    for source in nav_files(config["nav"]):
+        built = re.sub(r"\.(md|ipynb)$", ".html", source)
+        assert built in pages, f"{source} is in the nav but {built} was not built"
+
+
+def test_chapters_show_a_diff_per_changed_file(pages):
+    chapter = pages["chapters/02_resp.html"]
+    for name in ("resp.py", "server.py", "commands.py", "networking.py"):
+        assert re.search(rf'<summary>{re.escape(name)}: (added|changed), \+\d+', chapter), name
+    assert chapter.count('class="language-diff highlight"') >= 4
+    assert "[start:" not in chapter  # snippet markers are left out of diffs
+
+
+def test_chapters_render_their_exercises_with_folded_solutions(pages):
+    chapter = pages["chapters/02_resp.html"]
+    for exercise_id in ("02-input-loop", "02-inline", "02-length-line", "02-bulk-payload"):
+        assert f'id="exercise-{exercise_id}"' in chapter
+    assert chapter.count("Reference solution") >= 4
+    # Collapsed: <details> without the "open" attribute.
+    assert not re.search(r"<details class=\"example\" open", chapter)
+
+
+def test_differences_appendix_lists_the_simplified_notes(pages):
+    page = pages["appendices/differences.html"]
+    assert page.count("<li><strong>") >= 3
+    assert "resp.py" in page and "PROTO_MBULK_BIG_ARG" in page
+
+
+def test_labs_ran_against_the_servers(pages):
+    for lab in ("labs/01_socket.html", "labs/02_resp.html"):
+        html = pages[lab]
+        assert html.count("jp-OutputArea-output") >= 3, f"{lab} has no outputs"
+        assert "Traceback" not in html, f"{lab} raised"
+        stderr = re.search(r'<div[^>]*data-mime-type="application/vnd\.jupyter\.stderr"', html)
+        assert not stderr, f"{lab} printed to stderr"
+        assert "+PONG" in html, f"{lab} never got a PONG"
+    assert "data:image/png;base64" in pages["labs/02_resp.html"], "lab 2 lost its plot"
+
+
+FIRST_FUNCTION = {"encoders": "simple"}  # sections that hold several functions
+
+
+def test_included_code_is_shown_as_highlighted_python(pages):
+    for chapter in ("01_socket", "02_resp"):
+        source = (REPO / "book" / "chapters" / f"{chapter}.md").read_text()
+        includes = re.findall(r'^--8<-- "steps/[^"]+:([a-z_]+)"$', source, re.M)
+        html = pages[f"chapters/{chapter}.html"]
+        blocks = re.findall(r'<div class="language-python highlight">(.*?)</div>', html, re.S)
+        shown = "\n".join(re.sub(r"<[^>]+>", "", block) for block in blocks)
+        assert includes, chapter
+        for section in includes:
+            function = FIRST_FUNCTION.get(section, section)
+            assert f"def {function}(" in shown, f"{chapter}: {section} is not shown as code"
