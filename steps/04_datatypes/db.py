@@ -9,6 +9,10 @@ Values are plain Python objects, one type per Redis type:
   string  bytes         list  collections.deque     hash  dict
   set     set           zset  t_zset.ZSet (a dict plus a skiplist)
 
+Then come the commands about keys whatever their type (DEL, EXISTS,
+TYPE, RENAME, KEYS, SCAN...) and about whole databases (DBSIZE, FLUSHDB,
+SWAPDB...). SCAN's cursor is here too, shared by HSCAN, SSCAN and ZSCAN.
+
 Steps:
   04_datatypes  databases, lookups, type checks, the keyspace commands
 
@@ -21,11 +25,23 @@ here the Python object is the value, and its class is its type.
 # annotations below: keep them as strings.
 from __future__ import annotations
 
-from collections import deque
+import itertools
+import random
+import re
+from collections import OrderedDict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import resp
-from commands import WRONGTYPE, CommandError, command, get_int
+from commands import (
+    SYNTAX_ERROR,
+    WRONGTYPE,
+    CommandError,
+    command,
+    get_int,
+    get_long_long,
+)
+from util import stringmatchlen
 
 # The name TYPE replies with, by Python class; t_zset.py adds ZSet.
 TYPE_NAMES: dict[type, str] = {bytes: "string", deque: "list", dict: "hash",
@@ -51,10 +67,12 @@ def lookup_key(db: RedisDb, key: bytes, kind: type | None) -> object | None:
     With `kind`, a value of another type raises WRONGTYPE: every command
     that expects a type checks it here, the same way.
     """
+    # BEGIN EXERCISE 04-lookup-key
     value = db.dict.get(key)
     if value is not None and kind is not None and type(value) is not kind:
         raise CommandError(WRONGTYPE)
     return value
+    # END EXERCISE 04-lookup-key
 # --8<-- [end:lookup_key]
 
 
@@ -75,6 +93,15 @@ def db_add(db: RedisDb, key: bytes, value: object) -> None:
     db.dict[key] = value
 
 
+def db_overwrite(db: RedisDb, key: bytes, value: object) -> None:
+    """Give an existing key a new value. Mirrors dbOverwrite().
+
+    For commands that change a value (INCR, APPEND...): unlike set_key(),
+    the key keeps its time to live once keys have one (step 05).
+    """
+    db.dict[key] = value
+
+
 def set_key(db: RedisDb, key: bytes, value: object) -> None:
     """Add a key or replace its value, whatever its type. Mirrors setKey()."""
     db.dict[key] = value
@@ -90,8 +117,335 @@ def db_delete(db: RedisDb, key: bytes) -> bool:
          summary="Switch this connection to another database")
 def select_command(c) -> None:
     """Mirrors selectCommand() in db.c."""
-    index = get_int(c.argv[1])
+    c.db = select_db(c, get_int(c.argv[1]))
+    c.add_reply(resp.OK)
+
+
+def select_db(c, index: int) -> RedisDb:
+    """The database numbered `index`. Mirrors the check of selectDb()."""
     if not 0 <= index < len(c.server.db):
         raise CommandError("DB index is out of range")
-    c.db = c.server.db[index]
+    return c.server.db[index]
+
+
+def empty_db(db: RedisDb) -> None:
+    """Remove every key of a database. Mirrors emptyDbStructure()."""
+    db.dict.clear()
+
+
+def random_element(collection: dict | set) -> object:
+    """A random key of a dict, or member of a set, each equally likely.
+
+    Simplified: a Python dict or set has no random access, so this walks
+    half the collection on average; Redis picks a random bucket in O(1).
+    """
+    return next(itertools.islice(collection, random.randrange(
+        len(collection)), None))
+
+
+# The keyspace commands. Mirrors the commands of db.c, in its order.
+
+@command("flushdb", -1, "write", acl="keyspace dangerous", group="server",
+         since="1.0.0", synopsis="[ASYNC | SYNC]",
+         complexity="O(N) where N is the number of keys in the database",
+         summary="Delete every key of the current database")
+def flushdb_command(c) -> None:
+    """Mirrors flushdbCommand()."""
+    get_flush_command_flags(c)
+    empty_db(c.db)
+    c.add_reply(resp.OK)
+
+
+@command("flushall", -1, "write", acl="keyspace dangerous", group="server",
+         since="1.0.0", synopsis="[ASYNC | SYNC]",
+         complexity="O(N) where N is the number of keys in all databases",
+         summary="Delete every key of every database")
+def flushall_command(c) -> None:
+    """Mirrors flushallCommand()."""
+    get_flush_command_flags(c)
+    for db in c.server.db:
+        empty_db(db)
+    c.add_reply(resp.OK)
+
+
+def get_flush_command_flags(c) -> None:
+    """Accept FLUSHDB's and FLUSHALL's only option. Mirrors
+    getFlushCommandFlags(). Simplified: we always free at once (SYNC);
+    Redis can free in a background thread (ASYNC)."""
+    if len(c.argv) > 2 or (
+            len(c.argv) == 2 and c.argv[1].lower() not in (b"async", b"sync")):
+        raise CommandError(SYNTAX_ERROR)
+
+
+@command("del", -2, "write", acl="keyspace", group="generic", since="1.0.0",
+         synopsis="key [key ...]", keys=(1, -1, 1),
+         complexity="O(N) where N is the number of keys to delete",
+         summary="Delete keys")
+def del_command(c) -> None:
+    """Mirrors delGenericCommand()."""
+    c.add_reply(resp.integer(sum(db_delete(c.db, key) for key in c.argv[1:])))
+
+
+@command("unlink", -2, "write fast", acl="keyspace", group="generic",
+         since="4.0.0", synopsis="key [key ...]", keys=(1, -1, 1),
+         complexity="O(1) for each key",
+         summary="Delete keys, freeing their memory later")
+def unlink_command(c) -> None:
+    """Simplified: the same as DEL; Redis frees big values in a thread."""
+    del_command(c)
+
+
+@command("exists", -2, "readonly fast", acl="keyspace", group="generic",
+         since="1.0.0", synopsis="key [key ...]", keys=(1, -1, 1),
+         complexity="O(N) where N is the number of keys",
+         summary="Count how many of the keys exist (repeats count again)")
+def exists_command(c) -> None:
+    """Mirrors existsCommand()."""
+    count = sum(lookup_key_read(c.db, key) is not None for key in c.argv[1:])
+    c.add_reply(resp.integer(count))
+
+
+@command("randomkey", 1, "readonly", acl="keyspace", group="generic",
+         since="1.0.0", summary="Return a random key of the database")
+def randomkey_command(c) -> None:
+    """Mirrors randomkeyCommand() and dbRandomKey()."""
+    if not c.db.dict:
+        c.add_reply(resp.null(c.resp))
+        return
+    c.add_reply(resp.bulk(random_element(c.db.dict)))
+
+
+# --8<-- [start:keys_command]
+@command("keys", 2, "readonly", acl="keyspace dangerous", group="generic",
+         since="1.0.0", synopsis="pattern",
+         complexity="O(N) where N is the number of keys in the database",
+         summary="List the keys that match a glob-style pattern")
+def keys_command(c) -> None:
+    """Mirrors keysCommand(): test every key of the database."""
+    pattern = c.argv[1]
+    if pattern == b"*":
+        keys = list(c.db.dict)
+    else:
+        keys = [key for key in c.db.dict if stringmatchlen(pattern, key)]
+    c.add_reply(resp.bulk_array(keys))
+# --8<-- [end:keys_command]
+
+
+# SCAN walks a collection a few elements per call, so that a big one never
+# blocks the server for long. Redis walks its hash table's buckets in
+# reverse-binary order (dictScan), a cursor that stays valid while the
+# table grows or shrinks. A Python dict hides its buckets, so here the
+# first call takes a snapshot of the names (keys, fields or members) and
+# the cursor says which snapshot and where in it the next call starts.
+# A name present for the whole scan is in the snapshot, so it is returned;
+# one deleted meanwhile is skipped when its turn comes.
+# Simplified: the snapshot costs O(N) when the scan starts; only the
+# SCAN_SNAPSHOTS_MAX most recently used are kept, and a cursor whose
+# snapshot was dropped starts the scan again: SCAN may return an element
+# twice, but never misses one.
+
+SCAN_SNAPSHOTS_MAX = 64
+SCAN_POSITION_BITS = 32  # cursor = snapshot id << 32 | position in it
+SCAN_CURSOR = re.compile(rb"(?:([+-]?)(\d+))?")  # what strtoul() reads
+ULONG_MAX = 2**64 - 1
+EMPTY_SCAN = b"*2\r\n$1\r\n0\r\n*0\r\n"  # cursor 0, no elements
+
+
+@dataclass(slots=True)
+class ScanSnapshot:
+    """The names of a collection, taken by the first call of a scan."""
+
+    source: dict | set  # the collection scanned: keyspace, hash, set...
+    names: list[bytes]
+
+
+@dataclass(slots=True)
+class ScanOptions:
+    """SCAN's options: MATCH, COUNT and (SCAN only) TYPE."""
+
+    count: int = 10  # how many names to look at per call
+    pattern: bytes | None = None  # MATCH, None for "*"
+    type: bytes | None = None  # TYPE, lowercase
+
+
+scan_snapshots: OrderedDict[int, ScanSnapshot] = OrderedDict()  # LRU
+scan_ids = itertools.count()
+
+
+def parse_scan_cursor(arg: bytes) -> int:
+    """Mirrors parseScanCursorOrReply(): what strtoul() accepts, so a
+    sign, leading zeros and an empty string (0) are fine."""
+    match = SCAN_CURSOR.fullmatch(resp.c_string(arg))
+    if not match or (match[2] and int(match[2]) > ULONG_MAX):
+        raise CommandError("invalid cursor")
+    value = int(match[2] or b"0")
+    return -value % 2**64 if match[1] == b"-" else value
+
+
+def parse_scan_options(args: list[bytes], keyspace: bool) -> ScanOptions:
+    """Read MATCH, COUNT and TYPE. Mirrors step 1 of scanGenericCommand()."""
+    options = ScanOptions()
+    for i in range(0, len(args), 2):
+        option = args[i].lower()
+        if i + 1 == len(args):
+            raise CommandError(SYNTAX_ERROR)  # every option takes a value
+        if option == b"count":
+            options.count = get_long_long(args[i + 1])
+            if options.count < 1:
+                raise CommandError(SYNTAX_ERROR)
+        elif option == b"match":
+            options.pattern = None if args[i + 1] == b"*" else args[i + 1]
+        elif option == b"type" and keyspace:
+            options.type = args[i + 1].lower()
+        else:
+            raise CommandError(SYNTAX_ERROR)
+    return options
+
+
+# --8<-- [start:scan_generic]
+def scan_generic(c, cursor: int, source: dict | set, options: ScanOptions,
+                 reply_for: Callable[[bytes], tuple[bytes, ...]]) -> None:
+    """Reply with the next part of a scan. Mirrors scanGenericCommand().
+
+    `source` is the collection whose names are scanned (the keyspace's
+    dict, a hash, a set, a zset's dict); reply_for(name) gives the
+    bulk strings to send for a name still there (the key; the field and
+    its value; ...) and () for one that is gone or filtered out.
+    """
+    snapshot = find_scan_snapshot(cursor, source)
+    if snapshot is None and len(source) <= options.count:
+        names, cursor = list(source), 0  # small: all of it in one reply
+    else:
+        if snapshot is None:
+            cursor = new_scan_snapshot(source)
+            snapshot = scan_snapshots[cursor >> SCAN_POSITION_BITS]
+        position = cursor & (2**SCAN_POSITION_BITS - 1)
+        names = snapshot.names[position:position + options.count]
+        cursor += len(names)
+        if position + options.count >= len(snapshot.names):
+            del scan_snapshots[cursor >> SCAN_POSITION_BITS]
+            cursor = 0  # the scan is complete
+    if options.pattern is not None:
+        names = [n for n in names if stringmatchlen(options.pattern, n)]
+    items = [item for name in names for item in reply_for(name)]
+    c.add_reply(b"*2\r\n" + resp.bulk(b"%d" % cursor)
+                + resp.bulk_array(items))
+# --8<-- [end:scan_generic]
+
+
+def find_scan_snapshot(cursor: int, source: dict | set) -> ScanSnapshot | None:
+    """The snapshot the cursor names, if we still have it for `source`."""
+    scan_id = cursor >> SCAN_POSITION_BITS
+    snapshot = scan_snapshots.get(scan_id)
+    if snapshot is None or snapshot.source is not source:
+        return None
+    scan_snapshots.move_to_end(scan_id)
+    return snapshot
+
+
+def new_scan_snapshot(source: dict | set) -> int:
+    """Take a snapshot; return the cursor of its first position."""
+    scan_id = next(scan_ids) % (2**SCAN_POSITION_BITS - 1) + 1  # never 0
+    scan_snapshots[scan_id] = ScanSnapshot(source, list(source))
+    if len(scan_snapshots) > SCAN_SNAPSHOTS_MAX:
+        scan_snapshots.popitem(last=False)  # the least recently used
+    return scan_id << SCAN_POSITION_BITS
+
+
+@command("scan", -2, "readonly", acl="keyspace", group="generic",
+         since="2.8.0", synopsis="cursor [MATCH pattern] [COUNT count] "
+         "[TYPE type]", complexity="O(1) for every call, O(N) in all",
+         summary="Iterate over the keys, a few per call")
+def scan_command(c) -> None:
+    """Mirrors scanCommand()."""
+    cursor = parse_scan_cursor(c.argv[1])
+    options = parse_scan_options(c.argv[2:], keyspace=True)
+    db = c.db
+
+    def key_if_wanted(key: bytes) -> tuple[bytes, ...]:
+        value = lookup_key_read(db, key)
+        if value is None or options.type not in (
+                None, type_name(value).encode()):
+            return ()
+        return (key,)
+    scan_generic(c, cursor, db.dict, options, key_if_wanted)
+
+
+@command("dbsize", 1, "readonly fast", acl="keyspace", group="server",
+         since="1.0.0", summary="Count the keys of the current database")
+def dbsize_command(c) -> None:
+    c.add_reply(resp.integer(len(c.db.dict)))
+
+
+@command("type", 2, "readonly fast", acl="keyspace", group="generic",
+         since="1.0.0", synopsis="key", keys=(1, 1, 1),
+         summary="Name the type of the value at a key")
+def type_command(c) -> None:
+    """Mirrors typeCommand(): "none" for a missing key."""
+    value = lookup_key_read(c.db, c.argv[1])
+    c.add_reply(resp.simple("none" if value is None else type_name(value)))
+
+
+@command("rename", 3, "write", acl="keyspace", group="generic",
+         since="1.0.0", synopsis="key newkey", keys=(1, 2, 1),
+         summary="Give a key another name, replacing any key there")
+def rename_command(c) -> None:
+    rename_generic_command(c, nx=False)
+
+
+@command("renamenx", 3, "write fast", acl="keyspace", group="generic",
+         since="1.0.0", synopsis="key newkey", keys=(1, 2, 1),
+         summary="Give a key another name, if that name is free")
+def renamenx_command(c) -> None:
+    rename_generic_command(c, nx=True)
+
+
+def rename_generic_command(c, nx: bool) -> None:
+    """Mirrors renameGenericCommand(): the key must exist, even when the
+    new name is the same."""
+    key, newkey = c.argv[1], c.argv[2]
+    value = lookup_key_write(c.db, key)
+    if value is None:
+        raise CommandError("no such key")
+    if key == newkey:
+        c.add_reply(resp.integer(0) if nx else resp.OK)
+        return
+    if lookup_key_write(c.db, newkey) is not None:
+        if nx:
+            c.add_reply(resp.integer(0))
+            return
+        db_delete(c.db, newkey)
+    db_add(c.db, newkey, value)
+    db_delete(c.db, key)
+    c.add_reply(resp.integer(1) if nx else resp.OK)
+
+
+@command("move", 3, "write fast", acl="keyspace", group="generic",
+         since="1.0.0", synopsis="key db", keys=(1, 1, 1),
+         summary="Move a key to another database, if the name is free there")
+def move_command(c) -> None:
+    """Mirrors moveCommand()."""
+    dst = select_db(c, get_int(c.argv[2]))
+    if dst is c.db:
+        raise CommandError("source and destination objects are the same")
+    key = c.argv[1]
+    value = lookup_key_write(c.db, key)
+    if value is None or lookup_key_write(dst, key) is not None:
+        c.add_reply(resp.integer(0))
+        return
+    db_add(dst, key, value)
+    db_delete(c.db, key)
+    c.add_reply(resp.integer(1))
+
+
+@command("swapdb", 3, "write fast", acl="keyspace dangerous",
+         group="server", since="4.0.0", synopsis="index1 index2",
+         complexity="O(1)", summary="Swap the contents of two databases")
+def swapdb_command(c) -> None:
+    """Mirrors swapdbCommand() and dbSwapDatabases(): the clients stay
+    where they are and see the other database's keys."""
+    id1 = get_int(c.argv[1], "invalid first DB index")
+    id2 = get_int(c.argv[2], "invalid second DB index")
+    db1, db2 = select_db(c, id1), select_db(c, id2)
+    db1.dict, db2.dict = db2.dict, db1.dict
     c.add_reply(resp.OK)
