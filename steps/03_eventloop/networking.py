@@ -233,6 +233,8 @@ def handle_clients_with_pending_writes(server) -> int:
     handler installed, so the common case never asks epoll for EPOLLOUT.
     Returns the number of clients handled.
     """
+    if not server.clients_pending_write:
+        return 0  # an idle turn
     # BEGIN EXERCISE 03-pending-writes
     pending, server.clients_pending_write = server.clients_pending_write, []
     for c in pending:

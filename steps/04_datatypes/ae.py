@@ -163,6 +163,7 @@ def process_file_event(el: EventLoop, fd: int, mask: int) -> None:
     The registration is looked up again before each call, because the
     handler that ran first may have deleted it (or freed the client).
     """
+    # BEGIN EXERCISE 03-file-events
     fe = el.events.get(fd, NO_EVENT)
     invert = fe.mask & AE_BARRIER
     fired = False
@@ -179,6 +180,7 @@ def process_file_event(el: EventLoop, fd: int, mask: int) -> None:
         if fe.mask & mask & AE_READABLE and not (
                 fired and fe.wfile_proc == fe.rfile_proc):
             fe.rfile_proc(el, fd, fe.client_data, mask)
+    # END EXERCISE 03-file-events
 # --8<-- [end:process_file_event]
 
 

@@ -4,7 +4,7 @@ import socket
 
 import pytest
 
-pytestmark = pytest.mark.internal
+pytestmark = [pytest.mark.internal, pytest.mark.exercise("03-file-events")]
 
 
 @pytest.fixture
