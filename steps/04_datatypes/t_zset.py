@@ -39,11 +39,15 @@ from commands import (
     get_positive_long,
 )
 from db import (
+    EMPTY_SCAN,
     TYPE_NAMES,
     db_add,
     db_delete,
     lookup_key_read,
     lookup_key_write,
+    parse_scan_cursor,
+    parse_scan_options,
+    scan_generic,
     set_key,
 )
 from t_list import sanitize_indexes
@@ -1298,3 +1302,45 @@ def zunionstore_command(c) -> None:
          summary="Store the intersection of sorted sets (or sets) in a key")
 def zinterstore_command(c) -> None:
     zunion_inter_generic_command(c, SET_OP_INTER)
+
+
+@command("zscan", -3, "readonly", acl="sortedset", group="sorted-set",
+         since="2.8.0", synopsis="key cursor [MATCH pattern] [COUNT count]",
+         complexity="O(1) for every call. O(N) for a complete iteration, "
+                    "including enough command calls for the cursor to "
+                    "return back to 0. N is the number of elements inside "
+                    "the collection..",
+         keys=(1, 1, 1),
+         summary="Iterate over the members of a sorted set and their scores")
+def zscan_command(c) -> None:
+    """Mirrors zscanCommand(): the cursor is checked before the key, the
+    options after it."""
+    cursor = parse_scan_cursor(c.argv[2])
+    zobj = lookup_key_read(c.db, c.argv[1], ZSet)
+    if zobj is None:
+        c.add_reply(EMPTY_SCAN)
+        return
+    options = parse_scan_options(c.argv[3:], keyspace=False)
+    scores = zobj.dict
+
+    def member_and_score(ele: bytes) -> tuple[bytes, ...]:
+        score = scores.get(ele)
+        return () if score is None else (ele, zset_score_string(score))
+    scan_generic(c, cursor, scores, options, member_and_score)
+
+
+LISTPACK_INT_LIMIT = 2**62  # double2ll() turns integers up to this to int
+
+
+def zset_score_string(score: float) -> bytes:
+    """A score as ZSCAN shows it: as a listpack stores it (d2string()),
+    an integer value without a fraction.
+
+    Simplified: Redis scans a big sorted set's dict, and formats its
+    scores with "%.17Lg" instead (1e+17 rather than 100000000000000000).
+    """
+    if score in (inf, -inf):
+        return b"inf" if score > 0 else b"-inf"
+    if score.is_integer() and abs(score) <= LISTPACK_INT_LIMIT:
+        return b"%d" % score
+    return b"%.17g" % score
