@@ -150,3 +150,10 @@ def test_a_missing_snippet_file_or_section_fails_the_build(book_markdown, snippe
 
     with pytest.raises(SnippetMissingError):
         book_markdown(f'--8<-- "{snippet}"\n')
+
+
+def test_the_first_steps_diff_shows_every_file_as_added(hooks):
+    out = expand(hooks, '{{ diff(None, "01_socket") }}\n')
+    assert out.startswith("`steps/01_socket` is the first step, so every file in it is new.")
+    assert '??? tip "server.py: added, +' in out
+    assert "    --- /dev/null\n    +++ steps/01_socket/server.py\n" in out
