@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import resp
-from util import string2d
+from util import string2d, string2ld
 
 log = logging.getLogger(__name__)
 
@@ -193,6 +193,15 @@ def get_double(arg: bytes, message: str = NOT_A_FLOAT) -> float:
     """The float in `arg`, or CommandError. Mirrors
     getDoubleFromObjectOrReply(): strict, see util.string2d()."""
     value = string2d(arg)
+    if value is None:
+        raise CommandError(message)
+    return value
+
+
+def get_long_double(arg: bytes, message: str = NOT_A_FLOAT):
+    """A long double (a Fraction, or an infinite float), or CommandError.
+    Mirrors getLongDoubleFromObjectOrReply(); see util.string2ld()."""
+    value = string2ld(arg)
     if value is None:
         raise CommandError(message)
     return value

@@ -41,7 +41,10 @@ from commands import (
     get_int,
     get_long_long,
 )
+from networking import CLIENT_CLOSE_ASAP
 from util import stringmatchlen
+
+RANDOM_PICKS_BATCH = 1000  # random picks per reply chunk
 
 # The name TYPE replies with, by Python class; t_zset.py adds ZSet.
 TYPE_NAMES: dict[type, str] = {bytes: "string", deque: "list", dict: "hash",
@@ -143,6 +146,20 @@ def random_element(collection: dict | set) -> object:
         len(collection)), None))
 
 
+def add_reply_random_picks(c, population: list, count: int,
+                           reply_for: Callable[[list], bytes]) -> None:
+    """Reply with `count` random picks from `population`, repeats allowed
+    (SRANDMEMBER and HRANDFIELD with a negative count).
+
+    A count can be huge: the reply is built in batches, and stops when
+    the client is dropped for the size of its replies, as Redis does.
+    """
+    while count and not c.flags & CLIENT_CLOSE_ASAP:
+        batch = random.choices(population, k=min(count, RANDOM_PICKS_BATCH))
+        c.add_reply(reply_for(batch))
+        count -= len(batch)
+
+
 # The keyspace commands. Mirrors the commands of db.c, in its order.
 
 @command("flushdb", -1, "write", acl="keyspace dangerous", group="server",
@@ -170,8 +187,11 @@ def flushall_command(c) -> None:
 
 def get_flush_command_flags(c) -> None:
     """Accept FLUSHDB's and FLUSHALL's only option. Mirrors
-    getFlushCommandFlags(). Simplified: we always free at once (SYNC);
-    Redis can free in a background thread (ASYNC)."""
+    getFlushCommandFlags().
+
+    Simplified: we always free at once (SYNC); Redis can free in a
+    background thread (ASYNC).
+    """
     if len(c.argv) > 2 or (
             len(c.argv) == 2 and c.argv[1].lower() not in (b"async", b"sync")):
         raise CommandError(SYNTAX_ERROR)

@@ -1,5 +1,326 @@
 """t_string.py: strings. Redis: src/t_string.c.
 
+A string value is a run of bytes, binary-safe, up to proto-max-bulk-len
+(512 MB). The same bytes can be a number: INCR and friends read them as a
+signed 64-bit integer (strictly: "007" and " 7" are not integers) and
+INCRBYFLOAT as a C long double, then store the result back as text.
+
 Steps:
   04_datatypes  the string commands
+
+Simplified: Redis stores small integers as machine words and short
+strings inside their object (the int and embstr encodings); here every
+string is a Python bytes object.
 """
+
+import resp
+from commands import (
+    NOT_AN_INTEGER,
+    SYNTAX_ERROR,
+    CommandError,
+    arity_error,
+    command,
+    get_long_double,
+    get_long_long,
+)
+from db import (
+    db_add,
+    db_delete,
+    db_overwrite,
+    lookup_key_read,
+    lookup_key_write,
+    set_key,
+)
+from util import ld2string, ld_add
+
+EMPTY_BULK = b"$0\r\n\r\n"
+
+
+def check_string_length(c, size: int, append: int) -> None:
+    """Refuse a string that would grow past proto-max-bulk-len.
+
+    Mirrors checkStringLength(): no reply could ever carry a bigger one.
+    """
+    if size + append > c.server.proto_max_bulk_len:
+        raise CommandError("string exceeds maximum allowed size "
+                           "(proto-max-bulk-len)")
+
+
+# --8<-- [start:set_generic_command]
+def set_generic_command(c, key: bytes, value: bytes, nx: bool = False,
+                        ok_reply: bytes = resp.OK,
+                        abort_reply: bytes | None = None) -> None:
+    """Store a string, unless NX and the key exists. Mirrors
+    setGenericCommand(), which SET, SETNX and (step 05) SETEX share."""
+    if nx and lookup_key_write(c.db, key) is not None:
+        c.add_reply(abort_reply or resp.null(c.resp))
+        return
+    set_key(c.db, key, value)
+    c.add_reply(ok_reply)
+# --8<-- [end:set_generic_command]
+
+
+@command("set", -3, "write denyoom", acl="string", group="string",
+         since="1.0.0", synopsis="key value", keys=(1, 1, 1),
+         summary="Store a string at a key, replacing any value")
+def set_command(c) -> None:
+    """Mirrors setCommand().
+
+    Simplified: no options yet (NX, XX, GET, EX, PX, KEEPTTL...); step
+    05 adds them. Until then each is a syntax error, as unknown ones are.
+    """
+    if len(c.argv) > 3:
+        raise CommandError(SYNTAX_ERROR)
+    set_generic_command(c, c.argv[1], c.argv[2])
+
+
+@command("setnx", 3, "write denyoom fast", acl="string", group="string",
+         since="1.0.0", synopsis="key value", keys=(1, 1, 1),
+         summary="Store a string, only if the key does not exist")
+def setnx_command(c) -> None:
+    set_generic_command(c, c.argv[1], c.argv[2], nx=True,
+                        ok_reply=resp.integer(1),
+                        abort_reply=resp.integer(0))
+
+
+def get_generic_command(c) -> bytes | None:
+    """Reply with the string at argv[1] (null if missing); return it.
+
+    Mirrors getGenericCommand(): another type is WRONGTYPE.
+    """
+    value = lookup_key_read(c.db, c.argv[1], bytes)
+    c.add_reply(resp.null(c.resp) if value is None else resp.bulk(value))
+    return value
+
+
+@command("get", 2, "readonly fast", acl="string", group="string",
+         since="1.0.0", synopsis="key", keys=(1, 1, 1),
+         summary="Read the string at a key")
+def get_command(c) -> None:
+    get_generic_command(c)
+
+
+@command("getdel", 2, "write fast", acl="string", group="string",
+         since="6.2.0", synopsis="key", keys=(1, 1, 1),
+         summary="Read the string at a key, then delete the key")
+def getdel_command(c) -> None:
+    if get_generic_command(c) is not None:
+        db_delete(c.db, c.argv[1])
+
+
+@command("getset", 3, "write denyoom fast", acl="string", group="string",
+         since="1.0.0", synopsis="key value", keys=(1, 1, 1),
+         summary="Store a string at a key and reply with the old one")
+def getset_command(c) -> None:
+    """Mirrors getsetCommand(): the old value must be a string too."""
+    get_generic_command(c)
+    set_key(c.db, c.argv[1], c.argv[2])
+
+
+@command("mget", -2, "readonly fast", acl="string", group="string",
+         since="1.0.0", synopsis="key [key ...]", keys=(1, -1, 1),
+         complexity="O(N) where N is the number of keys",
+         summary="Read the strings at several keys")
+def mget_command(c) -> None:
+    """Mirrors mgetCommand(): a missing key, or one that holds another
+    type, reads as null (never WRONGTYPE)."""
+    replies = [resp.array_len(len(c.argv) - 1)]
+    for key in c.argv[1:]:
+        value = lookup_key_read(c.db, key)
+        replies.append(resp.bulk(value) if type(value) is bytes
+                       else resp.null(c.resp))
+    c.add_reply(b"".join(replies))
+
+
+@command("mset", -3, "write denyoom", acl="string", group="string",
+         since="1.0.1", synopsis="key value [key value ...]",
+         keys=(1, -1, 2), complexity="O(N) where N is the number of keys",
+         summary="Store strings at several keys")
+def mset_command(c) -> None:
+    mset_generic_command(c, nx=False)
+
+
+@command("msetnx", -3, "write denyoom", acl="string", group="string",
+         since="1.0.1", synopsis="key value [key value ...]",
+         keys=(1, -1, 2), complexity="O(N) where N is the number of keys",
+         summary="Store strings at several keys, only if none exists")
+def msetnx_command(c) -> None:
+    mset_generic_command(c, nx=True)
+
+
+def mset_generic_command(c, nx: bool) -> None:
+    """Mirrors msetGenericCommand(): with nx, all the keys or none."""
+    if len(c.argv) % 2 == 0:
+        c.add_reply(arity_error("msetnx" if nx else "mset"))
+        return
+    pairs = list(zip(c.argv[1::2], c.argv[2::2]))
+    if nx and any(lookup_key_write(c.db, key) is not None
+                  for key, _ in pairs):
+        c.add_reply(resp.integer(0))
+        return
+    for key, value in pairs:
+        set_key(c.db, key, value)
+    c.add_reply(resp.integer(1) if nx else resp.OK)
+
+
+@command("append", 3, "write denyoom fast", acl="string", group="string",
+         since="2.0.0", synopsis="key value", keys=(1, 1, 1),
+         summary="Add bytes at the end of a string; reply with its length")
+def append_command(c) -> None:
+    """Mirrors appendCommand().
+
+    Simplified: bytes cannot grow in place, so each APPEND copies the
+    string; Redis's sds keeps spare room at its end and appends in
+    amortised O(1).
+    """
+    key, tail = c.argv[1], c.argv[2]
+    value = lookup_key_write(c.db, key, bytes)
+    if value is None:
+        db_add(c.db, key, tail)
+        c.add_reply(resp.integer(len(tail)))
+        return
+    check_string_length(c, len(value), len(tail))
+    value += tail
+    db_overwrite(c.db, key, value)
+    c.add_reply(resp.integer(len(value)))
+
+
+@command("strlen", 2, "readonly fast", acl="string", group="string",
+         since="2.2.0", synopsis="key", keys=(1, 1, 1),
+         summary="The length of the string at a key (0 if missing)")
+def strlen_command(c) -> None:
+    value = lookup_key_read(c.db, c.argv[1], bytes)
+    c.add_reply(resp.integer(0 if value is None else len(value)))
+
+
+@command("getrange", 4, "readonly", acl="string", group="string",
+         since="2.4.0", synopsis="key start end", keys=(1, 1, 1),
+         complexity="O(N) where N is the length of the part returned",
+         summary="Read part of a string, by byte offsets (may be negative)")
+def getrange_command(c) -> None:
+    """Mirrors getrangeCommand(): both ends inclusive, clamped to the
+    string; negative offsets count from its end."""
+    start = get_long_long(c.argv[2])
+    end = get_long_long(c.argv[3])
+    value = lookup_key_read(c.db, c.argv[1], bytes)
+    if value is None or (start < 0 and end < 0 and start > end):
+        c.add_reply(EMPTY_BULK)
+        return
+    length = len(value)
+    if start < 0:
+        start = max(length + start, 0)
+    if end < 0:
+        end = max(length + end, 0)
+    end = min(end, length - 1)
+    if start > end or length == 0:
+        c.add_reply(EMPTY_BULK)
+    else:
+        c.add_reply(resp.bulk(value[start:end + 1]))
+
+
+@command("setrange", 4, "write denyoom", acl="string", group="string",
+         since="2.2.0", synopsis="key offset value", keys=(1, 1, 1),
+         complexity="O(M) where M is the length of the value written",
+         summary="Overwrite part of a string at an offset, padding with "
+                 "zero bytes; reply with the new length")
+def setrange_command(c) -> None:
+    """Mirrors setrangeCommand().
+
+    Simplified: the string is copied, as in APPEND; Redis writes in place.
+    """
+    key, patch = c.argv[1], c.argv[3]
+    offset = get_long_long(c.argv[2])
+    if offset < 0:
+        raise CommandError("offset is out of range")
+    value = lookup_key_write(c.db, key, bytes)
+    if not patch:  # writing nothing changes nothing, creates nothing
+        c.add_reply(resp.integer(0 if value is None else len(value)))
+        return
+    check_string_length(c, offset, len(patch))
+    padded = (value or b"").ljust(offset, b"\0")
+    new = padded[:offset] + patch + padded[offset + len(patch):]
+    if value is None:
+        db_add(c.db, key, new)
+    else:
+        db_overwrite(c.db, key, new)
+    c.add_reply(resp.integer(len(new)))
+
+
+# --8<-- [start:incr_decr_command]
+def incr_decr_command(c, incr: int) -> None:
+    """Add `incr` to the integer at argv[1]. Mirrors incrDecrCommand().
+
+    A missing key counts as 0. The value must be a string that
+    string2ll() reads, and the result must fit a signed 64-bit integer.
+    The key keeps its time to live: db_overwrite(), not set_key().
+    """
+    # BEGIN EXERCISE 04-incr-decr
+    key = c.argv[1]
+    old = lookup_key_write(c.db, key, bytes)
+    value = 0 if old is None else resp.string2ll(old)
+    if value is None:
+        raise CommandError(NOT_AN_INTEGER)
+    value += incr
+    if not resp.LLONG_MIN <= value <= resp.LLONG_MAX:
+        raise CommandError("increment or decrement would overflow")
+    if old is None:
+        db_add(c.db, key, b"%d" % value)
+    else:
+        db_overwrite(c.db, key, b"%d" % value)
+    c.add_reply(resp.integer(value))
+    # END EXERCISE 04-incr-decr
+# --8<-- [end:incr_decr_command]
+
+
+@command("incr", 2, "write denyoom fast", acl="string", group="string",
+         since="1.0.0", synopsis="key", keys=(1, 1, 1),
+         summary="Add 1 to the integer at a key")
+def incr_command(c) -> None:
+    incr_decr_command(c, 1)
+
+
+@command("decr", 2, "write denyoom fast", acl="string", group="string",
+         since="1.0.0", synopsis="key", keys=(1, 1, 1),
+         summary="Subtract 1 from the integer at a key")
+def decr_command(c) -> None:
+    incr_decr_command(c, -1)
+
+
+@command("incrby", 3, "write denyoom fast", acl="string", group="string",
+         since="1.0.0", synopsis="key increment", keys=(1, 1, 1),
+         summary="Add an integer to the integer at a key")
+def incrby_command(c) -> None:
+    incr_decr_command(c, get_long_long(c.argv[2]))
+
+
+@command("decrby", 3, "write denyoom fast", acl="string", group="string",
+         since="1.0.0", synopsis="key decrement", keys=(1, 1, 1),
+         summary="Subtract an integer from the integer at a key")
+def decrby_command(c) -> None:
+    decrement = get_long_long(c.argv[2])
+    if decrement == resp.LLONG_MIN:  # its negation does not fit
+        raise CommandError("decrement would overflow")
+    incr_decr_command(c, -decrement)
+
+
+# --8<-- [start:incrbyfloat_command]
+@command("incrbyfloat", 3, "write denyoom fast", acl="string",
+         group="string", since="2.6.0", synopsis="key increment",
+         keys=(1, 1, 1), summary="Add a decimal number to the number at a "
+         "key, in long double precision")
+def incrbyfloat_command(c) -> None:
+    """Mirrors incrbyfloatCommand(): read both numbers as long doubles,
+    add, and store the sum as text, in ld2string()'s human form."""
+    key = c.argv[1]
+    old = lookup_key_write(c.db, key, bytes)
+    value = get_long_double(b"0" if old is None else old)
+    total = ld_add(value, get_long_double(c.argv[2]))
+    if total is None:
+        raise CommandError("increment would produce NaN or Infinity")
+    new = ld2string(total)
+    if old is None:
+        db_add(c.db, key, new)
+    else:
+        db_overwrite(c.db, key, new)
+    c.add_reply(resp.bulk(new))
+# --8<-- [end:incrbyfloat_command]
