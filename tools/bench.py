@@ -1,0 +1,179 @@
+"""bench.py: measure real Redis and every step from 03 on, in one run.
+
+    python tools/bench.py             the full run (about 15 minutes), then
+                                      the book's page (tools/bench_report.py)
+    python tools/bench.py --quick     the same code with tiny counts (CI)
+
+Every figure is taken for real `redis-server` and for each step folder in
+the same run on the same machine, and reported as a ratio ours/redis, with
+the issues' targets marked met or not (tools/bench/goals.py). The results
+go to bench/results/<date>-<host>.json, with the machine they came from.
+A benchmark that needs a command a step does not have yet (SET before step
+04, SET PX before step 05) is left out for that step, after asking it.
+
+The parts live in tools/bench/ (see its __init__.py). Linux only: CPU time
+and memory are read from /proc.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench import clients, expiry, memory, profiling, throughput
+from bench.goals import build_rows, text_table
+from bench.plan import FULL, QUICK, Plan
+from bench.servers import (
+    REDIS,
+    REPO,
+    BenchError,
+    Server,
+    Target,
+    discover_steps,
+    require_tool,
+    step_target,
+)
+from bench.wire import capabilities
+
+RESULTS_DIR = REPO / "bench" / "results"
+SECTIONS = ("throughput", "connections", "memory", "expiry", "cron", "profile")
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Benchmark real Redis and our steps; report ratios ours/redis.")
+    parser.add_argument("--quick", action="store_true",
+                        help="tiny counts: checks that every benchmark works (CI)")
+    parser.add_argument("--steps", nargs="+", metavar="DIR", type=Path,
+                        help="step folders to measure (default: steps/03_* and later)")
+    parser.add_argument("--only", type=lambda s: s.split(","), default=list(SECTIONS),
+                        metavar="SECTION,...", help="some of: " + ",".join(SECTIONS))
+    parser.add_argument("--out", type=Path, help="results file (default: "
+                        "bench/results/<date>-<host>[-quick].json)")
+    parser.add_argument("--no-report", action="store_true",
+                        help="don't write the book's page (--quick never does)")
+    args = parser.parse_args(argv)
+    unknown = set(args.only) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown section(s) {', '.join(sorted(unknown))}")
+    return args
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    plan = QUICK if args.quick else FULL
+    started = time.monotonic()
+    try:
+        for tool in ("redis-server", "redis-benchmark"):
+            require_tool(tool)
+        steps = [step_target(p) for p in args.steps] if args.steps else discover_steps()
+        if not steps:
+            raise BenchError("no step folder to measure (steps/03_* and later)")
+        results = run(plan, [REDIS, *steps], args.only)
+    except BenchError as err:
+        print(f"bench: {err}", file=sys.stderr)
+        return 1
+    out = args.out or default_output(plan)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=1) + "\n")
+    say("\nRatios ours/redis (lower is better, except requests/s):\n")
+    say(text_table(build_rows(results), [s.name for s in steps]))
+    say(f"\nResults: {out.relative_to(REPO) if out.is_relative_to(REPO) else out}"
+        f" ({time.monotonic() - started:.0f} s)")
+    if not plan.quick and not args.no_report:
+        import bench_report
+        return bench_report.main(["--results", str(out)])
+    return 0
+
+
+def run(plan: Plan, targets: list[Target], sections: list[str]) -> dict:
+    """Run the chosen sections; return everything the results file holds."""
+    results = {"machine": machine_info(), "plan": dataclasses.asdict(plan),
+               "targets": [t.name for t in targets]}
+    say("== What each server can run")
+    caps = probe(targets)
+    results["capabilities"] = {name: sorted(c) for name, c in caps.items()}
+    measure = {
+        "throughput": lambda: throughput.measure(targets, caps, plan, say),
+        "connections": lambda: clients.measure(targets, plan, say),
+        "memory": lambda: memory.measure(targets, caps, plan, say),
+        "expiry": lambda: expiry.measure_expiry(targets, caps, plan, say),
+        "cron": lambda: expiry.measure_cron(targets, plan, say),
+        "profile": lambda: profiling.measure(targets, caps, plan, say),
+    }
+    for section in SECTIONS:
+        if section in sections:
+            say(f"== {section}")
+            results[section] = measure[section]()
+    if "memory" in sections:
+        results["memory_model"] = memory.python_object_sizes(plan.string_keys)
+    results["machine"]["loadavg_end"] = os.getloadavg()
+    return results
+
+
+def probe(targets: list[Target]) -> dict[str, set[str]]:
+    caps = {}
+    for target in targets:
+        with Server(target) as server:
+            caps[target.name] = capabilities(server.port)
+        say(f"  {target.name:<14} {' '.join(sorted(caps[target.name]))}")
+    return caps
+
+
+def default_output(plan: Plan) -> Path:
+    name = f"{datetime.date.today()}-{socket.gethostname()}"
+    return RESULTS_DIR / f"{name}{'-quick' if plan.quick else ''}.json"
+
+
+def machine_info() -> dict:
+    """Where the numbers come from: they mean little without it."""
+    def version(tool: str) -> str:
+        out = subprocess.run([require_tool(tool), "--version"], capture_output=True,
+                             text=True).stdout
+        return next((w[2:] for w in out.split() if w.startswith("v=")),
+                    out.split()[-1] if out.split() else "?")
+
+    return {
+        "date": datetime.datetime.now().isoformat(timespec="seconds"),
+        "host": socket.gethostname(), "cores": os.cpu_count(),
+        "cpu_model": cpu_model(), "kernel": platform.release(),
+        "python": platform.python_version(),
+        "redis_server": version("redis-server"),
+        "redis_benchmark": version("redis-benchmark"),
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "steps_changed_since_commit": bool(git("status", "--porcelain", "steps")),
+        "loadavg_start": os.getloadavg(),
+    }
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def git(*args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True)
+    return done.stdout.strip()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,235 @@
+"""The results as rows of ratios ours/redis, each with its target if it has one.
+
+The targets are the issues' (#4 step 03, #5 step 04, #6 step 05, #9 all):
+  CPU per request ≤ 1.5× Redis without pipelining, ≤ 2.5× with -P 16, for
+      PING (from step 03) and SET/GET (from step 04);
+  pipelined requests/s ≥ 0.40× Redis for PING, ≥ 0.35× for SET/GET;
+  10,000 idle clients at ≤ 2 KB each, fresh-client PING p99 < 2× Redis;
+  bytes per string key ≤ 2× Redis;
+  active expiry: under 1% left within 1 s of the deadline, none within 2 s.
+A target holds for every step from the one that introduced it on: later
+steps keep earlier performance. Other figures are reported without one.
+
+Used by tools/bench.py (the table it prints) and tools/bench_report.py (the
+book's page), so both always agree.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass, field
+
+PING_TESTS = ("PING_INLINE", "PING_MBULK")
+KEY_TESTS = ("SET", "GET")
+
+
+@dataclass(frozen=True)
+class Goal:
+    op: str  # "<=", ">=" or "<"
+    limit: float
+    unit: str = "×"  # "×": a ratio to Redis; else an absolute figure
+
+    def met(self, value: float) -> bool:
+        compare = {"<=": operator.le, ">=": operator.ge, "<": operator.lt}[self.op]
+        return compare(value, self.limit)
+
+    def __str__(self) -> str:
+        sign = {"<=": "≤", ">=": "≥", "<": "<"}[self.op]
+        return f"{sign} {fmt(self.limit, self.unit)}"
+
+
+@dataclass
+class Row:
+    """One figure for Redis and every step. `ours` holds ratios unless `absolute`."""
+
+    section: str
+    label: str
+    unit: str  # of the absolute figures: "req/s", "µs", "ms", "B", "s"
+    redis: float | None
+    ours: dict[str, float | None] = field(default_factory=dict)  # by step
+    absolute: dict[str, float | None] = field(default_factory=dict)  # by step
+    goal: Goal | None = None
+    judge_absolute: bool = False  # the goal is on the absolute figure
+    notes: dict[str, str] = field(default_factory=dict)  # why a cell is empty
+
+    def met(self, step: str) -> bool | None:
+        value = (self.absolute if self.judge_absolute else self.ours).get(step)
+        if self.goal is None or value is None:
+            return None
+        return self.goal.met(value)
+
+
+def fmt(value: float | None, unit: str) -> str:
+    """A figure with its unit, rounded for reading."""
+    if value is None:
+        return "—"
+    if unit == "×":
+        return f"{value:.2f}×"
+    if unit == "req/s":
+        return f"{value:,.0f} req/s"
+    if unit == "B":
+        return f"{value:,.0f} B"
+    return f"{value:.3g} {unit}"
+
+
+def ratio(ours: float | None, redis: float | None) -> float | None:
+    if ours is None or not redis:
+        return None
+    return ours / redis
+
+
+def build_rows(results: dict) -> list[Row]:
+    steps = [t for t in results["targets"] if t != "redis"]
+    rows = (throughput_rows(results.get("throughput", []))
+            + connection_rows(results.get("connections", {}))
+            + memory_rows(results.get("memory", {}))
+            + expiry_rows(results.get("expiry", {}), steps)
+            + cron_rows(results.get("cron", {}), steps))
+    return [r for r in rows if any(v is not None for v in r.ours.values())
+            or r.notes]
+
+
+def ratio_row(section: str, label: str, unit: str, by_target: dict,
+              goal: Goal | None = None) -> Row:
+    """A row from {target: absolute figure}, with ratios to "redis"."""
+    redis = by_target.get("redis")
+    row = Row(section, label, unit, redis, goal=goal)
+    for name, value in by_target.items():
+        if name != "redis":
+            row.absolute[name] = value
+            row.ours[name] = ratio(value, redis)
+    return row
+
+
+MODES = [(50, 1), (50, 16), (1000, 1), (1, 1)]  # (clients, pipeline), in table order
+
+
+def mode_name(clients: int, pipeline: int) -> str:
+    return f"-c {clients}" + (f" -P {pipeline}" if pipeline > 1 else "")
+
+
+def throughput_rows(records: list[dict]) -> list[Row]:
+    groups: dict[tuple, dict[str, dict]] = {}
+    for r in records:
+        groups.setdefault((r["clients"], r["pipeline"], r["test"]), {})[r["target"]] = r
+    tests = list(dict.fromkeys(r["test"] for r in records))
+    rows = []
+    for (clients, pipeline, test), by_target in sorted(
+            groups.items(), key=lambda g: (MODES.index(g[0][:2]), tests.index(g[0][2]))):
+        mode = mode_name(clients, pipeline)
+        if clients == 1:
+            section = "Latency, one client (-c 1)"
+            for pct in ("p50", "p99"):
+                rows.append(ratio_row(section, f"{test} {pct} latency", "ms",
+                                      {t: r[f"{pct}_ms"] for t, r in by_target.items()}))
+            continue
+        section = f"Throughput and server CPU ({mode})"
+        rps_goal, cpu_goal = throughput_goals(test, clients, pipeline)
+        rows.append(ratio_row(section, f"{test} requests/s", "req/s",
+                              {t: r["rps"] for t, r in by_target.items()}, rps_goal))
+        rows.append(ratio_row(section, f"{test} CPU per request", "µs",
+                              {t: r["cpu_us_per_request"] for t, r in by_target.items()},
+                              cpu_goal))
+    return rows
+
+
+def throughput_goals(test: str, clients: int, pipeline: int):
+    """(requests/s goal, CPU per request goal) for one run, or None."""
+    if clients != 50 or test not in PING_TESTS + KEY_TESTS:
+        return None, None
+    if pipeline == 1:
+        return None, Goal("<=", 1.5)
+    share = 0.40 if test in PING_TESTS else 0.35
+    return Goal(">=", share), Goal("<=", 2.5)
+
+
+def connection_rows(results: dict) -> list[Row]:
+    if not results:
+        return []
+    count = next(iter(results.values()))["clients"]
+    section = f"{count:,} idle clients"
+    rss = ratio_row(section, "server memory per idle client", "B",
+                    {t: r["rss_per_client"] for t, r in results.items()},
+                    Goal("<=", 2048, "B"))
+    rss.judge_absolute = True
+    return [rss,
+            ratio_row(section, "fresh-client PING p50", "ms",
+                      {t: r["ping_p50_ms"] for t, r in results.items()}),
+            ratio_row(section, "fresh-client PING p99", "ms",
+                      {t: r["ping_p99_ms"] for t, r in results.items()}, Goal("<", 2.0))]
+
+
+def memory_rows(results: dict) -> list[Row]:
+    rows = []
+    for dataset, goal in (("strings", Goal("<=", 2.0)), ("hashes", None)):
+        figures = {t: r[dataset] for t, r in results.items() if dataset in r}
+        if "redis" not in figures:
+            continue
+        keys = figures["redis"]["keys"]
+        what = "string key" if dataset == "strings" else "small hash (4 fields)"
+        rows.append(ratio_row(f"Memory ({keys:,} keys)", f"bytes per {what}", "B",
+                              {t: f["bytes_per_key"] for t, f in figures.items()}, goal))
+    return rows
+
+
+def expiry_rows(results: dict, steps: list[str]) -> list[Row]:
+    redis = results.get("redis")
+    if not redis or "skipped" in redis:
+        return []
+    section = f"Active expiry ({redis['keys']:,} keys, PX {redis['expire_ms']})"
+    rows = []
+    for key, label, limit in (("under_1pct_s", "under 1% left, after the deadline", 1.0),
+                              ("zero_s", "no key left, after the deadline", 2.0)):
+        row = Row(section, label, "s", redis[key], goal=Goal("<=", limit, "s"),
+                  judge_absolute=True)
+        for step in steps:
+            r = results.get(step, {})
+            row.notes.update({step: r["skipped"]} if "skipped" in r else {})
+            row.absolute[step] = r.get(key)
+            row.ours[step] = ratio(r.get(key), redis[key])
+            if "skipped" not in r and r.get(key) is None:
+                row.notes[step] = "not reached (timed out)"
+        rows.append(row)
+    return rows
+
+
+def cron_rows(results: dict, steps: list[str]) -> list[Row]:
+    redis = results.get("redis", {}).get("cpu_ms_per_s", {})
+    rows = []
+    for hz, redis_ms in redis.items():
+        row = ratio_row("Idle server (the cron)", f"CPU at hz {hz}", "ms/s",
+                        {"redis": redis_ms} | {
+                            s: results.get(s, {}).get("cpu_ms_per_s", {}).get(hz)
+                            for s in steps})
+        row.notes = {s: results[s]["skipped"] for s in steps
+                     if "skipped" in results.get(s, {})}
+        rows.append(row)
+    return rows
+
+
+def cell_text(row: Row, step: str, marks=("met", "NOT met")) -> str:
+    """What one step's cell shows: the ratio (and the figure), and the verdict."""
+    if row.ours.get(step) is None and row.absolute.get(step) is None:
+        return row.notes.get(step, "—") if row.notes.get(step) else "—"
+    text = fmt(row.ours.get(step), "×")
+    if row.judge_absolute:
+        text = f"{fmt(row.absolute.get(step), row.unit)} ({text})"
+    met = row.met(step)
+    return text if met is None else f"{text} {marks[0] if met else marks[1]}"
+
+
+def text_table(rows: list[Row], steps: list[str]) -> str:
+    """The table tools/bench.py prints: ratios ours/redis, per step."""
+    head = ["", "target", "redis"] + steps
+    lines, section = [], None
+    table = [head]
+    for row in rows:
+        if row.section != section:
+            section = row.section
+            table.append([f"[{section}]"] + [""] * (len(head) - 1))
+        table.append([row.label, str(row.goal or ""), fmt(row.redis, row.unit)]
+                     + [cell_text(row, s) for s in steps])
+    widths = [max(len(r[i]) for r in table) for i in range(len(head))]
+    for r in table:
+        lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+    return "\n".join(lines)

@@ -1,0 +1,99 @@
+"""Bytes per key: the server's resident memory grown by a load, per key.
+
+Each load runs on a fresh server: many small string keys (`key:%012d`, a
+3-byte value, as redis-benchmark's SET writes), then many small hashes of a
+few fields. RSS counts what the allocator took from the kernel, the same
+way for both servers: Redis's jemalloc and Python's pymalloc alike.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from bench.plan import Plan
+from bench.servers import BenchError, Server, Target
+from bench.wire import Connection, ReplyError, encode, load
+
+VALUE = b"abc"  # 3 bytes, redis-benchmark's default data size
+HASH_FIELDS = 4
+
+
+def string_requests(count: int):
+    for i in range(count):
+        yield encode(b"SET", b"key:%012d" % i, VALUE)
+
+
+def hash_requests(count: int):
+    fields = [x for n in range(1, HASH_FIELDS + 1) for x in (b"field%d" % n, VALUE)]
+    for i in range(count):
+        yield encode(b"HSET", b"hash:%012d" % i, *fields)
+
+
+DATASETS = {
+    # name: (what it needs, requests, the reply each gets)
+    "strings": ("set", string_requests, b"+OK\r\n"),
+    "hashes": ("hset", hash_requests, b":%d\r\n" % HASH_FIELDS),
+}
+
+
+def measure(targets: list[Target], caps: dict[str, set[str]], plan: Plan,
+            say) -> dict[str, dict]:
+    """{target: {dataset: figures}} for every dataset a target supports."""
+    counts = {"strings": plan.string_keys, "hashes": plan.hashes}
+    results: dict[str, dict] = {}
+    for target in targets:
+        for name, (needs, requests, reply) in DATASETS.items():
+            if {needs, "dbsize"} - caps[target.name]:
+                continue
+            with Server(target) as server:
+                figures = bytes_per_key(server, requests(counts[name]), reply,
+                                        counts[name])
+            results.setdefault(target.name, {})[name] = figures
+            say(f"  {target.name:<14} {counts[name]:>9,} {name:<8} "
+                f"{figures['bytes_per_key']:7.1f} bytes per key")
+    return results
+
+
+def bytes_per_key(server: Server, requests, reply: bytes, count: int) -> dict:
+    with Connection(server.port) as conn:
+        conn.call("PING")
+        rss_before, used_before = server.rss_bytes(), used_memory(conn)
+        load(conn, requests, reply)
+        dbsize = conn.call("DBSIZE")
+        rss_after, used_after = server.rss_bytes(), used_memory(conn)
+    if dbsize != count:
+        raise BenchError(f"{server.target.name}: DBSIZE is {dbsize} after "
+                         f"loading {count} keys")
+    figures = {"keys": count, "rss_before": rss_before, "rss_after": rss_after,
+               "bytes_per_key": (rss_after - rss_before) / count}
+    if used_before is not None and used_after is not None:
+        figures["used_memory_per_key"] = (used_after - used_before) / count
+    return figures
+
+
+def used_memory(conn: Connection) -> int | None:
+    """The server's own count of allocated bytes (INFO memory), if it has one."""
+    try:
+        info = conn.call("INFO", "memory")
+    except ReplyError:
+        return None
+    for line in info.decode().splitlines():
+        if line.startswith("used_memory:"):
+            return int(line.split(":")[1])
+    return None
+
+
+def python_object_sizes(count: int) -> dict[str, float]:
+    """What one string key costs in plain Python objects, for the book.
+
+    The sizes pymalloc really hands out (rounded up to 16 bytes), and one
+    dict slot's share of a dict of `count` keys. A step that wraps values
+    in more objects, or keeps more tables, pays more than this.
+    """
+    def allocated(obj) -> int:
+        return -(-sys.getsizeof(obj) // 16) * 16
+
+    keys = {b"key:%012d" % i: VALUE for i in range(count)}
+    return {"key_object": allocated(b"key:%012d" % 0),
+            "value_object": allocated(VALUE),
+            "dict_slot": sys.getsizeof(keys) / count}

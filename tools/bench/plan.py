@@ -1,0 +1,39 @@
+"""How much each benchmark does: the full run, and --quick for CI."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Request and key counts. --quick runs the same code with small ones."""
+
+    quick: bool
+    requests: int  # per redis-benchmark run at -c 50, no pipelining
+    pipelined_requests: int  # per run at -c 50 -P 16
+    many_clients_requests: int  # GET at -c 1000
+    latency_requests: int  # per run at -c 1
+    idle_clients: int  # connections held open at once
+    pings: int  # timed PINGs from a fresh client
+    string_keys: int  # for bytes per key
+    hashes: int  # small hashes, HASH_FIELDS fields each
+    expiring_keys: int  # set with PX expire_ms
+    expire_ms: int
+    expiry_timeout: float  # give up this long after the deadline
+    idle_seconds: float  # window for the cron's CPU on an idle server
+    profile_requests: int  # pipelined requests while py-spy samples
+    benchmark_timeout: float  # seconds for one redis-benchmark run
+
+
+FULL = Plan(
+    quick=False, requests=100_000, pipelined_requests=1_000_000,
+    many_clients_requests=100_000, latency_requests=20_000,
+    idle_clients=10_000, pings=500, string_keys=1_000_000, hashes=100_000,
+    expiring_keys=100_000, expire_ms=1000, expiry_timeout=10.0,
+    idle_seconds=10.0, profile_requests=1_000_000, benchmark_timeout=600.0)
+
+QUICK = Plan(
+    quick=True, requests=2_000, pipelined_requests=16_000,
+    many_clients_requests=2_000, latency_requests=500,
+    idle_clients=300, pings=100, string_keys=20_000, hashes=5_000,
+    expiring_keys=2_000, expire_ms=300, expiry_timeout=5.0,
+    idle_seconds=0.5, profile_requests=50_000, benchmark_timeout=60.0)

@@ -1,0 +1,101 @@
+"""Throughput, latency and CPU per request, measured with redis-benchmark.
+
+Each run is a fixed number of requests (-n). The server's CPU time is read
+before and after it, so CPU per request is what the server spent, whatever
+redis-benchmark's own speed. On a 2-core machine redis-benchmark caps the
+requests/s of any server without pipelining; CPU per request is the figure
+that tells a fast server from a slow one there.
+
+All servers run at once and take turns test by test, so a change in the
+machine's load hits every server alike.
+"""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+from contextlib import ExitStack
+
+from bench.plan import Plan
+from bench.servers import BenchError, Server, Target, require_tool
+
+# redis-benchmark's test names (-t), in its own order, and what each needs.
+TESTS = {
+    "ping_inline": "ping", "ping_mbulk": "ping", "set": "set", "get": "get",
+    "incr": "incr", "lpush": "lpush", "lpop": "lpop", "sadd": "sadd",
+    "hset": "hset", "zadd": "zadd",
+}
+LATENCY_TESTS = ("ping_mbulk", "set", "get")  # also timed at -c 1
+PIPELINE = 16
+
+
+def modes(test: str, plan: Plan) -> list[tuple[int, int, int]]:
+    """(clients, pipeline, requests) of every run of one test."""
+    runs = [(50, 1, plan.requests), (50, PIPELINE, plan.pipelined_requests)]
+    if test == "get":
+        runs.append((1000, 1, plan.many_clients_requests))
+    if test in LATENCY_TESTS:
+        runs.append((1, 1, plan.latency_requests))
+    return runs
+
+
+def measure(targets: list[Target], caps: dict[str, set[str]], plan: Plan,
+            say) -> list[dict]:
+    """Run every test each target supports; one record per run."""
+    records = []
+    with ExitStack() as stack:
+        servers = [stack.enter_context(Server(t)) for t in targets]
+        for test, needs in TESTS.items():
+            for clients, pipeline, requests in modes(test, plan):
+                for server in servers:
+                    if needs not in caps[server.target.name]:
+                        continue
+                    record = run(server, test, clients, pipeline, requests,
+                                 plan.benchmark_timeout)
+                    say(describe(record))
+                    records.append(record)
+    return records
+
+
+def run(server: Server, test: str, clients: int, pipeline: int,
+        requests: int, timeout: float) -> dict:
+    """One redis-benchmark run, with the server's CPU time around it."""
+    cpu_before = server.cpu_seconds()
+    row = redis_benchmark(server.port, test, clients, pipeline, requests, timeout)
+    cpu = server.cpu_seconds() - cpu_before
+    return {
+        "target": server.target.name, "test": row["test"], "clients": clients,
+        "pipeline": pipeline, "requests": requests, "rps": float(row["rps"]),
+        "p50_ms": float(row["p50_latency_ms"]),
+        "p99_ms": float(row["p99_latency_ms"]),
+        "cpu_s": cpu, "cpu_us_per_request": cpu / requests * 1e6,
+    }
+
+
+def redis_benchmark(port: int, test: str, clients: int, pipeline: int,
+                    requests: int, timeout: float) -> dict[str, str]:
+    """Run redis-benchmark for one test and return its CSV row."""
+    argv = [require_tool("redis-benchmark"), "-h", "127.0.0.1", "-p", str(port),
+            "-c", str(clients), "-n", str(requests), "-P", str(pipeline),
+            "-t", test, "--csv"]
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise BenchError(f"redis-benchmark -t {test} took over {timeout:.0f} s "
+                         f"on port {port}") from None
+    rows = list(csv.DictReader(done.stdout.splitlines()))
+    output = done.stdout + done.stderr
+    if done.returncode or len(rows) != 1 or "Error" in output:
+        raise BenchError(f"{' '.join(argv)} failed (status {done.returncode}):\n"
+                         f"{output[-1500:]}")
+    return rows[0]
+
+
+def describe(record: dict) -> str:
+    """One progress line: what ran, and what it measured."""
+    mode = f"-c {record['clients']}"
+    if record["pipeline"] > 1:
+        mode += f" -P {record['pipeline']}"
+    return (f"  {record['test']:<12} {mode:<14} {record['target']:<14}"
+            f"{record['rps']:>12,.0f} req/s {record['cpu_us_per_request']:8.2f} µs CPU/req"
+            f"   p50 {record['p50_ms']:.3f} ms  p99 {record['p99_ms']:.3f} ms")

@@ -1,0 +1,381 @@
+"""bench_report.py: the book's benchmarks page, generated from a results file.
+
+    python tools/bench_report.py                      from the newest full run
+    python tools/bench_report.py --results FILE.json  from that one
+
+Writes book/benchmarks.md, its plots in book/benchmarks/, and a copy of the
+results it was made from (book/benchmarks/results.json), so the page can be
+regenerated, and checked, without measuring again. `make bench` runs this
+after measuring. Every number and every sentence that depends on one comes
+from the results; nothing on the page is typed in by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from bench.goals import Row, build_rows, cell_text, fmt
+from bench.servers import REPO
+
+RESULTS_DIR = REPO / "bench" / "results"
+SOURCE = "tools/bench_report.py"
+MARKS = ("✅", "❌")
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Write the book's benchmarks page.")
+    parser.add_argument("--results", type=Path, help="a results file of tools/bench.py "
+                        "(default: the newest full run in bench/results/)")
+    parser.add_argument("--book", type=Path, default=REPO / "book",
+                        help="the book's folder (default: book/)")
+    return parser.parse_args(argv)
+
+
+def newest_results() -> Path:
+    runs = [p for p in RESULTS_DIR.glob("*.json") if not p.stem.endswith("-quick")]
+    if not runs:
+        sys.exit("bench_report: no results in bench/results/: run `make bench` first")
+    return max(runs, key=lambda p: p.stat().st_mtime)
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    source = args.results or newest_results()
+    results = json.loads(source.read_text())
+    assets = args.book / "benchmarks"
+    assets.mkdir(parents=True, exist_ok=True)
+    copy = assets / "results.json"
+    if source.resolve() != copy.resolve():
+        shutil.copyfile(source, copy)
+    plots = {"throughput": plot_throughput(results, assets / "throughput.png"),
+             "expiry": plot_expiry(results, assets / "expiry.png")}
+    page = args.book / "benchmarks.md"
+    page.write_text(render_page(results, plots))
+    print(f"Wrote {page} and its plots, from {source}")
+    return 0
+
+
+# ---------------------------------------------------------------- the plots
+
+def plot_throughput(results: dict, path: Path) -> str | None:
+    """Requests/s of every server per test, without and with pipelining."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    records = [r for r in results.get("throughput", []) if r["clients"] == 50]
+    if not records:
+        return None
+    targets = results["targets"]
+    fig, axes = plt.subplots(2, 1, figsize=(11, 7.5), constrained_layout=True)
+    for ax, pipeline in zip(axes, (1, 16)):
+        runs = {(r["test"], r["target"]): r["rps"] for r in records
+                if r["pipeline"] == pipeline}
+        tests = [t for t in dict.fromkeys(r["test"] for r in records)
+                 if any((t, s) in runs for s in targets[1:])]
+        width = 0.8 / len(targets)
+        for i, target in enumerate(targets):
+            shown = [(n, t) for n, t in enumerate(tests) if (t, target) in runs]
+            bars = ax.bar([n + i * width for n, _ in shown],
+                          [runs[t, target] for _, t in shown], width,
+                          label=target, color=color(i, target))
+            if target != "redis":  # each bar's ratio to Redis's, on top
+                ax.bar_label(bars, fontsize=7, labels=[
+                    f"{runs[t, target] / runs[t, 'redis']:.2f}×"
+                    if (t, "redis") in runs else "" for _, t in shown])
+        ax.set_xticks([n + (len(targets) - 1) * width / 2 for n in range(len(tests))],
+                      [t.replace("_", "\n") for t in tests], fontsize=9)
+        ax.set_ylabel("requests/s")
+        ax.set_title("-c 50" + (f" -P {pipeline} (pipelined)" if pipeline > 1
+                                else " (no pipelining)"))
+        ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+        ax.grid(axis="y", alpha=0.3)
+    axes[0].legend(ncols=len(targets), loc="upper right")
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path.name
+
+
+def color(index: int, target: str) -> str:
+    return "#c0392b" if target == "redis" else ["#1f4e79", "#2e86c1", "#85c1e9",
+                                                "#aab7b8"][(index - 1) % 4]
+
+
+def plot_expiry(results: dict, path: Path) -> str | None:
+    """Keys left over time, after their deadline, for each server with expiry."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    curves = {t: r["samples"] for t, r in results.get("expiry", {}).items()
+              if "samples" in r}
+    if not curves:
+        return None
+    fig, ax = plt.subplots(figsize=(8, 4), constrained_layout=True)
+    for i, target in enumerate(results["targets"]):
+        if target in curves:
+            ts, ns = zip(*curves[target])
+            ax.plot(ts, ns, label=target, color=color(i, target), marker=".")
+    ax.axvline(0, color="gray", linestyle="--", linewidth=1)
+    ax.set_xlabel("seconds after the deadline")
+    ax.set_ylabel("keys left (DBSIZE)")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path.name
+
+
+# ----------------------------------------------------------------- the page
+
+def render_page(results: dict, plots: dict) -> str:
+    steps = [t for t in results["targets"] if t != "redis"]
+    rows = build_rows(results)
+    parts = [intro(results), machine(results), targets_table(rows, steps),
+             throughput_section(results, plots), profile_section(results),
+             memory_section(results, steps), steps_section(results, steps),
+             expiry_section(results, plots), reproduce()]
+    return "\n".join(p for p in parts if p)
+
+
+def intro(results: dict) -> str:
+    return f"""# Benchmarks
+
+<!-- Generated by {SOURCE} from benchmarks/results.json. Don't edit:
+     run `make bench` (or {SOURCE} --results FILE). -->
+
+How fast is a Redis server written in Python, and where does the time go?
+Every figure on this page was measured in one run of `make bench`, on one
+machine, for a real `redis-server` and for each of our steps from 03 on,
+one after the other, test by test. Absolute numbers depend on the machine,
+so each figure is given as a **ratio ours/redis**: 0.50× requests/s is half
+of Redis's throughput; 3.00× CPU per request means three times the work for
+the same answer.
+
+CPU per request is the server's CPU time (user + system, from
+`/proc/<pid>`) over a fixed number of requests, divided by that number. It
+is the fairest figure here: `redis-benchmark` itself needs a core to drive
+the server, so on a small machine it limits the requests/s of *every*
+server, fast or slow, unless the requests are pipelined.
+"""
+
+
+def machine(results: dict) -> str:
+    m = results["machine"]
+    load = ", ".join(f"{x:.1f}" for x in m["loadavg_start"][:1] + m["loadavg_end"][:1])
+    note = (" The step folders had changes not yet committed."
+            if m.get("steps_changed_since_commit") else "")
+    quick = ("\n!!! warning \"A --quick run\"\n    These are the tiny counts CI uses; "
+             "the numbers mean little.\n" if results["plan"]["quick"] else "")
+    return f"""!!! info "The machine"
+    {m['cores']} cores ({m['cpu_model']}), Linux {m['kernel']}, Python
+    {m['python']}, Redis {m['redis_server']}; measured {m['date'][:10]} at
+    commit `{m['commit']}`.{note} Load average at the start and the end of
+    the run: {load}.
+{quick}"""
+
+
+def targets_table(rows: list[Row], steps: list[str]) -> str:
+    lines = ["## Ratios and targets", "",
+             "The targets come from the issues that built each step; a target "
+             "holds for every later step too. ✅ met, ❌ not met. Where the "
+             "target is on an absolute figure (bytes, seconds), the cell shows "
+             "it, then the ratio.", ""]
+    section = None
+    for row in rows:
+        if row.section != section:
+            section = row.section
+            lines += ["", f"**{section}**", "",
+                      "| figure | target | Redis | " + " | ".join(steps) + " |",
+                      "|---|---|---:|" + "---:|" * len(steps)]
+        cells = [cell_text(row, s, MARKS) for s in steps]
+        lines.append(f"| {row.label} | {row.goal or ''} | {fmt(row.redis, row.unit)} | "
+                     + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def throughput_section(results: dict, plots: dict) -> str:
+    if not plots["throughput"]:
+        return ""
+    return f"""## Throughput per step
+
+![Requests per second of Redis and of each step, per redis-benchmark test,
+without and with pipelining](benchmarks/{plots['throughput']})
+
+Without pipelining, each request is a round trip: the client waits for the
+reply before it sends the next, and the time goes into system calls and
+the kernel's TCP path on both sides, for Redis as for us. With `-P 16` the
+client sends sixteen requests at once; the server reads them with one
+`recv()` and answers with one `send()`, so what is left is the server's own
+work per command, and there C and Python part ways.
+"""
+
+
+def profile_section(results: dict) -> str:
+    profiles = results.get("profile", [])
+    if not profiles:
+        return ""
+    parts = ["## Where the time goes", "",
+             "py-spy sampled the server's stack "
+             f"{profiles[0]['rate']} times a second while `redis-benchmark` "
+             "pipelined requests at it. *Self* is the share of CPU samples in "
+             "the function's own code, *total* includes what it calls. Native "
+             "frames show beside Python ones: `send` and `recv` in libc are the "
+             "system calls, frames in libpython are the interpreter's C code "
+             "(for example the regular expression that reads a length line).", ""]
+    for p in profiles:
+        parts += profile_table(p)
+    return "\n".join(parts) + "\n"
+
+
+def profile_table(p: dict) -> list[str]:
+    lines = [f"### {p['target']}: {p['test']} with -P {p['pipeline']}", "",
+             f"{p['samples']:,} samples of the event loop; "
+             f"{p['rps']:,.0f} requests/s while sampled.", "",
+             "| function | where | self | total |", "|---|---|---:|---:|"]
+    lines += [f"| `{r['function']}` | {r['where']} | {r['self_pct']:.1f}% | "
+              f"{r['total_pct']:.1f}% |" for r in p["rows"]]
+    by_where = sorted(p["by_where"].items(), key=lambda kv: -kv[1])[:6]
+    lines += ["", "Self time by file: " + ", ".join(
+        f"{w} {pct:.0f}%" for w, pct in by_where) + ".", ""]
+    return lines
+
+
+def memory_section(results: dict, steps: list[str]) -> str:
+    memory, model = results.get("memory", {}), results.get("memory_model")
+    redis = memory.get("redis", {}).get("strings")
+    if not redis or not model:
+        return ""
+    objects = model["key_object"] + model["value_object"] + model["dict_slot"]
+    ours = [(s, memory[s]["strings"]["bytes_per_key"]) for s in steps
+            if "strings" in memory.get(s, {})]
+    measured = "".join(f"\n| {s} | {b:,.0f} B | {b / redis['bytes_per_key']:.2f}× |"
+                       for s, b in ours)
+    used = redis.get("used_memory_per_key")
+    used_text = f" (Redis's own count, `used_memory`, says {used:.0f} B)" if used else ""
+    return f"""## What a key costs
+
+After loading {redis['keys']:,} keys like `key:000000000042` with a 3-byte
+value, the server's resident memory grew by, per key:
+
+| server | bytes per key | ratio |
+|---|---:|---:|
+| redis | {redis['bytes_per_key']:,.0f} B | 1.00× |{measured}
+
+**Redis** spends {redis['bytes_per_key']:,.0f} B per key{used_text}:
+a `dictEntry` (key pointer, value pointer, next pointer: 24 B), the key as
+an `sds` string (3-byte header, 16 bytes, a NUL) and the value as a `robj`
+with the 3 bytes embedded in it (`OBJ_ENCODING_EMBSTR`), each rounded up by
+jemalloc to its 32-byte size class, plus one 8-byte bucket pointer in the
+hash table per key: about 104 B.
+
+**Python** pays for objects. A `bytes` object carries a 32-byte header
+(reference count, type pointer, length, cached hash) and a closing NUL, so
+the 16-byte key takes {model['key_object']} B from pymalloc and the 3-byte
+value {model['value_object']} B; a `dict` keeps an index array and a 24-byte
+entry (hash, key, value) per key, {model['dict_slot']:.0f} B per key at this
+size, counting the room a dict keeps to grow. That is
+{objects:.0f} B of plain Python objects per key; what a step measures beyond
+that is its own per-key structures (a wrapper object, a second table) and
+the allocator's slack. The key and value headers dominate: the data itself
+is 19 of those bytes.
+"""
+
+
+def steps_section(results: dict, steps: list[str]) -> str:
+    """How the main figures move from one step to the next."""
+    records = results.get("throughput", [])
+    figures = [("PING_MBULK", 50, 16, "rps", "PING -P 16 requests/s"),
+               ("PING_MBULK", 50, 16, "cpu_us_per_request", "PING -P 16 CPU µs/request"),
+               ("PING_MBULK", 50, 1, "cpu_us_per_request", "PING CPU µs/request"),
+               ("GET", 50, 16, "rps", "GET -P 16 requests/s"),
+               ("GET", 50, 16, "cpu_us_per_request", "GET -P 16 CPU µs/request"),
+               ("SET", 50, 16, "cpu_us_per_request", "SET -P 16 CPU µs/request")]
+    lines = ["## From step 03 to step 05", "",
+             "The same figures for each step, absolute this time, so a step's "
+             "cost can be read against the one before it. Step 04 adds the "
+             "keyspace and a command table with arity and type checks; step 05 "
+             "adds time events, a cron and an expiry check on every lookup. "
+             "Changes of a few percent are noise on a shared machine.", "",
+             "| figure | redis | " + " | ".join(steps) + " |",
+             "|---|---:|" + "---:|" * len(steps)]
+    for test, clients, pipeline, key, label in figures:
+        values = {r["target"]: r[key] for r in records if r["test"] == test
+                  and r["clients"] == clients and r["pipeline"] == pipeline}
+        if not any(s in values for s in steps):
+            continue
+        lines.append(f"| {label} | " + " | ".join(
+            number(values.get(t)) for t in ["redis", *steps]) + " |")
+    lines += ["", *step_changes(records, steps), ""]
+    return "\n".join(lines)
+
+
+def number(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.0f}" if value >= 100 else f"{value:.2f}"
+
+
+def step_changes(records: list[dict], steps: list[str]) -> list[str]:
+    """One sentence per step after the first: its PING -P 16 CPU change."""
+    cpu = {r["target"]: r["cpu_us_per_request"] for r in records
+           if r["test"] == "PING_MBULK" and r["pipeline"] == 16}
+    sentences = []
+    for before, after in zip(steps, steps[1:]):
+        if before in cpu and after in cpu:
+            change = (cpu[after] / cpu[before] - 1) * 100
+            sentences.append(f"- {after} spends {abs(change):.0f}% "
+                             f"{'more' if change >= 0 else 'less'} CPU per pipelined "
+                             f"PING than {before}.")
+    return sentences
+
+
+def expiry_section(results: dict, plots: dict) -> str:
+    expiry = results.get("expiry", {})
+    done = {t: r for t, r in expiry.items() if "samples" in r}
+    if not done:
+        return ""
+    any_r = next(iter(done.values()))
+    rows = "".join(
+        f"\n| {t} | {r['load_s']:.2f} s | {secs(r['under_1pct_s'])} | {secs(r['zero_s'])} |"
+        for t, r in done.items())
+    picture = (f"\n![Keys left after the deadline, per server]"
+               f"(benchmarks/{plots['expiry']})\n" if plots["expiry"] else "")
+    return f"""## Active expiry
+
+{any_r['keys']:,} keys were set with `PX {any_r['expire_ms']}` and never touched
+again, so only the server's active expiry cycle could remove them. `DBSIZE`,
+polled every 50 ms, still counts a key that has expired until it is
+reclaimed. The deadline is the moment the last batch of SETs was sent plus
+{any_r['expire_ms']} ms: every other key expired before it, and the last
+batch's keys a moment after it, so the times below are, if anything, long.
+
+| server | time to load | under 1% left | none left |
+|---|---:|---:|---:|{rows}
+{picture}"""
+
+
+def secs(value: float | None) -> str:
+    return "not reached" if value is None else f"{value:.2f} s"
+
+
+def reproduce() -> str:
+    return """## Run it yourself
+
+```sh
+make bench                  # about 15 minutes; writes bench/results/ and this page
+make bench ARGS=--quick     # a minute: every benchmark, tiny counts
+```
+
+Close other programs first: on a busy machine the ratios move. The
+benchmark driver is `tools/bench.py`; how each figure is taken is written
+at the top of each module in `tools/bench/`.
+"""
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
