@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: test setup lint book serve
+.PHONY: test setup lint book serve tutor
 .DEFAULT_GOAL := test
 
 test: setup lint ## every test, against our steps and a real redis-server
@@ -29,3 +29,6 @@ book: setup ## build the site into site/ (fails on any warning)
 
 serve: setup ## serve the book at http://127.0.0.1:8000, rebuilt on save
 	$(BIN)/mkdocs serve
+
+tutor: setup ## the exercises: make tutor ARGS="start 02_resp" (ARGS="check", "hint 02-inline"...)
+	$(BIN)/python tools/tutor.py $(or $(ARGS),--help)

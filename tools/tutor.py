@@ -603,12 +603,15 @@ def cmd_watch(args) -> int:
     step_dir, workspace = chosen_workspace(args.step, args.dir)
     require_workspace(workspace, step_dir)
     args.step, args.dir = None, str(workspace)
-    check_between_saves(args, workspace)
-    for _changes in watchfiles.watch(workspace, watch_filter=is_python_file, debounce=400,
-                                     raise_interrupt=False):
-        if console.is_terminal:
-            console.clear()
+    try:
         check_between_saves(args, workspace)
+        for _changes in watchfiles.watch(workspace, watch_filter=is_python_file,
+                                         debounce=400):
+            if console.is_terminal:
+                console.clear()
+            check_between_saves(args, workspace)
+    except KeyboardInterrupt:  # Ctrl-C is how a watch ends
+        console.print("Stopped watching.")
     return 0
 
 
