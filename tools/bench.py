@@ -79,7 +79,8 @@ def main(argv: list[str]) -> int:
     try:
         for tool in ("redis-server", "redis-benchmark"):
             require_tool(tool)
-        steps = [step_target(p) for p in args.steps] if args.steps else discover_steps()
+        steps = (sorted((step_target(p) for p in args.steps), key=lambda t: t.step)
+                 if args.steps else discover_steps())
         if not steps:
             raise BenchError("no step folder to measure (steps/03_* and later)")
         results = run(plan, [REDIS, *steps], args.only)

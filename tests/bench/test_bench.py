@@ -1,0 +1,140 @@
+"""`make bench --quick`, as CI runs it: every benchmark works, on every step.
+
+This checks that the driver measures what it says, for real Redis and each
+step folder from 03 on, and that the book's page can be made from what it
+wrote. It does not judge speed: timed assertions would fail on a busy
+machine and tell nothing; the ratios are for `make bench` and the book.
+Not parametrized by target: it starts every server itself, once.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+STEPS = sorted(p.name for p in (REPO / "steps").iterdir()
+               if p.name[:2].isdigit() and int(p.name[:2]) >= 3
+               and (p / "server.py").exists())
+SECTIONS = ("machine", "plan", "targets", "capabilities", "throughput",
+            "connections", "memory", "memory_model", "expiry", "cron", "profile")
+
+
+def run_tool(*argv: str) -> subprocess.CompletedProcess:
+    done = subprocess.run([sys.executable, *argv], cwd=REPO, capture_output=True,
+                          text=True, timeout=110)
+    assert done.returncode == 0, f"{argv[0]} failed:\n{done.stdout[-3000:]}\n{done.stderr}"
+    return done
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory):
+    """Run the quick benchmark once; return (results, its printed output, folder)."""
+    folder = tmp_path_factory.mktemp("bench")
+    done = run_tool("tools/bench.py", "--quick", "--out", str(folder / "results.json"))
+    return json.loads((folder / "results.json").read_text()), done.stdout, folder
+
+
+def test_results_have_every_section_and_the_machine(quick):
+    results, _, _ = quick
+    assert set(SECTIONS) <= set(results)
+    machine = results["machine"]
+    assert machine["cores"] > 0 and machine["cpu_model"]
+    assert machine["python"] and machine["redis_server"].count(".") == 2
+    assert results["plan"]["quick"] is True
+    assert results["targets"] == ["redis", *STEPS]
+
+
+def test_every_server_was_asked_what_it_runs(quick):
+    results, _, _ = quick
+    caps = results["capabilities"]
+    assert {"ping", "set", "get", "hset", "dbsize", "set_px"} <= set(caps["redis"])
+    assert all("ping" in caps[step] for step in STEPS)
+
+
+def test_throughput_runs_every_test_each_server_supports(quick):
+    results, _, _ = quick
+    runs = {(r["target"], r["test"], r["clients"], r["pipeline"]): r
+            for r in results["throughput"]}
+    for target, caps in results["capabilities"].items():
+        tests = ["PING_INLINE", "PING_MBULK"] + [t.upper() for t in ("set", "get")
+                                                 if t in caps]
+        for test in tests:
+            for clients, pipeline in ((50, 1), (50, 16)):
+                assert (target, test, clients, pipeline) in runs, (target, test, pipeline)
+        assert (target, "PING_MBULK", 1, 1) in runs  # latency at -c 1
+        assert ("get" in caps) == ((target, "GET", 1000, 1) in runs)
+    for r in results["throughput"]:
+        assert r["rps"] > 0 and r["requests"] > 0
+        assert 0 < r["p50_ms"] <= r["p99_ms"]
+        assert r["cpu_s"] >= 0
+        if r["target"] != "redis":  # Python can't serve 2,000 requests in no time
+            assert r["cpu_us_per_request"] > 0
+
+
+def test_idle_clients_were_held_and_a_fresh_client_answered(quick):
+    results, _, _ = quick
+    for target in results["targets"]:
+        r = results["connections"][target]
+        assert r["clients"] == results["plan"]["idle_clients"]
+        assert r["rss_after"] > 0 and r["rss_per_client"] >= 0
+        assert 0 < r["ping_p50_ms"] <= r["ping_p99_ms"]
+    assert results["connections"]["redis"]["rss_per_client"] > 0
+
+
+def test_memory_per_key_for_every_server_with_keys(quick):
+    results, _, _ = quick
+    for target, caps in results["capabilities"].items():
+        figures = results["memory"].get(target, {})
+        assert ("strings" in figures) == ({"set", "dbsize"} <= set(caps))
+        for r in figures.values():
+            assert r["keys"] > 0 and r["bytes_per_key"] > 0
+    assert {"strings", "hashes"} <= set(results["memory"]["redis"])
+    assert all(v > 0 for v in results["memory_model"].values())
+
+
+def test_expiry_is_measured_where_there_is_expiry_and_skipped_elsewhere(quick):
+    results, _, _ = quick
+    for target, caps in results["capabilities"].items():
+        r = results["expiry"][target]
+        if "set_px" in caps:
+            assert r["under_1pct_s"] is not None and r["zero_s"] is not None, r
+            assert 0 <= r["under_1pct_s"] <= r["zero_s"]
+            assert r["samples"][-1][1] == 0
+        else:
+            assert r["skipped"]
+    cron = results["cron"]["redis"]["cpu_ms_per_s"]
+    assert set(cron) == {"10", "100"} and all(v > 0 for v in cron.values())
+
+
+def test_the_profile_names_the_event_loop_functions(quick):
+    results, _, _ = quick
+    profile = results["profile"][0]
+    assert profile["target"] == STEPS[0] and profile["samples"] > 0
+    assert 0 < sum(r["self_pct"] for r in profile["rows"]) <= 100.01
+    functions = {r["function"] for r in profile["rows"]}
+    assert functions & {"process_input_buffer", "process_multibulk_buffer",
+                        "read_query_from_client"}
+
+
+def test_the_table_marks_targets_met_or_not(quick):
+    _, stdout, _ = quick
+    assert "Ratios ours/redis" in stdout
+    assert "CPU per request" in stdout and "≤ 1.50×" in stdout
+    assert " met" in stdout or "NOT met" in stdout
+
+
+def test_the_book_page_is_made_from_the_results(quick):
+    results, _, folder = quick
+    book = folder / "book"
+    run_tool("tools/bench_report.py", "--results", str(folder / "results.json"),
+             "--book", str(book))
+    page = (book / "benchmarks.md").read_text()
+    for heading in ("# Benchmarks", "## Ratios and targets", "## Throughput per step",
+                    "## Where the time goes", "## What a key costs"):
+        assert heading in page
+    assert "benchmarks/throughput.png" in page
+    assert (book / "benchmarks" / "throughput.png").read_bytes()[:4] == b"\x89PNG"
+    assert json.loads((book / "benchmarks" / "results.json").read_text()) == results
