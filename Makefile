@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: test setup lint book serve tutor
+.PHONY: test setup lint book serve tutor bench
 .DEFAULT_GOAL := test
 
 test: setup lint ## every test, against our steps and a real redis-server
@@ -18,7 +18,7 @@ $(VENV)/.installed: pyproject.toml
 	@echo "==> Creating $(VENV) and installing Python packages (first run only)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade "pip>=25.1"
-	$(BIN)/pip install --quiet --group test --group docs
+	$(BIN)/pip install --quiet --group test --group docs --group bench
 	@touch $@
 
 lint: $(VENV)/.installed ## ruff over steps, tests and tools
@@ -32,3 +32,6 @@ serve: setup ## serve the book at http://127.0.0.1:8000, rebuilt on save
 
 tutor: setup ## the exercises: make tutor ARGS="start 02_resp" (ARGS="check", "hint 02-inline"...)
 	$(BIN)/python tools/tutor.py $(or $(ARGS),--help)
+
+bench: setup ## real Redis vs every step, ratios ours/redis, the book's page (ARGS=--quick: tiny counts)
+	$(BIN)/python tools/bench.py $(ARGS)
