@@ -259,24 +259,16 @@ def keys_command(c) -> None:
 # the cursor says which snapshot and where in it the next call starts.
 # A name present for the whole scan is in the snapshot, so it is returned;
 # one deleted meanwhile is skipped when its turn comes.
-# Simplified: the snapshot costs O(N) when the scan starts; only the
-# SCAN_SNAPSHOTS_MAX most recently used are kept, and a cursor whose
-# snapshot was dropped starts the scan again: SCAN may return an element
-# twice, but never misses one.
+# Simplified: the snapshot costs O(N) when the scan starts, and the
+# snapshots kept hold SCAN_SNAPSHOT_NAMES_MAX names in all: the least
+# recently used go first, and a cursor whose snapshot is gone starts its
+# scan again. SCAN may return an element twice, but never misses one.
 
-SCAN_SNAPSHOTS_MAX = 64
+SCAN_SNAPSHOT_NAMES_MAX = 10_000_000  # about 80 MB of references
 SCAN_POSITION_BITS = 32  # cursor = snapshot id << 32 | position in it
 SCAN_CURSOR = re.compile(rb"(?:([+-]?)(\d+))?")  # what strtoul() reads
 ULONG_MAX = 2**64 - 1
 EMPTY_SCAN = b"*2\r\n$1\r\n0\r\n*0\r\n"  # cursor 0, no elements
-
-
-@dataclass(slots=True)
-class ScanSnapshot:
-    """The names of a collection, taken by the first call of a scan."""
-
-    source: dict | set  # the collection scanned: keyspace, hash, set...
-    names: list[bytes]
 
 
 @dataclass(slots=True)
@@ -288,8 +280,44 @@ class ScanOptions:
     type: bytes | None = None  # TYPE, lowercase
 
 
-scan_snapshots: OrderedDict[int, ScanSnapshot] = OrderedDict()  # LRU
-scan_ids = itertools.count()
+@dataclass(slots=True)
+class ScanSnapshot:
+    """The names of a collection, taken by the first call of a scan."""
+
+    source: dict | set  # the collection scanned: keyspace, hash, set...
+    names: list[bytes]
+
+
+class ScanTable:
+    """The snapshots of the scans in progress, least recently used first."""
+
+    def __init__(self) -> None:
+        self.snapshots: OrderedDict[int, ScanSnapshot] = OrderedDict()
+        self.names = 0  # the names all the snapshots hold
+        self.ids = itertools.count()
+
+    def find(self, scan_id: int, source: dict | set) -> ScanSnapshot | None:
+        snapshot = self.snapshots.get(scan_id)
+        if snapshot is None or snapshot.source is not source:
+            return None
+        self.snapshots.move_to_end(scan_id)
+        return snapshot
+
+    def add(self, source: dict | set) -> int:
+        """Take a snapshot of `source`; return its id, never 0."""
+        scan_id = next(self.ids) % (2**SCAN_POSITION_BITS - 1) + 1
+        self.snapshots[scan_id] = ScanSnapshot(source, list(source))
+        self.names += len(source)
+        while (self.names > SCAN_SNAPSHOT_NAMES_MAX
+               and len(self.snapshots) > 1):
+            self.remove(next(iter(self.snapshots)))
+        return scan_id
+
+    def remove(self, scan_id: int) -> None:
+        self.names -= len(self.snapshots.pop(scan_id).names)
+
+
+scan_table = ScanTable()
 
 
 def parse_scan_cursor(arg: bytes) -> int:
@@ -332,19 +360,7 @@ def scan_generic(c, cursor: int, source: dict | set, options: ScanOptions,
     bulk strings to send for a name still there (the key; the field and
     its value; ...) and () for one that is gone or filtered out.
     """
-    snapshot = find_scan_snapshot(cursor, source)
-    if snapshot is None and len(source) <= options.count:
-        names, cursor = list(source), 0  # small: all of it in one reply
-    else:
-        if snapshot is None:
-            cursor = new_scan_snapshot(source)
-            snapshot = scan_snapshots[cursor >> SCAN_POSITION_BITS]
-        position = cursor & (2**SCAN_POSITION_BITS - 1)
-        names = snapshot.names[position:position + options.count]
-        cursor += len(names)
-        if position + options.count >= len(snapshot.names):
-            del scan_snapshots[cursor >> SCAN_POSITION_BITS]
-            cursor = 0  # the scan is complete
+    names, cursor = scan_next_names(cursor, source, options.count)
     if options.pattern is not None:
         names = [n for n in names if stringmatchlen(options.pattern, n)]
     items = [item for name in names for item in reply_for(name)]
@@ -353,23 +369,24 @@ def scan_generic(c, cursor: int, source: dict | set, options: ScanOptions,
 # --8<-- [end:scan_generic]
 
 
-def find_scan_snapshot(cursor: int, source: dict | set) -> ScanSnapshot | None:
-    """The snapshot the cursor names, if we still have it for `source`."""
-    scan_id = cursor >> SCAN_POSITION_BITS
-    snapshot = scan_snapshots.get(scan_id)
-    if snapshot is None or snapshot.source is not source:
-        return None
-    scan_snapshots.move_to_end(scan_id)
-    return snapshot
-
-
-def new_scan_snapshot(source: dict | set) -> int:
-    """Take a snapshot; return the cursor of its first position."""
-    scan_id = next(scan_ids) % (2**SCAN_POSITION_BITS - 1) + 1  # never 0
-    scan_snapshots[scan_id] = ScanSnapshot(source, list(source))
-    if len(scan_snapshots) > SCAN_SNAPSHOTS_MAX:
-        scan_snapshots.popitem(last=False)  # the least recently used
-    return scan_id << SCAN_POSITION_BITS
+# --8<-- [start:scan_next_names]
+def scan_next_names(cursor: int, source: dict | set,
+                    count: int) -> tuple[list[bytes], int]:
+    """The names this call looks at, and the cursor for the next call
+    (0 when the scan is complete)."""
+    scan_id, position = divmod(cursor, 2**SCAN_POSITION_BITS)
+    snapshot = scan_table.find(scan_id, source)
+    if snapshot is None:  # a new scan, or one whose snapshot is gone
+        if len(source) <= count:
+            return list(source), 0  # small: all of it in one reply
+        scan_id, position = scan_table.add(source), 0
+        snapshot = scan_table.snapshots[scan_id]
+    end = position + count
+    if end >= len(snapshot.names):
+        scan_table.remove(scan_id)
+        return snapshot.names[position:], 0
+    return snapshot.names[position:end], scan_id << SCAN_POSITION_BITS | end
+# --8<-- [end:scan_next_names]
 
 
 @command("scan", -2, "readonly", acl="keyspace", group="generic",
