@@ -186,6 +186,9 @@ def ld2string(value: Fraction) -> bytes:
 # Glob-style patterns, as KEYS and SCAN ... MATCH read them.
 STAR, QUESTION, BACKSLASH = ord("*"), ord("?"), ord("\\")
 OPEN, CLOSE, CARET, DASH = ord("["), ord("]"), ord("^"), ord("-")
+# Redis recurses once per "*" and, since the fix for CVE-2024-31228 (in
+# the 7.0.15 that Debian ships), gives up past this depth: no match.
+STRINGMATCH_MAX_NESTING = 1000
 
 
 # --8<-- [start:stringmatchlen]
@@ -196,10 +199,11 @@ def stringmatchlen(pattern: bytes, string: bytes) -> bool:
     one byte in (or not in) a set, and a backslash makes the next byte
     literal. Redis recurses at each "*"; after a failure only the latest
     "*" is worth retrying at the next byte (Redis's skipLongerMatches), so
-    a loop with one saved position does the same work.
+    a loop with one saved position does the same work. Counting the stars
+    gives Redis's depth limit.
     """
     # BEGIN EXERCISE 04-stringmatchlen
-    p = s = 0
+    p = s = nesting = 0
     retry = None  # (pattern, string) positions after the latest "*"
     while True:
         if p < len(pattern) and s < len(string):
@@ -208,6 +212,9 @@ def stringmatchlen(pattern: bytes, string: bytes) -> bool:
                     p += 1
                 if p + 1 == len(pattern):
                     return True  # a final "*" matches whatever is left
+                nesting += 1
+                if nesting > STRINGMATCH_MAX_NESTING:
+                    return False
                 p += 1
                 retry = (p, s)
                 continue
