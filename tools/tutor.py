@@ -253,13 +253,25 @@ def cmd_reset(args) -> int:
     return 0
 
 
-def cmd_list(args) -> int:
+def every_steps_exercises() -> tuple[dict[Path, list[Exercise]], bool]:
+    """Each step's exercises; a step whose markers are wrong is reported."""
+    found, all_fine = {}, True
     for step_dir in steps_with_exercises():
-        exercises = load_exercises(step_dir)
+        try:
+            found[step_dir] = load_exercises(step_dir)
+        except ExerciseError as err:
+            console.print(f"[red]error:[/] {escape(str(err))}")
+            all_fine = False
+    return found, all_fine
+
+
+def cmd_list(args) -> int:
+    found, all_fine = every_steps_exercises()
+    for step_dir, exercises in found.items():
         count = f"{len(exercises)} exercise" + ("s" if len(exercises) != 1 else "")
         console.print(f"[bold]{step_dir.name}[/] ({count})")
         console.print(exercise_table(exercises))
-    return 0
+    return 0 if all_fine else 2
 
 
 # check: run the tests, then show progress and the first failure
@@ -632,12 +644,12 @@ def cmd_status(args) -> int:
     table = Table(box=None, pad_edge=False)
     for column in ("step", "workspace", "progress", "", "last check"):
         table.add_column(column)
-    for step_dir in steps_with_exercises():
-        exercises = load_exercises(step_dir)
+    found, all_fine = every_steps_exercises()
+    for step_dir, exercises in found.items():
         workspace = WORKSPACES / step_dir.name
         table.add_row(step_dir.name, *workspace_status(workspace, exercises))
     console.print(table)
-    return 0
+    return 0 if all_fine else 2
 
 
 def workspace_status(workspace: Path, exercises: list[Exercise]) -> tuple[str, ...]:
