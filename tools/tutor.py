@@ -68,6 +68,7 @@ BACKUP_DIR = ".tutor-backup"  # code that `reset` replaced
 TEST_TIMEOUT = 60  # seconds one test may take before pytest-timeout stops it
 RUN_TIMEOUT = 900  # seconds a whole check may take
 BAR_WIDTH = 20
+NO_TESTS_COLLECTED = 5  # pytest's exit status when no test was selected
 
 console = Console(highlight=False)
 
@@ -82,8 +83,8 @@ def step_dir_named(name: str) -> Path:
     """The step folder for "02_resp", "02", "2" or "steps/02_resp"."""
     wanted = Path(name).name
     for step_dir in step_dirs():
-        if wanted == step_dir.name or (wanted.isdigit() and int(wanted) == step_number(
-                step_dir.name)):
+        number = step_number(step_dir.name)
+        if wanted in (step_dir.name, f"{number:02d}", str(number)):
             return step_dir
     names = ", ".join(p.name for p in steps_with_exercises())
     raise TutorError(f"no step {name!r}; steps with exercises: {names}")
@@ -399,7 +400,8 @@ def run_check(workspace: Path, step_dir: Path, exercises: list[Exercise],
         return tagged, ids, ("Ran the exercises' tests; the step's other tests run once "
                              "these pass (or with --all).")
     others = run_tests(workspace, step_dir, ids, others=True)
-    both = TestRun(tagged.tests + others.tests, max(tagged.exit_code, others.exit_code % 5),
+    no_other_tests = others.exit_code == NO_TESTS_COLLECTED
+    both = TestRun(tagged.tests + others.tests, 0 if no_other_tests else others.exit_code,
                    others.output, tagged.seconds + others.seconds)
     return both, ids, ""
 
@@ -436,6 +438,9 @@ def cmd_check(args) -> int:
         return 1
     blocks = workspace_blocks(workspace)
     run, checked, left_out = run_check(workspace, step_dir, exercises, blocks, args.all)
+    if run.exit_code == NO_TESTS_COLLECTED:
+        raise TutorError(f"no test is tagged with {', '.join(checked)} (CI checks that "
+                         "every exercise has tests: is this step's exercises.toml new?)")
     if run.exit_code not in (0, 1) or not run.tests:
         console.print(escape(run.output[-3000:]))
         raise TutorError(f"pytest could not run the tests (exit status {run.exit_code})")

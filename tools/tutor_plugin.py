@@ -25,7 +25,7 @@ from support.servers import ServerProcess
 
 STUB_ERROR = re.compile(r"NotImplementedError: (exercise (\d\d-[a-z0-9-]+): .*)")
 SENT_KEPT = 3  # how many of the last sends a failure shows
-CRASH_WAIT = 1.0  # seconds to wait for a server that dropped a connection to exit
+CRASH_WAIT = 0.5  # seconds to wait for a server that dropped a connection to exit
 REPR_LIMIT = 160  # characters of a bytes value shown before cutting it
 
 
