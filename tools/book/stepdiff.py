@@ -49,9 +49,10 @@ def read_lines(path: Path | None) -> list[str] | None:
 
 
 def summary(old: str | None, new: str, changed: int, unchanged: list[str]) -> str:
-    files = f"{changed} file{'s' if changed != 1 else ''}"
+    """The sentence above the blocks: which diff this is, what did not change."""
     if old is None:
         return f"`steps/{new}` is the first step, so every file in it is new."
+    files = f"{changed} file{'s' if changed != 1 else ''}"
     line = (f"`diff -ru steps/{old} steps/{new}`, generated when the book "
             f"was built: {files} differ.")
     if unchanged:
