@@ -4,8 +4,8 @@ The driver opens `idle_clients` connections that never send anything (the
 C10K situation: most clients of a real server are idle most of the time),
 then times PINGs from one more, fresh client. Connections are opened in
 batches smaller than the listen backlog, and each batch waits until the
-server has accepted it (its open file descriptors say so), so no SYN is
-dropped and retried a second later.
+server has accepted all of it (the listening socket's accept queue, in
+/proc/net/tcp, is empty), so no SYN is dropped and retried a second later.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from bench.plan import Plan
 from bench.servers import BenchError, Server, Target
 from bench.wire import percentile, ping_latencies
 
-BATCH = 250  # below Redis's default tcp-backlog of 511
+BATCH = 250  # below Redis's default tcp-backlog of 511 (and somaxconn)
 RESERVED_FDS = 100  # the driver's own files, redis-benchmark, the fresh client
 
 
@@ -52,14 +52,15 @@ def measure(targets: list[Target], plan: Plan, say) -> dict[str, dict]:
 
 def hold_idle_clients(server: Server, count: int, pings: int) -> dict:
     baseline = ping_latencies(server.port, pings)
-    rss_before, fds_before = server.rss_bytes(), server.open_fds()
+    rss_before = server.rss_bytes()
+    batch_size = min(BATCH, somaxconn() // 2)
     idle: list[socket.socket] = []
     try:
         while len(idle) < count:
-            batch = min(BATCH, count - len(idle))
+            batch = min(batch_size, count - len(idle))
             idle += [socket.create_connection(("127.0.0.1", server.port))
                      for _ in range(batch)]
-            wait_for_fds(server, fds_before + len(idle))
+            wait_until_accepted(server)
         rss_after = server.rss_bytes()
         loaded = ping_latencies(server.port, pings)
     finally:
@@ -75,11 +76,36 @@ def hold_idle_clients(server: Server, count: int, pings: int) -> dict:
     }
 
 
-def wait_for_fds(server: Server, wanted: int, timeout: float = 30.0) -> None:
-    """Wait until the server holds `wanted` file descriptors (has accepted)."""
+def wait_until_accepted(server: Server, timeout: float = 30.0) -> None:
+    """Wait until the server has accepted every connection made so far."""
     deadline = time.monotonic() + timeout
-    while server.open_fds() < wanted:
+    while (waiting := accept_queue(server.port)) != 0:
         if time.monotonic() > deadline:
-            raise BenchError(f"{server.target.name} accepted only "
-                             f"{server.open_fds()} of {wanted} fds in {timeout} s")
+            raise BenchError(f"{server.target.name} left {waiting} connections "
+                             f"unaccepted for {timeout} s")
         time.sleep(0.005)
+
+
+def accept_queue(port: int) -> int | None:
+    """Connections waiting for accept() on the listening socket at `port`.
+
+    For a socket in state LISTEN (0A), /proc/net/tcp's rx_queue column is
+    the length of its accept queue. Listening sockets come first in the file.
+    """
+    local = f":{port:04X}"
+    with open("/proc/net/tcp") as f:
+        next(f)
+        for line in f:
+            fields = line.split()
+            if fields[1].endswith(local) and fields[3] == "0A":
+                return int(fields[4].split(":")[1], 16)
+    return None
+
+
+def somaxconn() -> int:
+    """The kernel's cap on any listen backlog."""
+    try:
+        with open("/proc/sys/net/core/somaxconn") as f:
+            return int(f.read())
+    except OSError:
+        return 128

@@ -25,11 +25,11 @@ class Plan:
 
 
 FULL = Plan(
-    quick=False, requests=100_000, pipelined_requests=1_000_000,
+    quick=False, requests=100_000, pipelined_requests=500_000,
     many_clients_requests=100_000, latency_requests=20_000,
-    idle_clients=10_000, pings=500, string_keys=1_000_000, hashes=100_000,
+    idle_clients=10_000, pings=1000, string_keys=1_000_000, hashes=100_000,
     expiring_keys=100_000, expire_ms=1000, expiry_timeout=10.0,
-    idle_seconds=10.0, profile_requests=1_000_000, benchmark_timeout=600.0)
+    idle_seconds=10.0, profile_requests=300_000, benchmark_timeout=600.0)
 
 QUICK = Plan(
     quick=True, requests=2_000, pipelined_requests=16_000,

@@ -156,9 +156,6 @@ class Server:
     def rss_bytes(self) -> int:
         return rss_bytes(self.pid)
 
-    def open_fds(self) -> int:
-        return len(os.listdir(f"/proc/{self.pid}/fd"))
-
 
 def cpu_seconds(pid: int) -> float:
     """CPU time (user + system) the process has used so far, in seconds.
