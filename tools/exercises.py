@@ -197,17 +197,21 @@ def read_entries(step_dir: Path) -> list[dict]:
         raise ExerciseError(f"{path}: unknown table(s) {sorted(unknown)}; "
                             "write each exercise as an [[exercise]] entry")
     entries = data.get("exercise", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise ExerciseError(f"{path}: write each exercise as an [[exercise]] entry")
     for index, entry in enumerate(entries, start=1):
         check_entry(entry, f"{path}: exercise #{index}", step_number(step_dir.name))
     ids = [entry["id"] for entry in entries]
-    for exercise_id in {i for i in ids if ids.count(i) > 1}:
-        raise ExerciseError(f"{path}: exercise {exercise_id} has two entries")
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    if twice:
+        raise ExerciseError(f"{path}: exercise {twice[0]} has two entries")
     return entries
 
 
 def check_entry(entry: dict, where: str, step: int | None) -> None:
-    for key in REQUIRED_KEYS:
-        if not isinstance(entry.get(key), str) or not entry[key].strip():
+    for key in REQUIRED_KEYS + OPTIONAL_KEYS:
+        if (key in REQUIRED_KEYS or key in entry) and (
+                not isinstance(entry.get(key), str) or not entry[key].strip()):
             raise ExerciseError(f"{where}: '{key}' must be a non-empty string")
     unknown = set(entry) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS)
     if unknown:
@@ -224,6 +228,8 @@ def load_exercises(step_dir: Path) -> list[Exercise]:
     earlier steps (inherited with the copied code) are not this step's.
     """
     step = step_number(step_dir.name)
+    if step is None:
+        raise ExerciseError(f"{step_dir}: a step folder's name starts with its number")
     entries = read_entries(step_dir)
     blocks = {}
     for block in blocks_in_folder(step_dir):
@@ -242,9 +248,10 @@ def check_both_ways(step_dir: Path, blocks: dict[str, Block], entries: list[dict
         if exercise_id not in listed:
             raise ExerciseError(f"{block.path}:{block.start_line}: exercise {exercise_id} "
                                 f"has no entry in {step_dir / METADATA_FILE}")
-    for exercise_id in listed - set(blocks):
-        raise ExerciseError(f"{step_dir / METADATA_FILE}: exercise {exercise_id} has no "
-                            f"'# BEGIN EXERCISE {exercise_id}' marker in {step_dir}/*.py")
+    unmarked = sorted(listed - set(blocks))
+    if unmarked:
+        raise ExerciseError(f"{step_dir / METADATA_FILE}: exercise {unmarked[0]} has no "
+                            f"'# BEGIN EXERCISE {unmarked[0]}' marker in {step_dir}/*.py")
 
 
 def make_exercise(step_dir: Path, block: Block, entry: dict) -> Exercise:

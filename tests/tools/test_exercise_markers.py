@@ -172,12 +172,19 @@ def test_entry_without_a_marker_is_an_error(tmp_path):
     ('id = "02-parse"\ntitle = "T"', "'hint' must be a non-empty string"),
     ('id = "02-parse"\ntitle = "T"\nhint = "H"\ntests = "x"', "unknown key(s) ['tests']"),
     ('id = "03-parse"\ntitle = "T"\nhint = "H"', "must be kebab-case and start with"),
+    ('id = "02-parse"\ntitle = "T"\nhint = "H"\nchapter_anchor = 3',
+     "'chapter_anchor' must be a non-empty string"),
 ])
 def test_bad_entries_are_errors(tmp_path, entry, message):
     step = make_step(tmp_path, source="x = 1\n", toml=f"[[exercise]]\n{entry}\n")
     with pytest.raises(ExerciseError) as caught:
         load_exercises(step)
     assert message in str(caught.value)
+
+
+def test_exercise_must_be_an_array_of_tables(tmp_path):
+    with pytest.raises(ExerciseError, match=r"write each exercise as an \[\[exercise\]\]"):
+        load_exercises(make_step(tmp_path, source="x = 1\n", toml='exercise = "02-x"\n'))
 
 
 def test_two_entries_with_one_id_are_an_error(tmp_path):
