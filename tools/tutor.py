@@ -180,7 +180,7 @@ def cmd_start(args) -> int:
 def exercise_table(exercises: list[Exercise], workspace: Path | None = None) -> Table:
     table = Table(box=None, pad_edge=False)
     for column in ("exercise", "title", "where"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for exercise in exercises:
         table.add_row(exercise.id, escape(exercise.title), where(exercise, workspace))
     return table
@@ -192,7 +192,8 @@ def where(exercise: Exercise, workspace: Path | None = None, full: bool = False)
     line, function = exercise.start_line, exercise.function
     block = workspace_blocks_in(path).get(exercise.id) if workspace else None
     if block:
-        line, function = block.start_line, enclosing_function(path.read_text(), line)
+        line = block.start_line
+        function = enclosing_function(path.read_text(), line)
     in_function = f" {function}()" if function else ""
     return f"{shown(path) if full else path.name}:{line}{in_function}"
 
@@ -491,7 +492,7 @@ def show_check(step_dir: Path, workspace: Path, run: TestRun, progress: list[Pro
 def progress_table(progress: list[Progress], workspace: Path) -> Table:
     table = Table(box=None, pad_edge=False)
     for column in ("exercise", "status", "tests", "where"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for p in progress:
         tests = f"{p.passed}/{p.total}" if p.total else "-"
         note = f" for {', '.join(p.waits_for)}" if p.waits_for else ""
@@ -648,7 +649,7 @@ def check_between_saves(args, workspace: Path) -> None:
 def cmd_status(args) -> int:
     table = Table(box=None, pad_edge=False)
     for column in ("step", "workspace", "progress", "", "last check"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     found, all_fine = every_steps_exercises()
     for step_dir, exercises in found.items():
         workspace = WORKSPACES / step_dir.name

@@ -42,6 +42,15 @@ def test_start_makes_a_stubbed_workspace(workspaces, capsys):
     assert blocks and all(b.is_stub for b in blocks)
 
 
+def test_where_points_at_the_block_in_the_workspace(workspaces, capsys):
+    run(capsys, "start", STEP)
+    for exercise in load_exercises(REPO / "steps" / STEP):
+        path = workspaces / STEP / exercise.filename
+        (block,) = [b for b in find_blocks(path.read_text(), path) if b.id == exercise.id]
+        assert tutor.where(exercise, workspaces / STEP) == (
+            f"{exercise.filename}:{block.start_line} {exercise.function}()")
+
+
 def test_start_refuses_to_overwrite_a_workspace_without_force(workspaces, capsys):
     run(capsys, "start", "02")
     edited = workspaces / STEP / "resp.py"
