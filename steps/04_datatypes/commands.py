@@ -287,8 +287,23 @@ SYNOPSIS_TOKEN = re.compile(r"\[|\]|\||\.\.\.|[^\s\[\]|]+")
 def parse_synopsis(synopsis: str) -> list[dict]:
     words = SYNOPSIS_TOKEN.findall(synopsis)
     arguments = parse_sequence(words)
+    while words and words[0] == "|":  # "key BEFORE | AFTER pivot element"
+        words.pop(0)
+        arguments.append(required_choice(arguments.pop(), words.pop(0)))
+        arguments += parse_sequence(words)
     assert not words, f"unbalanced synopsis: {synopsis!r}"
     return arguments
+
+
+def required_choice(left: dict, word: str) -> dict:
+    """Join `word` to the choice on its left: outside brackets, "|" is
+    a choice between the single words either side (Redis's docs write
+    "<BEFORE | AFTER>")."""
+    right = token_argument(word, []) if word.isupper() else {
+        "name": word, "type": arg_type(word)}
+    if left["type"] == "oneof" and "flags" not in left:
+        return {**left, "arguments": [*left["arguments"], right]}
+    return {"name": "choice", "type": "oneof", "arguments": [left, right]}
 
 
 def parse_sequence(words: list[str]) -> list[dict]:
