@@ -44,8 +44,6 @@ from commands import (
 from networking import CLIENT_CLOSE_ASAP
 from util import stringmatchlen
 
-RANDOM_PICKS_BATCH = 1000  # random picks per reply chunk
-
 # The name TYPE replies with, by Python class; t_zset.py adds ZSet.
 TYPE_NAMES: dict[type, str] = {bytes: "string", deque: "list", dict: "hash",
                                set: "set"}
@@ -144,6 +142,9 @@ def random_element(collection: dict | set) -> object:
     """
     return next(itertools.islice(collection, random.randrange(
         len(collection)), None))
+
+
+RANDOM_PICKS_BATCH = 1000  # random picks per reply chunk
 
 
 def add_reply_random_picks(c, population: list, count: int,
@@ -284,7 +285,7 @@ class ScanOptions:
 class ScanSnapshot:
     """The names of a collection, taken by the first call of a scan."""
 
-    source: dict | set  # the collection scanned: keyspace, hash, set...
+    source: int  # id() of the collection scanned: keyspace, hash, set...
     names: list[bytes]
 
 
@@ -298,15 +299,15 @@ class ScanTable:
 
     def find(self, scan_id: int, source: dict | set) -> ScanSnapshot | None:
         snapshot = self.snapshots.get(scan_id)
-        if snapshot is None or snapshot.source is not source:
-            return None
+        if snapshot is None or snapshot.source != id(source):
+            return None  # unknown, or the cursor of another collection
         self.snapshots.move_to_end(scan_id)
         return snapshot
 
     def add(self, source: dict | set) -> int:
         """Take a snapshot of `source`; return its id, never 0."""
         scan_id = next(self.ids) % (2**SCAN_POSITION_BITS - 1) + 1
-        self.snapshots[scan_id] = ScanSnapshot(source, list(source))
+        self.snapshots[scan_id] = ScanSnapshot(id(source), list(source))
         self.names += len(source)
         while (self.names > SCAN_SNAPSHOT_NAMES_MAX
                and len(self.snapshots) > 1):
@@ -324,9 +325,12 @@ def parse_scan_cursor(arg: bytes) -> int:
     """Mirrors parseScanCursorOrReply(): what strtoul() accepts, so a
     sign, leading zeros and an empty string (0) are fine."""
     match = SCAN_CURSOR.fullmatch(resp.c_string(arg))
-    if not match or (match[2] and int(match[2]) > ULONG_MAX):
+    if not match:
         raise CommandError("invalid cursor")
-    value = int(match[2] or b"0")
+    digits = (match[2] or b"0").lstrip(b"0") or b"0"
+    if len(digits) > 20 or int(digits) > ULONG_MAX:  # strtoul(): ERANGE
+        raise CommandError("invalid cursor")
+    value = int(digits)
     return -value % 2**64 if match[1] == b"-" else value
 
 

@@ -310,7 +310,8 @@ def test_interleaved_scans_each_complete(raw):
     assert all(f == keys for f in found)
 
 
-@pytest.mark.parametrize("cursor", ["", "+0", "-0", "000", b"0\x00junk"])
+@pytest.mark.parametrize("cursor", ["", "+0", "-0", "000", b"0\x00junk",
+                                    "0" * 5000])
 def test_scan_cursor_zero_can_be_written_as_strtoul_reads_it(raw, cursor):
     raw.call("SET", "k", "v")
     assert decode(raw.call("SCAN", cursor)) == [b"0", [b"k"]]
@@ -325,7 +326,7 @@ def test_scan_accepts_any_cursor_strtoul_reads(raw, cursor):
 
 @pytest.mark.parametrize("cursor", [
     " 0", "0 ", "x", "0x1", "+", "-", "1.5", "18446744073709551616",
-    "-18446744073709551616"])
+    "-18446744073709551616", "1" * 5000])
 @pytest.mark.parametrize("command", [("SCAN",), ("HSCAN", "h"), ("SSCAN", "s"),
                                      ("ZSCAN", "z")])
 def test_scan_refuses_a_bad_cursor_before_anything_else(raw, cursor, command):
