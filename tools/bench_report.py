@@ -203,8 +203,7 @@ def throughput_section(results: dict, plots: dict) -> str:
         return ""
     return f"""## Throughput per step
 
-![Requests per second of Redis and of each step, per redis-benchmark test,
-without and with pipelining](benchmarks/{plots['throughput']})
+![Requests/s of Redis and each step, without and with pipelining](benchmarks/{plots['throughput']})
 
 Without pipelining, each request is a round trip: the client waits for the
 reply before it sends the next, and the time goes into system calls and
@@ -283,6 +282,30 @@ size, counting the room a dict keeps to grow. That is
 that is its own per-key structures (a wrapper object, a second table) and
 the allocator's slack. The key and value headers dominate: the data itself
 is 19 of those bytes.
+{hashes_text(memory, model, steps)}"""
+
+
+def hashes_text(memory: dict, model: dict, steps: list[str]) -> str:
+    """Why a small hash costs Python so much more than Redis."""
+    redis = memory.get("redis", {}).get("hashes")
+    ours = [(s, memory[s]["hashes"]["bytes_per_key"]) for s in steps
+            if "hashes" in memory.get(s, {})]
+    if not redis or not ours or "hash_dict" not in model:
+        return ""
+    fields = 4 * (model["hash_field_object"] + model["value_object"])
+    total = model["hash_key_object"] + model["dict_slot"] + model["hash_dict"] + fields
+    measured = ", ".join(f"{s} {b:,.0f} B ({b / redis['bytes_per_key']:.1f}×)"
+                         for s, b in ours)
+    return f"""
+A small hash of 4 fields costs Redis {redis['bytes_per_key']:,.0f} B and
+us more: {measured}. Redis keeps a hash this small as a *listpack*, one
+allocation holding the fields and values back to back, each with a byte or
+two of length; it turns it into a real hash table only past 128 fields or
+a value over 64 bytes (`hash-max-listpack-entries`, `-value`). We keep a
+`dict` from the first field: {model['hash_dict']} B for the dict itself,
+{fields} B for eight small `bytes` objects, {model['hash_key_object']} B for
+the key and a slot in the keyspace: {total:.0f} B before any step's own
+structures.
 """
 
 
@@ -295,7 +318,7 @@ def steps_section(results: dict, steps: list[str]) -> str:
                ("GET", 50, 16, "rps", "GET -P 16 requests/s"),
                ("GET", 50, 16, "cpu_us_per_request", "GET -P 16 CPU µs/request"),
                ("SET", 50, 16, "cpu_us_per_request", "SET -P 16 CPU µs/request")]
-    lines = ["## From step 03 to step 05", "",
+    lines = [f"## From step {steps[0][:2]} to step {steps[-1][:2]}", "",
              "The same figures for each step, absolute this time, so a step's "
              "cost can be read against the one before it. Step 04 adds the "
              "keyspace and a command table with arity and type checks; step 05 "
@@ -367,7 +390,7 @@ def reproduce() -> str:
     return """## Run it yourself
 
 ```sh
-make bench                  # about 15 minutes; writes bench/results/ and this page
+make bench                  # about ten minutes; writes bench/results/ and this page
 make bench ARGS=--quick     # a minute: every benchmark, tiny counts
 ```
 

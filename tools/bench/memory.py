@@ -84,7 +84,7 @@ def used_memory(conn: Connection) -> int | None:
 
 
 def python_object_sizes(count: int) -> dict[str, float]:
-    """What one string key costs in plain Python objects, for the book.
+    """What one key costs in plain Python objects, for the book.
 
     The sizes pymalloc really hands out (rounded up to 16 bytes), and one
     dict slot's share of a dict of `count` keys. A step that wraps values
@@ -94,6 +94,10 @@ def python_object_sizes(count: int) -> dict[str, float]:
         return -(-sys.getsizeof(obj) // 16) * 16
 
     keys = {b"key:%012d" % i: VALUE for i in range(count)}
+    fields = {b"field%d" % n: VALUE for n in range(1, HASH_FIELDS + 1)}
     return {"key_object": allocated(b"key:%012d" % 0),
             "value_object": allocated(VALUE),
-            "dict_slot": sys.getsizeof(keys) / count}
+            "dict_slot": sys.getsizeof(keys) / count,
+            "hash_key_object": allocated(b"hash:%012d" % 0),
+            "hash_dict": allocated(fields),
+            "hash_field_object": allocated(b"field1")}
