@@ -82,6 +82,7 @@ class Client:
     # --8<-- [end:add_reply]
 
 
+# --8<-- [start:close_on_output_buffer_limit]
 def close_on_output_buffer_limit(c: Client) -> None:
     """Drop a client whose unread replies grew too big.
 
@@ -94,6 +95,7 @@ def close_on_output_buffer_limit(c: Client) -> None:
                 "output buffer limits (%d bytes).", c.id, len(c.buf))
     c.buf.clear()  # nothing more will be sent: give the memory back
     free_client_async(c)
+# --8<-- [end:close_on_output_buffer_limit]
 
 
 # --8<-- [start:accept_tcp_handler]
@@ -118,6 +120,7 @@ def accept_tcp_handler(el, fd: int, server, mask: int) -> None:
 # --8<-- [end:accept_tcp_handler]
 
 
+# --8<-- [start:accept_common_handler]
 def accept_common_handler(server, conn: socket.socket) -> None:
     """Admit the client, or refuse it. Mirrors acceptCommonHandler()."""
     if len(server.clients) >= server.maxclients:
@@ -131,6 +134,7 @@ def accept_common_handler(server, conn: socket.socket) -> None:
         return
     server.stat_numconnections += 1
     create_client(server, conn)
+# --8<-- [end:accept_common_handler]
 
 
 def create_client(server, conn: socket.socket) -> Client:
@@ -283,6 +287,7 @@ def write_to_client(c: Client, handler_installed: bool) -> None:
 # --8<-- [end:write_to_client]
 
 
+# --8<-- [start:free_client_async]
 def free_client_async(c: Client) -> None:
     """Schedule the client to be freed. Mirrors freeClientAsync().
 
@@ -292,6 +297,7 @@ def free_client_async(c: Client) -> None:
     if not c.flags & CLIENT_CLOSE_ASAP:
         c.flags |= CLIENT_CLOSE_ASAP
         c.server.clients_to_close.append(c)
+# --8<-- [end:free_client_async]
 
 
 def free_clients_in_async_free_queue(server) -> None:

@@ -346,6 +346,7 @@ def init_server(server: Server, listener: socket.socket) -> None:
 # --8<-- [end:init_server]
 
 
+# --8<-- [start:adjust_open_files_limit]
 def adjust_open_files_limit(server: Server) -> None:
     """Raise the open-files limit to fit maxclients, or lower maxclients.
 
@@ -370,6 +371,7 @@ def adjust_open_files_limit(server: Server) -> None:
         server.maxclients = max(1, soft - CONFIG_MIN_RESERVED_FDS)
         log.warning("Maximum open files is %d: maxclients reduced to %d. "
                     "Raise 'ulimit -n' for more.", soft, server.maxclients)
+# --8<-- [end:adjust_open_files_limit]
 
 
 def listen_to_port(bind: str, port: int) -> socket.socket:

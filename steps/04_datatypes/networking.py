@@ -84,6 +84,7 @@ class Client:
     # --8<-- [end:add_reply]
 
 
+# --8<-- [start:close_on_output_buffer_limit]
 def close_on_output_buffer_limit(c: Client) -> None:
     """Drop a client whose unread replies grew too big.
 
@@ -96,6 +97,7 @@ def close_on_output_buffer_limit(c: Client) -> None:
                 "output buffer limits (%d bytes).", c.id, len(c.buf))
     c.buf.clear()  # nothing more will be sent: give the memory back
     free_client_async(c)
+# --8<-- [end:close_on_output_buffer_limit]
 
 
 # --8<-- [start:accept_tcp_handler]
@@ -120,6 +122,7 @@ def accept_tcp_handler(el, fd: int, server, mask: int) -> None:
 # --8<-- [end:accept_tcp_handler]
 
 
+# --8<-- [start:accept_common_handler]
 def accept_common_handler(server, conn: socket.socket) -> None:
     """Admit the client, or refuse it. Mirrors acceptCommonHandler()."""
     if len(server.clients) >= server.maxclients:
@@ -133,6 +136,7 @@ def accept_common_handler(server, conn: socket.socket) -> None:
         return
     server.stat_numconnections += 1
     create_client(server, conn)
+# --8<-- [end:accept_common_handler]
 
 
 def create_client(server, conn: socket.socket) -> Client:
@@ -285,6 +289,7 @@ def write_to_client(c: Client, handler_installed: bool) -> None:
 # --8<-- [end:write_to_client]
 
 
+# --8<-- [start:free_client_async]
 def free_client_async(c: Client) -> None:
     """Schedule the client to be freed. Mirrors freeClientAsync().
 
@@ -294,6 +299,7 @@ def free_client_async(c: Client) -> None:
     if not c.flags & CLIENT_CLOSE_ASAP:
         c.flags |= CLIENT_CLOSE_ASAP
         c.server.clients_to_close.append(c)
+# --8<-- [end:free_client_async]
 
 
 def free_clients_in_async_free_queue(server) -> None:
