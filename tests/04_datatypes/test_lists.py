@@ -509,7 +509,7 @@ def lrange_model(items: list, start: int, stop: int) -> list:
         start = max(0, len(items) + start)
     if stop < 0:
         stop += len(items)
-    return items[start:stop + 1]
+    return items[start:max(0, stop + 1)]
 
 
 class ListMachine(RuleBasedStateMachine):
