@@ -39,6 +39,7 @@ from bench.servers import (
     Server,
     Target,
     discover_steps,
+    pin_cpus,
     require_tool,
     step_target,
 )
@@ -63,6 +64,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         metavar="SECTION,...", help="some of: " + ",".join(SECTIONS))
     parser.add_argument("--out", type=Path, help="results file (default: "
                         "bench/results/<date>-<host>[-quick].json)")
+    parser.add_argument("--no-pin", action="store_true",
+                        help="don't keep the servers on a CPU of their own")
     parser.add_argument("--no-report", action="store_true",
                         help="don't write the book's page (--quick never does)")
     args = parser.parse_args(argv)
@@ -83,7 +86,9 @@ def main(argv: list[str]) -> int:
                  if args.steps else discover_steps())
         if not steps:
             raise BenchError("no step folder to measure (steps/03_* and later)")
+        pinned = None if args.no_pin else pin_cpus()
         results = run(plan, [REDIS, *steps], args.only)
+        results["machine"]["pinned"] = pinned
     except BenchError as err:
         print(f"bench: {err}", file=sys.stderr)
         return 1

@@ -171,6 +171,11 @@ def machine(results: dict) -> str:
             if m.get("steps_changed_since_commit") else "")
     quick = ("\n!!! warning \"A --quick run\"\n    These are the tiny counts CI uses; "
              "the numbers mean little.\n" if results["plan"]["quick"] else "")
+    pinned = m.get("pinned")
+    if pinned:
+        note += (f" Every server ran alone on CPU {pinned['server_cpu']}; "
+                 f"redis-benchmark and the driver on CPU "
+                 f"{', '.join(map(str, pinned['client_cpus']))}.")
     return f"""!!! info "The machine"
     {m['cores']} cores ({m['cpu_model']}), Linux {m['kernel']}, Python
     {m['python']}, Redis {m['redis_server']}; measured {m['date'][:10]} at
@@ -219,29 +224,37 @@ def profile_section(results: dict) -> str:
     if not profiles:
         return ""
     parts = ["## Where the time goes", "",
-             "py-spy sampled the server's stack "
-             f"{profiles[0]['rate']} times a second while `redis-benchmark` "
-             "pipelined requests at it. *Self* is the share of CPU samples in "
-             "the function's own code, *total* includes what it calls. Native "
-             "frames show beside Python ones: `send` and `recv` in libc are the "
-             "system calls, frames in libpython are the interpreter's C code "
-             "(for example the regular expression that reads a length line).", ""]
+             f"py-spy sampled the server's Python stack {profiles[0]['rate']} "
+             "times a second while `redis-benchmark` pipelined requests at it. "
+             "*Self* is the share of CPU samples in the function's own code, "
+             "including the C functions it calls directly (the `send()` system "
+             "call counts in `write_to_client`); *total* includes the Python "
+             "functions it calls as well.", ""]
     for p in profiles:
-        parts += profile_table(p)
+        parts += profile_table(p, results.get("throughput", []))
     return "\n".join(parts) + "\n"
 
 
-def profile_table(p: dict) -> list[str]:
+def profile_table(p: dict, records: list[dict]) -> list[str]:
     lines = [f"### {p['target']}: {p['test']} with -P {p['pipeline']}", "",
              f"{p['samples']:,} samples of the event loop; "
              f"{p['rps']:,.0f} requests/s while sampled.", "",
-             "| function | where | self | total |", "|---|---|---:|---:|"]
+             "| function | file | self | total |", "|---|---|---:|---:|"]
     lines += [f"| `{r['function']}` | {r['where']} | {r['self_pct']:.1f}% | "
               f"{r['total_pct']:.1f}% |" for r in p["rows"]]
     by_where = sorted(p["by_where"].items(), key=lambda kv: -kv[1])[:6]
     lines += ["", "Self time by file: " + ", ".join(
-        f"{w} {pct:.0f}%" for w, pct in by_where) + ".", ""]
-    return lines
+        f"{w} {pct:.0f}%" for w, pct in by_where) + "."]
+    kernel = {r["target"]: r.get("kernel_share") for r in records
+              if r["test"] == p["test"] and r["clients"] == 50
+              and r["pipeline"] == p["pipeline"]}
+    if kernel.get("redis") and kernel.get(p["target"]):
+        lines += ["", f"In the same test without the profiler, the kernel "
+                  f"(system calls, the TCP stack) took {kernel[p['target']]:.0%} of "
+                  f"{p['target']}'s CPU time and {kernel['redis']:.0%} of Redis's: "
+                  "both make the same system calls, one `recv()` and one `send()` "
+                  "per client per turn, so the difference is the interpreter's."]
+    return lines + [""]
 
 
 def memory_section(results: dict, steps: list[str]) -> str:

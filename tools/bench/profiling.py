@@ -1,10 +1,16 @@
 """Where a step spends its time under a pipelined benchmark, seen by py-spy.
 
-py-spy starts the step's server as its child and samples its stack, Python
-and native frames together (--native), so the system calls (send, recv,
-epoll_wait) show beside the Python functions that make them. Samples of an
-idle server (asleep in epoll) are not taken, so the shares are shares of
-CPU time. Only samples inside ae_main count: start-up is left out.
+py-spy starts the step's server as its child and samples its Python stack
+(pausing it for an instant each time, so every stack read is consistent).
+A function's *self* time includes the C code it calls directly: the time in
+socket.send() shows in write_to_client. py-spy leaves out samples of an
+idle server (asleep in epoll_wait), so the shares are shares of CPU time;
+and only samples inside ae_main count, so start-up is left out.
+
+Not --native: unwinding C frames as well slowed the server threefold and
+drew time toward system calls; perf showed the kernel's real share (under
+a fifth of the CPU for step 03 with -P 16) to be much smaller than that
+view said. The kernel's share is measured instead, from /proc (throughput.py).
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from bench.plan import Plan
 from bench.servers import BenchError, Server, Target
 from bench.throughput import PIPELINE, redis_benchmark
 
-RATE = 200  # samples per second
+RATE = 250  # samples per second
 TOP = 15  # functions kept, by their own (self) time
 LOOP_FRAME = "ae_main "  # a sample is of the event loop if this frame is in it
 
@@ -57,7 +63,7 @@ def measure(targets: list[Target], caps: dict[str, set[str]], plan: Plan,
 def profile(target: Target, test: str, plan: Plan) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "profile.txt"
-        wrapper = [find_py_spy(), "record", "--native", "--format", "raw",
+        wrapper = [find_py_spy(), "record", "--format", "raw",
                    "--rate", str(RATE), "--output", str(raw), "--"]
         server = Server(target, wrapper=wrapper).start()
         try:
@@ -73,7 +79,7 @@ def profile(target: Target, test: str, plan: Plan) -> dict:
     return summarise(samples) | {
         "target": target.name, "test": row["test"], "pipeline": PIPELINE,
         "requests": plan.profile_requests, "rps": float(row["rps"]),
-        "tool": "py-spy record --native", "rate": RATE}
+        "tool": "py-spy record", "rate": RATE}
 
 
 def stop_child(server: Server, timeout: float = 30.0) -> None:
@@ -99,10 +105,7 @@ def parse_raw(text: str):
 
 def frame_name(frame: str) -> str:
     """"process_command (commands.py:112)" -> "process_command (commands.py)"."""
-    frame = re.sub(r":\d+\)$", ")", frame)
-    if frame.startswith("0x"):  # a native frame without a symbol
-        return "(no symbol) " + frame.split(" ", 1)[-1]
-    return frame
+    return re.sub(r":\d+\)$", ")", frame)
 
 
 def summarise(samples: list[tuple[tuple[str, ...], int]]) -> dict:
@@ -129,5 +132,5 @@ def summarise(samples: list[tuple[tuple[str, ...], int]]) -> dict:
 
 
 def where(frame: str) -> str:
-    """"send (libc.so.6)" -> "libc.so.6"; "ping_command (server.py)" -> "server.py"."""
+    """"ping_command (server.py)" -> "server.py"."""
     return frame.rpartition(" (")[2].rstrip(")")

@@ -81,6 +81,29 @@ def discover_steps(steps_dir: Path = REPO / "steps") -> list[Target]:
     return [t for t in targets if t.step >= FIRST_STEP]
 
 
+# With two cores or more, every server runs on the last one, and the driver
+# and redis-benchmark on the others (pin_cpus). The server and its client
+# then never take turns on one core: without that, a send() that wakes
+# redis-benchmark up often hands it the core on the spot, and the server's
+# time shows up where it was preempted, not where it worked.
+SERVER_CPU: int | None = None
+
+
+def pin_cpus() -> dict | None:
+    """Keep servers on the last CPU and this process (and its children) off it."""
+    global SERVER_CPU
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        return None
+    SERVER_CPU = cpus[-1]
+    os.sched_setaffinity(0, cpus[:-1])
+    return {"server_cpu": SERVER_CPU, "client_cpus": cpus[:-1]}
+
+
+def pin_to_server_cpu() -> None:
+    os.sched_setaffinity(0, {SERVER_CPU})
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -122,7 +145,8 @@ class Server:
         self.port = free_port()
         self.proc = subprocess.Popen(
             self.wrapper + self.target.command(self.port, self.config), cwd=REPO,
-            stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            preexec_fn=pin_to_server_cpu if SERVER_CPU is not None else None)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -153,6 +177,9 @@ class Server:
     def cpu_seconds(self) -> float:
         return cpu_seconds(self.pid)
 
+    def user_and_system_ticks(self) -> tuple[int, int]:
+        return user_and_system_ticks(self.pid)
+
     def rss_bytes(self) -> int:
         return rss_bytes(self.pid)
 
@@ -172,10 +199,14 @@ def cpu_seconds(pid: int) -> float:
                 total += int(f.read().split()[0])
         return total / 1e9
     except FileNotFoundError:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        utime, stime = int(fields[11]), int(fields[12])  # fields 14, 15
-        return (utime + stime) / os.sysconf("SC_CLK_TCK")
+        return sum(user_and_system_ticks(pid)) / os.sysconf("SC_CLK_TCK")
+
+
+def user_and_system_ticks(pid: int) -> tuple[int, int]:
+    """utime and stime of /proc/<pid>/stat: CPU time in user mode and in the kernel."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]), int(fields[12])  # fields 14 and 15 of stat
 
 
 def rss_bytes(pid: int) -> int:

@@ -59,16 +59,23 @@ def measure(targets: list[Target], caps: dict[str, set[str]], plan: Plan,
 
 def run(server: Server, test: str, clients: int, pipeline: int,
         requests: int, timeout: float) -> dict:
-    """One redis-benchmark run, with the server's CPU time around it."""
-    cpu_before = server.cpu_seconds()
+    """One redis-benchmark run, with the server's CPU time around it.
+
+    kernel_share is the part of that time spent in the kernel (system
+    calls, the TCP stack): from the clock-tick counts of /proc/<pid>/stat,
+    so only a rough figure on a short run (None with no tick at all).
+    """
+    cpu_before, ticks_before = server.cpu_seconds(), server.user_and_system_ticks()
     row = redis_benchmark(server.port, test, clients, pipeline, requests, timeout)
     cpu = server.cpu_seconds() - cpu_before
+    user, system = (b - a for a, b in zip(ticks_before, server.user_and_system_ticks()))
     return {
         "target": server.target.name, "test": row["test"], "clients": clients,
         "pipeline": pipeline, "requests": requests, "rps": float(row["rps"]),
         "p50_ms": float(row["p50_latency_ms"]),
         "p99_ms": float(row["p99_latency_ms"]),
         "cpu_s": cpu, "cpu_us_per_request": cpu / requests * 1e6,
+        "kernel_share": system / (user + system) if user + system else None,
     }
 
 
