@@ -353,7 +353,12 @@ def parse_lpos_options(args: list[bytes]) -> tuple[int, int, int]:
 def lpos_search(lobj: deque, element: bytes, rank: int, wanted: int,
                 maxlen: int) -> list[int]:
     """Indexes of matches, from the rank-th one on, at most `wanted`
-    of them (0: no limit), among the first `maxlen` elements scanned."""
+    of them (0: no limit), among the first `maxlen` elements scanned.
+
+    Simplified: Redis negates a negative RANK in C, where
+    -(-9223372036854775808) overflows and stays negative, so that RANK
+    finds every match from the tail; here it asks for the 2**63th match.
+    """
     from_tail = rank < 0
     items = reversed(lobj) if from_tail else iter(lobj)
     if maxlen:

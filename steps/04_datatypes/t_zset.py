@@ -308,7 +308,15 @@ def sdscmplex(a: bytes | object, b: bytes | object) -> int:
 
 @dataclass(slots=True)
 class ZLexRangeSpec:
-    """A range of members (for equal scores). Mirrors zlexrangespec."""
+    """A range of members. Mirrors zlexrangespec.
+
+    It is meant for a sorted set whose scores are all equal, where the
+    skiplist's order is the members' order.
+
+    Simplified: when scores differ the answer is unspecified, and Redis
+    gives different ones for a small set (a listpack, scanned from its
+    start) and a big one (a skiplist, searched); we always search.
+    """
 
     min: bytes | object  # or MINSTRING / MAXSTRING
     max: bytes | object
@@ -1314,7 +1322,12 @@ def zinterstore_command(c) -> None:
          summary="Iterate over the members of a sorted set and their scores")
 def zscan_command(c) -> None:
     """Mirrors zscanCommand(): the cursor is checked before the key, the
-    options after it."""
+    options after it.
+
+    Simplified: Redis sends a small sorted set (a listpack) whole, in
+    order, whatever the COUNT; scan_generic() sends a set whole only when
+    it has at most COUNT members, in the dict's order.
+    """
     cursor = parse_scan_cursor(c.argv[2])
     zobj = lookup_key_read(c.db, c.argv[1], ZSet)
     if zobj is None:
