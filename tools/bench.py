@@ -97,7 +97,11 @@ def main(argv: list[str]) -> int:
     out.write_text(json.dumps(results, indent=1) + "\n")
     say("\nRatios ours/redis (lower is better, except requests/s):\n")
     say(text_table(build_rows(results), [s.name for s in steps]))
-    say(f"\nResults: {out.relative_to(REPO) if out.is_relative_to(REPO) else out}"
+    machine = results["machine"]
+    say(f"\nLoad average {machine['loadavg_start'][0]:.1f} at the start, "
+        f"{machine['loadavg_end'][0]:.1f} at the end, on {machine['cores']} cores: "
+        "on a busy machine the ratios move.")
+    say(f"Results: {out.relative_to(REPO) if out.is_relative_to(REPO) else out}"
         f" ({time.monotonic() - started:.0f} s)")
     if not plan.quick and not args.no_report:
         import bench_report
