@@ -70,6 +70,7 @@ def command(fullname: str, arity: int, flags: str = "", *, acl: str = "",
             complexity: str = "O(1)") -> Callable:
     """Register the decorated function as the command `fullname`."""
     flag_tuple = tuple(flags.split())
+    parse_synopsis(synopsis)  # a bad synopsis fails at start-up, not later
 
     def register(proc: Callable | None) -> Callable | None:
         row = Command(fullname, proc, arity, flag_tuple,
@@ -212,7 +213,8 @@ SYNOPSIS_TOKEN = re.compile(r"\[|\]|\||\.\.\.|[^\s\[\]|]+")
 def parse_synopsis(synopsis: str) -> list[dict]:
     words = SYNOPSIS_TOKEN.findall(synopsis)
     arguments = parse_sequence(words)
-    assert not words, f"unbalanced synopsis: {synopsis!r}"
+    if words:
+        raise ValueError(f"unbalanced synopsis: {synopsis!r}")
     return arguments
 
 

@@ -74,6 +74,7 @@ def command(fullname: str, arity: int, flags: str = "", *, acl: str = "",
             keys: tuple[int, int, int] = (0, 0, 0)) -> Callable:
     """Register the decorated function as the command `fullname`."""
     flag_tuple = tuple(flags.split())
+    parse_synopsis(synopsis)  # a bad synopsis fails at start-up, not later
 
     def register(proc: Callable | None) -> Callable | None:
         row = Command(fullname, proc, arity, flag_tuple,
@@ -291,7 +292,8 @@ def parse_synopsis(synopsis: str) -> list[dict]:
         words.pop(0)
         arguments.append(required_choice(arguments.pop(), words.pop(0)))
         arguments += parse_sequence(words)
-    assert not words, f"unbalanced synopsis: {synopsis!r}"
+    if words:
+        raise ValueError(f"unbalanced synopsis: {synopsis!r}")
     return arguments
 
 

@@ -41,6 +41,9 @@ def string2d(s: bytes) -> float | None:
     "inf" and "-inf" are fine, but NaN, and values that overflow to
     infinity or underflow to zero, are not.
     """
+    if s.isdigit():  # the common case, a plain whole number: no regex
+        value = float(s)
+        return value if value != math.inf else None
     match = FLOAT_SYNTAX.match(s)
     if not match:
         return None
