@@ -140,7 +140,10 @@ class TutorReport:
                         **getattr(report, "tutor_failure", {}))
             test["sent"] = [short_repr(data) for data in SENT]
             test["compare"] = dict(LAST_COMPARE) or None
-            test.update(server_output(report) or self.crash_output(test))
+            found = server_output(report)
+            if "stub" not in found:
+                found = self.crash_output(test) or found
+            test.update(found)
 
     def crash_output(self, test: dict) -> dict:
         """When a connection failed, wait a moment for the server's last words.

@@ -74,7 +74,10 @@ def test_stubbing_one_exercise_fails_one_of_its_tests(step, exercise, tmp_path):
     failed = [t for t in tests if t["outcome"] == "failed"]
     assert status == 1 and failed, f"every test of {exercise.id} passes with its stub"
     assert exercise.id in failed[0]["exercises"]
-    assert failed[0].get("stub_id") == exercise.id, failed[0]
+    first = failed[0]
+    assert first.get("stub_id") == exercise.id, (
+        f"{first['nodeid']} failed with {first.get('error')!r}, and the server log "
+        f"did not show the stub: {first.get('server_error')!r}")
     assert f"NotImplementedError: exercise {exercise.id}: " in output
 
 
