@@ -216,9 +216,13 @@ def check_entry(entry: dict, where: str, step: int | None) -> None:
     unknown = set(entry) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS)
     if unknown:
         raise ExerciseError(f"{where} ({entry['id']}): unknown key(s) {sorted(unknown)}")
-    if not EXERCISE_ID.match(entry["id"]) or step_number(entry["id"]) != step:
+    if not EXERCISE_ID.match(entry["id"]) or step_number(entry["id"]) > step:
         raise ExerciseError(f"{where}: id {entry['id']!r} must be kebab-case and start "
                             f"with the step's number ({step:02d}-...)")
+    if step_number(entry["id"]) < step:
+        raise ExerciseError(f"{where}: {entry['id']} is an exercise of an earlier step "
+                            "(was this file copied with the step folder?); list only this "
+                            "step's own exercises here")
 
 
 def load_exercises(step_dir: Path) -> list[Exercise]:

@@ -172,6 +172,7 @@ def test_entry_without_a_marker_is_an_error(tmp_path):
     ('id = "02-parse"\ntitle = "T"', "'hint' must be a non-empty string"),
     ('id = "02-parse"\ntitle = "T"\nhint = "H"\ntests = "x"', "unknown key(s) ['tests']"),
     ('id = "03-parse"\ntitle = "T"\nhint = "H"', "must be kebab-case and start with"),
+    ('id = "01-parse"\ntitle = "T"\nhint = "H"', "01-parse is an exercise of an earlier step"),
     ('id = "02-parse"\ntitle = "T"\nhint = "H"\nchapter_anchor = 3',
      "'chapter_anchor' must be a non-empty string"),
 ])
