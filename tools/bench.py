@@ -127,7 +127,9 @@ def run(plan: Plan, targets: list[Target], sections: list[str]) -> dict:
     for section in SECTIONS:
         if section in sections:
             say(f"== {section}")
+            started = time.monotonic()
             results[section] = measure[section]()
+            say(f"   ({time.monotonic() - started:.1f} s)")
     if "memory" in sections:
         results["memory_model"] = memory.python_object_sizes(plan.string_keys)
     results["machine"]["loadavg_end"] = os.getloadavg()

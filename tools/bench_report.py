@@ -379,6 +379,11 @@ def expiry_section(results: dict, plots: dict) -> str:
     rows = "".join(
         f"\n| {t} | {r['load_s']:.2f} s | {secs(r['under_1pct_s'])} | {secs(r['zero_s'])} |"
         for t, r in done.items())
+    slow = [t for t, r in done.items() if r["load_s"] > r["expire_ms"] / 2000]
+    if slow:
+        rows += (f"\n\nLoading took {', '.join(slow)} more than half the time to live, "
+                 "so many keys expired while the last were still being set: those "
+                 "figures are mostly about the last batches of keys.")
     picture = (f"\n![Keys left after the deadline, per server]"
                f"(benchmarks/{plots['expiry']})\n" if plots["expiry"] else "")
     return f"""## Active expiry

@@ -20,7 +20,7 @@ from contextlib import ExitStack
 
 from bench.plan import Plan
 from bench.servers import Server, ServerStartError, Target
-from bench.wire import Connection, encode, load
+from bench.wire import Connection, keyed_requests, load
 
 POLL_INTERVAL = 0.05  # seconds between two DBSIZE calls
 BATCH = 5000
@@ -48,8 +48,7 @@ def seconds(value: float | None) -> str:
 
 def reclaim(server: Server, plan: Plan) -> dict:
     count, px = plan.expiring_keys, plan.expire_ms
-    requests = (encode(b"SET", b"key:%012d" % i, b"abc", b"PX", px)
-                for i in range(count))
+    requests = keyed_requests(b"SET", b"key:%012d", count, b"abc", b"PX", b"%d" % px)
     with Connection(server.port) as conn:
         started = time.monotonic()
         last_sent = load(conn, requests, b"+OK\r\n", BATCH)

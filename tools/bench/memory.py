@@ -12,21 +12,19 @@ import sys
 
 from bench.plan import Plan
 from bench.servers import BenchError, Server, Target
-from bench.wire import Connection, ReplyError, encode, load
+from bench.wire import Connection, ReplyError, keyed_requests, load
 
 VALUE = b"abc"  # 3 bytes, redis-benchmark's default data size
 HASH_FIELDS = 4
 
 
 def string_requests(count: int):
-    for i in range(count):
-        yield encode(b"SET", b"key:%012d" % i, VALUE)
+    return keyed_requests(b"SET", b"key:%012d", count, VALUE)
 
 
 def hash_requests(count: int):
     fields = [x for n in range(1, HASH_FIELDS + 1) for x in (b"field%d" % n, VALUE)]
-    for i in range(count):
-        yield encode(b"HSET", b"hash:%012d" % i, *fields)
+    return keyed_requests(b"HSET", b"hash:%012d", count, *fields)
 
 
 DATASETS = {

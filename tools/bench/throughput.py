@@ -46,6 +46,8 @@ def measure(targets: list[Target], caps: dict[str, set[str]], plan: Plan,
     with ExitStack() as stack:
         servers = [stack.enter_context(Server(t)) for t in targets]
         for test, needs in TESTS.items():
+            if plan.tests is not None and test not in plan.tests:
+                continue
             for clients, pipeline, requests in modes(test, plan):
                 for server in servers:
                     if needs not in caps[server.target.name]:

@@ -24,6 +24,22 @@ def encode(*args: bytes | str | int) -> bytes:
         b"$%d\r\n%b\r\n" % (len(p), p) for p in parts)
 
 
+def keyed_requests(command: bytes, key_format: bytes, count: int, *args: bytes):
+    """encode(command, key_format % i, *args) for i in range(count), fast.
+
+    The keys all have one length (b"key:%012d"), so one %-template serves
+    them all: ten times quicker than encode(), which matters when the load
+    itself is timed (expiry).
+    """
+    def bulk(arg: bytes) -> bytes:
+        return b"$%d\r\n%b\r\n" % (len(arg), arg.replace(b"%", b"%%"))
+
+    size = len(key_format % 0)
+    template = (b"*%d\r\n" % (len(args) + 2) + bulk(command)
+                + b"$%d\r\n%b\r\n" % (size, key_format) + b"".join(map(bulk, args)))
+    return (template % i for i in range(count))
+
+
 class ReplyError(Exception):
     """The server answered with an error reply (-ERR ...)."""
 
