@@ -1,20 +1,10 @@
-"""Step 04's tests share one server per target: each test that talks to it
-starts from an empty keyspace. Differential tests also get `reference`, a
-real redis-server to compare the target with, reply for reply."""
+"""Step 04's tests share one server per target, emptied before each test
+(the harness's _empty_keyspace). Differential tests also get `reference`,
+a real redis-server to compare the target with, reply for reply."""
 
 import pytest
 from support.servers import REAL_REDIS_STEP, ServerProcess, Target
 from support.wire import RawClient
-
-
-@pytest.fixture(autouse=True)
-def _flushall(request):
-    """FLUSHALL before each test that uses the `server` fixture."""
-    if "server" in request.fixturenames:
-        server = request.getfixturevalue("server")
-        with RawClient(server.port) as client:
-            assert client.call("FLUSHALL") == b"+OK\r\n"
-    yield
 
 
 @pytest.fixture(scope="session")

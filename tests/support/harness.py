@@ -186,6 +186,17 @@ def step_module(target):
 
 
 @pytest.fixture(autouse=True)
+def _empty_keyspace(request):
+    """From step 04 on, tests share a server with a keyspace: each test
+    that uses the shared `server` starts with FLUSHALL."""
+    if "server" in request.fixturenames and (test_step(request.path) or 0) >= 4:
+        shared = request.getfixturevalue("server")
+        with RawClient(shared.port) as client:
+            assert client.call("FLUSHALL") == b"+OK\r\n"
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _server_logs_on_failure(request):
     """Remember where each server's log stood, so a failure can show what it printed."""
     request.node.stash[LOG_MARKS] = {s: s.log_size() for s in ServerProcess.live}

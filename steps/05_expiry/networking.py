@@ -1,0 +1,318 @@
+"""networking.py: clients, their requests, their replies. Redis: networking.c.
+
+The path of a request, in the order it travels:
+  accept_tcp_handler        the listening socket is readable: accept
+  create_client             a new connection gets its buffers
+  read_query_from_client    (read handler) recv() into the query buffer
+  process_input_buffer      frames every complete command (resp.py)...
+  process_command           ...which commands.py checks and runs
+  Client.add_reply          replies collect in the client's buffer, and
+                            the client joins clients_pending_write
+  handle_clients_with_pending_writes   (before the loop sleeps) one send()
+                            per client; only if the socket is full does
+  send_reply_to_client      (write handler) finish the job later
+
+No function here ever waits: every socket is non-blocking, and a handler
+does what it can and returns to the event loop (ae.py).
+
+Steps:
+  02_resp       one client at a time, with blocking reads and writes
+  03_eventloop  every client at once, driven by the event loop
+  04_datatypes  each client works in a database (c.db)
+  05_expiry     the command running (c.cmd), for its name in errors
+
+Simplified: Redis keeps replies in a 16 KiB buffer plus a list of blocks;
+one growing bytearray per client does here.
+"""
+
+import logging
+import socket
+from dataclasses import dataclass, field
+
+import resp
+from ae import AE_READABLE, AE_WRITABLE, create_file_event, delete_file_event
+from commands import process_command
+
+PROTO_IOBUF_LEN = 16 * 1024  # Redis reads client input in 16 KiB chunks
+MAX_ACCEPTS_PER_CALL = 1000  # accepts per readable event on the listener
+NET_MAX_WRITES_PER_EVENT = 64 * 1024  # bytes per client per write event
+
+CLIENT_CLOSE_AFTER_REPLY = 1 << 0  # close once the reply has been sent
+CLIENT_CLOSE_ASAP = 1 << 1  # close now, sending nothing more
+CLIENT_PENDING_WRITE = 1 << 2  # queued in server.clients_pending_write
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True, eq=False)
+class Client:
+    """One connection and its parsing state. Mirrors struct client."""
+
+    conn: socket.socket
+    fd: int
+    server: object  # the Server (server.py) this client belongs to
+    id: int
+    authenticated: bool
+    db: object  # the RedisDb (db.py) it works in; SELECT changes it
+    querybuf: bytearray = field(default_factory=bytearray)  # unparsed input
+    qb_pos: int = 0  # how much of querybuf has been parsed
+    reqtype: int = 0  # PROTO_REQ_INLINE or _MULTIBULK, 0 between requests
+    multibulklen: int = 0  # arguments still to read for this request
+    bulklen: int = -1  # length of the argument being read, -1 if unknown
+    argv: list[bytes] = field(default_factory=list)
+    buf: bytearray = field(default_factory=bytearray)  # replies to send
+    resp: int = 2  # protocol version, chosen with HELLO
+    name: bytes | None = None  # CLIENT SETNAME
+    cmd: object = None  # the Command running, or the last one
+    flags: int = 0  # CLIENT_CLOSE_AFTER_REPLY | _CLOSE_ASAP | _PENDING_WRITE
+
+    # --8<-- [start:add_reply]
+    def add_reply(self, data: bytes) -> None:
+        """Queue reply bytes. Mirrors addReply() in networking.c.
+
+        Nothing is written here: the first reply of a turn puts the client
+        on server.clients_pending_write (Redis: prepareClientToWrite), and
+        before_sleep sends everything a client has in one send() call.
+        """
+        if self.flags & CLIENT_CLOSE_ASAP:
+            return  # it is about to be freed: send nothing more
+        if not self.buf and not self.flags & CLIENT_PENDING_WRITE:
+            self.flags |= CLIENT_PENDING_WRITE
+            self.server.clients_pending_write.append(self)
+        self.buf += data
+        limit = self.server.client_obuf_hard_limit
+        if limit and len(self.buf) >= limit:
+            close_on_output_buffer_limit(self)
+    # --8<-- [end:add_reply]
+
+
+# --8<-- [start:close_on_output_buffer_limit]
+def close_on_output_buffer_limit(c: Client) -> None:
+    """Drop a client whose unread replies grew too big.
+
+    Mirrors closeClientOnOutputBufferLimitReached(). A client that sends
+    commands but never reads would otherwise make the server buffer
+    replies until memory runs out. Simplified: Redis also has a soft limit
+    that must be exceeded for some seconds; we only have the hard one.
+    """
+    log.warning("Client %d scheduled to be closed ASAP for overcoming of "
+                "output buffer limits (%d bytes).", c.id, len(c.buf))
+    c.buf.clear()  # nothing more will be sent: give the memory back
+    free_client_async(c)
+# --8<-- [end:close_on_output_buffer_limit]
+
+
+# --8<-- [start:accept_tcp_handler]
+def accept_tcp_handler(el, fd: int, server, mask: int) -> None:
+    """Accept waiting connections. Mirrors acceptTcpHandler().
+
+    The read handler of the listening socket. It accepts up to
+    MAX_ACCEPTS_PER_CALL at once, so a burst of connections takes few
+    turns of the loop, but a flood cannot starve the other clients.
+    """
+    # BEGIN EXERCISE 03-accept
+    for _ in range(MAX_ACCEPTS_PER_CALL):
+        try:
+            conn, _address = server.listener.accept()
+        except BlockingIOError:
+            return  # no more connections waiting
+        except OSError as err:  # e.g. out of file descriptors
+            log.warning("Accepting client connection: %s", err)
+            return
+        accept_common_handler(server, conn)
+    # END EXERCISE 03-accept
+# --8<-- [end:accept_tcp_handler]
+
+
+# --8<-- [start:accept_common_handler]
+def accept_common_handler(server, conn: socket.socket) -> None:
+    """Admit the client, or refuse it. Mirrors acceptCommonHandler()."""
+    if len(server.clients) >= server.maxclients:
+        # Redis writes the error straight to the socket, best effort.
+        try:
+            conn.send(b"-ERR max number of clients reached\r\n")
+        except OSError:
+            pass
+        conn.close()
+        server.stat_rejected_conn += 1
+        return
+    server.stat_numconnections += 1
+    create_client(server, conn)
+# --8<-- [end:accept_common_handler]
+
+
+def create_client(server, conn: socket.socket) -> Client:
+    """Mirrors createClient() in networking.c."""
+    conn.setblocking(False)
+    conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    c = Client(conn, conn.fileno(), server, server.next_client_id,
+               authenticated=server.requirepass is None, db=server.db[0])
+    server.next_client_id += 1
+    server.clients[c.id] = c
+    create_file_event(server.el, c.fd, AE_READABLE, read_query_from_client, c)
+    return c
+
+
+# --8<-- [start:read_query_from_client]
+def read_query_from_client(el, fd: int, c: Client, mask: int) -> None:
+    """Read what the client sent and run it. Mirrors readQueryFromClient().
+
+    The read handler of every client. One recv() per call: a client that
+    sends a lot waits for the next turn, so all clients take turns.
+    """
+    # BEGIN EXERCISE 03-read-query
+    try:
+        data = c.conn.recv(PROTO_IOBUF_LEN)
+    except BlockingIOError:
+        return  # woken up with nothing to read: try again next turn
+    except OSError:
+        free_client_async(c)  # e.g. reset by the peer
+        return
+    if not data:
+        free_client_async(c)  # the client closed the connection
+        return
+    c.server.stat_net_input_bytes += len(data)
+    c.querybuf += data
+    if len(c.querybuf) > c.server.client_max_querybuf_len:
+        # Redis closes without a reply here, and only logs the reason.
+        log.warning("Closing client %d that reached max query buffer "
+                    "length", c.id)
+        free_client_async(c)
+        return
+    process_input_buffer(c)
+    # END EXERCISE 03-read-query
+# --8<-- [end:read_query_from_client]
+
+
+# --8<-- [start:process_input_buffer]
+def process_input_buffer(c: Client) -> None:
+    """Run every complete command in the query buffer, in order.
+
+    Mirrors processInputBuffer() in networking.c. A request that is
+    still incomplete stays in the buffer for the next read.
+    """
+    # BEGIN EXERCISE 02-input-loop
+    while c.qb_pos < len(c.querybuf):
+        if c.flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP):
+            break
+        if not c.reqtype:  # the first byte chooses the parser
+            star = c.querybuf[c.qb_pos] == ord("*")
+            c.reqtype = (resp.PROTO_REQ_MULTIBULK if star
+                         else resp.PROTO_REQ_INLINE)
+        try:
+            if c.reqtype == resp.PROTO_REQ_MULTIBULK:
+                done = resp.process_multibulk_buffer(
+                    c, c.server.proto_max_bulk_len, c.authenticated)
+            else:
+                done = resp.process_inline_buffer(c)
+        except resp.ProtocolError as err:
+            # Replies to earlier commands go out first, then this error.
+            c.add_reply(resp.error(err.args[0]))
+            c.flags |= CLIENT_CLOSE_AFTER_REPLY
+            break
+        if not done:
+            break  # wait for the rest of the request
+        # "*0" and blank lines are skipped without a reply.
+        if c.argv and not process_command(c):
+            free_client_async(c)
+            break
+        reset_client(c)
+    del c.querybuf[:c.qb_pos]  # drop what was parsed (Redis: sdsrange)
+    c.qb_pos = 0
+    # END EXERCISE 02-input-loop
+# --8<-- [end:process_input_buffer]
+
+
+def reset_client(c: Client) -> None:
+    """Forget the finished request. Mirrors resetClient()."""
+    c.argv = []
+    c.reqtype = 0
+    c.multibulklen = 0
+    c.bulklen = -1
+
+
+# --8<-- [start:handle_clients_with_pending_writes]
+def handle_clients_with_pending_writes(server) -> int:
+    """Send each waiting client its replies. Mirrors the Redis function.
+
+    Called from before_sleep, once per turn: replies computed during the
+    turn go out in one send() per client, and most of the time that is
+    all it takes. Only when the socket cannot take everything is a write
+    handler installed, so the common case never asks epoll for EPOLLOUT.
+    Returns the number of clients handled.
+    """
+    if not server.clients_pending_write:
+        return 0  # an idle turn
+    # BEGIN EXERCISE 03-pending-writes
+    pending, server.clients_pending_write = server.clients_pending_write, []
+    for c in pending:
+        c.flags &= ~CLIENT_PENDING_WRITE
+        if c.flags & CLIENT_CLOSE_ASAP:
+            continue  # don't write to a client that is about to be freed
+        write_to_client(c, handler_installed=False)
+        if c.buf and not c.flags & CLIENT_CLOSE_ASAP:
+            create_file_event(server.el, c.fd, AE_WRITABLE,
+                              send_reply_to_client, c)
+    return len(pending)
+    # END EXERCISE 03-pending-writes
+# --8<-- [end:handle_clients_with_pending_writes]
+
+
+def send_reply_to_client(el, fd: int, c: Client, mask: int) -> None:
+    """The write handler. Mirrors sendReplyToClient()."""
+    write_to_client(c, handler_installed=True)
+
+
+# --8<-- [start:write_to_client]
+def write_to_client(c: Client, handler_installed: bool) -> None:
+    """Send what the socket takes, up to a cap. Mirrors writeToClient().
+
+    At most NET_MAX_WRITES_PER_EVENT bytes go out per call, so a client
+    fetching a huge reply cannot starve the others; the rest waits for
+    the next writable event. A partial send() is normal: the sent bytes
+    are dropped from the front of the buffer and the rest stays.
+    """
+    # BEGIN EXERCISE 03-partial-writes
+    try:
+        sent = c.conn.send(c.buf[:NET_MAX_WRITES_PER_EVENT])
+    except BlockingIOError:
+        sent = 0  # the socket's send buffer is full
+    except OSError:
+        free_client_async(c)  # e.g. the peer reset the connection
+        return
+    c.server.stat_net_output_bytes += sent
+    del c.buf[:sent]
+    if not c.buf:
+        if handler_installed:
+            delete_file_event(c.server.el, c.fd, AE_WRITABLE)
+        if c.flags & CLIENT_CLOSE_AFTER_REPLY:
+            free_client_async(c)
+    # END EXERCISE 03-partial-writes
+# --8<-- [end:write_to_client]
+
+
+# --8<-- [start:free_client_async]
+def free_client_async(c: Client) -> None:
+    """Schedule the client to be freed. Mirrors freeClientAsync().
+
+    Freeing happens in before_sleep, after the pending writes, so no
+    handler ever finds its client gone in the middle of a turn.
+    """
+    if not c.flags & CLIENT_CLOSE_ASAP:
+        c.flags |= CLIENT_CLOSE_ASAP
+        c.server.clients_to_close.append(c)
+# --8<-- [end:free_client_async]
+
+
+def free_clients_in_async_free_queue(server) -> None:
+    """Mirrors freeClientsInAsyncFreeQueue()."""
+    for c in server.clients_to_close:
+        free_client(c)
+    server.clients_to_close.clear()
+
+
+def free_client(c: Client) -> None:
+    """Close the connection and forget the client. Mirrors freeClient()."""
+    delete_file_event(c.server.el, c.fd, AE_READABLE | AE_WRITABLE)
+    c.conn.close()
+    del c.server.clients[c.id]

@@ -1,0 +1,98 @@
+"""INFO: "# Section" headers and "field:value" lines, CRLF, as Redis."""
+
+import re
+
+import pytest
+from support.wire import decode
+
+SECTIONS = ["Server", "Clients", "Memory", "Stats", "Keyspace"]
+
+
+def info(raw, *sections: str) -> str:
+    return decode(raw.call("INFO", *sections)).decode()
+
+
+def test_default_info_has_the_sections_in_redis_order(raw):
+    headers = re.findall(r"^# (\w+)\r$", info(raw), re.MULTILINE)
+    assert [h for h in headers if h in SECTIONS] == SECTIONS
+
+
+def test_every_line_is_a_header_a_field_or_a_blank_separator(raw):
+    text = info(raw)
+    assert text.endswith("\r\n")
+    for line in text.split("\r\n")[:-1]:
+        assert line == "" or line.startswith("# ") or re.fullmatch(r"\w+:.*", line), line
+
+
+def test_info_keyspace_counts_keys_and_expires(raw):
+    raw.call("SET", "a", "1")
+    raw.call("SET", "b", "1", "EX", "100")
+    raw.call("SELECT", "3")
+    raw.call("SET", "c", "1")
+    text = info(raw, "keyspace")
+    assert text.startswith("# Keyspace\r\n")
+    assert re.search(r"^db0:keys=2,expires=1,avg_ttl=\d+\r$", text, re.MULTILINE)
+    assert re.search(r"^db3:keys=1,expires=0,avg_ttl=0\r$", text, re.MULTILINE)
+    raw.call("FLUSHDB")
+
+
+def test_empty_keyspace_section_is_just_its_header(raw):
+    assert raw.call("INFO", "keyspace") == b"$12\r\n# Keyspace\r\n\r\n"
+
+
+def test_several_sections_at_once_come_in_redis_order(raw):
+    headers = re.findall(r"^# (\w+)\r$", info(raw, "stats", "server"), re.MULTILINE)
+    assert headers == ["Server", "Stats"]
+
+
+def test_unknown_section_is_empty(raw):
+    assert raw.call("INFO", "nosuchsection") == b"$0\r\n\r\n"
+
+
+def test_section_names_are_case_insensitive(raw):
+    assert info(raw, "KEYSPACE").startswith("# Keyspace")
+
+
+def test_resp3_reply_is_a_verbatim_string(raw):
+    raw.call("HELLO", "3")
+    assert raw.call("INFO", "keyspace") == b"=16\r\ntxt:# Keyspace\r\n\r\n"
+
+
+@pytest.mark.parametrize(("section", "fields"), [
+    ("server", ["redis_version", "redis_mode", "process_id", "tcp_port", "uptime_in_seconds",
+                "hz", "configured_hz"]),
+    ("clients", ["connected_clients", "maxclients", "blocked_clients"]),
+    ("memory", ["used_memory_rss", "used_memory_rss_human"]),
+    ("stats", ["total_connections_received", "total_commands_processed", "expired_keys",
+               "expired_stale_perc", "expired_time_cap_reached_count", "keyspace_hits",
+               "keyspace_misses"]),
+])
+def test_the_fields_a_user_looks_for_are_there(raw, section, fields):
+    text = info(raw, section)
+    for field in fields:
+        assert re.search(rf"^{field}:\S+\r$", text, re.MULTILINE), field
+
+
+def test_hits_and_misses_count_reads(raw):
+    def stat(name):
+        return int(re.search(rf"{name}:(\d+)", info(raw, "stats"))[1])
+
+    hits, misses = stat("keyspace_hits"), stat("keyspace_misses")
+    raw.call("SET", "k", "v")
+    raw.call("GET", "k")
+    raw.call("GET", "nope")
+    assert (stat("keyspace_hits"), stat("keyspace_misses")) == (hits + 1, misses + 1)
+
+
+def test_redis_cli_info_keyspace(cli, raw):
+    raw.call("SET", "k", "v")
+    assert cli("info", "keyspace").stdout.splitlines() == [
+        "# Keyspace", "db0:keys=1,expires=0,avg_ttl=0"]
+
+
+def test_redis_py_info_parses_it(r):
+    r.set("k", "v", ex=100)
+    parsed = r.info("keyspace")
+    assert parsed["db0"]["keys"] == 1
+    assert parsed["db0"]["expires"] == 1
+    assert r.info()["redis_version"] == "7.0.15"
