@@ -103,7 +103,7 @@ def test_differences_appendix_lists_the_simplified_notes(pages):
 
 
 def test_labs_ran_against_the_servers(pages):
-    for lab in ("labs/01_socket.html", "labs/02_resp.html"):
+    for lab in ("labs/01_socket.html", "labs/02_resp.html", "labs/03_eventloop.html"):
         html = pages[lab]
         assert html.count("jp-OutputArea-output") >= 3, f"{lab} has no outputs"
         assert "Traceback" not in html, f"{lab} raised"
@@ -111,13 +111,14 @@ def test_labs_ran_against_the_servers(pages):
         assert not stderr, f"{lab} printed to stderr"
         assert "+PONG" in html, f"{lab} never got a PONG"
     assert "data:image/png;base64" in pages["labs/02_resp.html"], "lab 2 lost its plot"
+    assert "data:image/png;base64" in pages["labs/03_eventloop.html"], "lab 3 lost its plot"
 
 
 FIRST_FUNCTION = {"encoders": "simple"}  # sections that hold several functions
 
 
 def test_included_code_is_shown_as_highlighted_python(pages):
-    for chapter in ("01_socket", "02_resp"):
+    for chapter in ("01_socket", "02_resp", "03_eventloop"):
         source = (REPO / "book" / "chapters" / f"{chapter}.md").read_text()
         includes = re.findall(r'^--8<-- "steps/[^"]+:([a-z_]+)"$', source, re.M)
         html = pages[f"chapters/{chapter}.html"]
