@@ -16,7 +16,7 @@ import time
 
 from bench.plan import Plan
 from bench.servers import BenchError, Server, Target
-from bench.wire import percentile, ping_latencies
+from bench.wire import Connection, percentile, ping_latencies
 
 BATCH = 250  # below Redis's default tcp-backlog of 511 (and somaxconn)
 RESERVED_FDS = 100  # the driver's own files, redis-benchmark, the fresh client
@@ -51,21 +51,27 @@ def measure(targets: list[Target], plan: Plan, say) -> dict[str, dict]:
 
 
 def hold_idle_clients(server: Server, count: int, pings: int) -> dict:
-    baseline = ping_latencies(server.port, pings)
-    rss_before = server.rss_bytes()
-    batch_size = min(BATCH, somaxconn() // 2)
+    """Open `count` idle connections; time PINGs before and after.
+
+    The first client stays connected throughout, so no client is freed
+    between the two memory readings.
+    """
     idle: list[socket.socket] = []
-    try:
-        while len(idle) < count:
-            batch = min(batch_size, count - len(idle))
-            idle += [socket.create_connection(("127.0.0.1", server.port))
-                     for _ in range(batch)]
-            wait_until_accepted(server)
-        rss_after = server.rss_bytes()
-        loaded = ping_latencies(server.port, pings)
-    finally:
-        for sock in idle:
-            sock.close()
+    with Connection(server.port) as first:
+        baseline = ping_latencies(first, pings)
+        rss_before = server.rss_bytes()
+        try:
+            while len(idle) < count:
+                batch = min(BATCH, somaxconn() // 2, count - len(idle))
+                idle += [socket.create_connection(("127.0.0.1", server.port))
+                         for _ in range(batch)]
+                wait_until_accepted(server)
+            rss_after = server.rss_bytes()
+            with Connection(server.port) as fresh:
+                loaded = ping_latencies(fresh, pings)
+        finally:
+            for sock in idle:
+                sock.close()
     return {
         "clients": count, "rss_before": rss_before, "rss_after": rss_after,
         "rss_per_client": (rss_after - rss_before) / count,

@@ -145,16 +145,15 @@ def _send_batch(conn: Connection, chunk: list[bytes], reply: bytes) -> float:
     return sent_at
 
 
-def ping_latencies(port: int, count: int) -> list[float]:
-    """Round-trip times of `count` PINGs, one at a time, from a new client."""
+def ping_latencies(conn: Connection, count: int) -> list[float]:
+    """Round-trip times of `count` PINGs, sent one at a time."""
     times = []
-    with Connection(port) as conn:
-        for _ in range(count):
-            start = time.perf_counter()
-            conn.sock.sendall(b"*1\r\n$4\r\nPING\r\n")
-            if conn.read_reply() != b"PONG":
-                raise BenchError("PING did not get PONG")
-            times.append(time.perf_counter() - start)
+    for _ in range(count):
+        start = time.perf_counter()
+        conn.sock.sendall(b"*1\r\n$4\r\nPING\r\n")
+        if conn.read_reply() != b"PONG":
+            raise BenchError("PING did not get PONG")
+        times.append(time.perf_counter() - start)
     return times
 
 
