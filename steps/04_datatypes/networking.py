@@ -157,6 +157,10 @@ def read_query_from_client(el, fd: int, c: Client, mask: int) -> None:
 
     The read handler of every client. One recv() per call: a client that
     sends a lot waits for the next turn, so all clients take turns.
+    Simplified: Redis reads just the missing part of a big argument (see
+    PROTO_MBULK_BIG_ARG) and frees a closing client as soon as its
+    handler returns (beforeNextClient); we read 16 KiB every time, and
+    free clients in before_sleep.
     """
     # BEGIN EXERCISE 03-read-query
     try:
@@ -237,7 +241,9 @@ def handle_clients_with_pending_writes(server) -> int:
     turn go out in one send() per client, and most of the time that is
     all it takes. Only when the socket cannot take everything is a write
     handler installed, so the common case never asks epoll for EPOLLOUT.
-    Returns the number of clients handled.
+    Returns the number of clients handled. Simplified: Redis queues a
+    client at the head of the list, so the last to be served in a turn is
+    the first written to; we keep arrival order.
     """
     if not server.clients_pending_write:
         return 0  # an idle turn
@@ -269,6 +275,8 @@ def write_to_client(c: Client, handler_installed: bool) -> None:
     fetching a huge reply cannot starve the others; the rest waits for
     the next writable event. A partial send() is normal: the sent bytes
     are dropped from the front of the buffer and the rest stays.
+    Simplified: one send() per call; Redis loops its writes (its fixed
+    buffer, then each block of its reply list) until the cap or EAGAIN.
     """
     # BEGIN EXERCISE 03-partial-writes
     try:
