@@ -195,6 +195,7 @@ def ae_delete_time_event(el: EventLoop, id: int) -> bool:
     return False
 
 
+# --8<-- [start:us_until_earliest_timer]
 def us_until_earliest_timer(el: EventLoop) -> int:
     """Microseconds until the nearest timer is due (0 if late), -1 if none.
 
@@ -206,6 +207,7 @@ def us_until_earliest_timer(el: EventLoop) -> int:
         return -1
     earliest = min(te.when for te in el.time_events)
     return max(0, earliest - monotonic_us())
+# --8<-- [end:us_until_earliest_timer]
 
 
 # --8<-- [start:process_time_events]

@@ -123,6 +123,7 @@ def expire_if_needed(db: RedisDb, key: bytes) -> bool:
 # --8<-- [end:expire_if_needed]
 
 
+# --8<-- [start:key_is_expired]
 def key_is_expired(db: RedisDb, key: bytes) -> bool:
     """Mirrors keyIsExpired(): expired once now is strictly after `when`.
 
@@ -131,6 +132,7 @@ def key_is_expired(db: RedisDb, key: bytes) -> bool:
     """
     when = db.expires.get(key)
     return when is not None and db.server.mstime > when
+# --8<-- [end:key_is_expired]
 
 
 def delete_expired_key(db: RedisDb, key: bytes) -> None:
@@ -177,6 +179,7 @@ def db_overwrite(db: RedisDb, key: bytes, value: object) -> None:
     db.dict[key] = value
 
 
+# --8<-- [start:set_key]
 def set_key(db: RedisDb, key: bytes, value: object,
             keep_ttl: bool = False) -> None:
     """Add a key or replace its value, whatever its type. Mirrors setKey():
@@ -184,6 +187,7 @@ def set_key(db: RedisDb, key: bytes, value: object,
     db.dict[key] = value
     if not keep_ttl and db.expires:
         remove_expire(db, key)
+# --8<-- [end:set_key]
 
 
 def db_delete(db: RedisDb, key: bytes) -> bool:
@@ -535,6 +539,7 @@ def renamenx_command(c) -> None:
     rename_generic_command(c, nx=True)
 
 
+# --8<-- [start:rename_generic_command]
 def rename_generic_command(c, nx: bool) -> None:
     """Mirrors renameGenericCommand(): the key must exist, even when the
     new name is the same. The TTL moves with the value; the one the new
@@ -557,6 +562,7 @@ def rename_generic_command(c, nx: bool) -> None:
         set_expire(c.db, newkey, when)
     db_delete(c.db, key)
     c.add_reply(resp.integer(1) if nx else resp.OK)
+# --8<-- [end:rename_generic_command]
 
 
 @command("move", 3, "write fast", acl="keyspace", group="generic",

@@ -106,6 +106,7 @@ def active_expire_cycle(server, cycle_type: int) -> None:
 # --8<-- [end:active_expire_cycle]
 
 
+# --8<-- [start:fast_cycle_due]
 def fast_cycle_due(server, start: int) -> bool:
     """Mirrors the guard at the top of activeExpireCycle() for a fast
     cycle: only if the last cycle ran out of time (Redis compares the
@@ -119,6 +120,7 @@ def fast_cycle_due(server, start: int) -> bool:
         return False
     state.last_fast_cycle = start
     return True
+# --8<-- [end:fast_cycle_due]
 
 
 def record_expire_cycle(server, sampled: int, expired: int,
