@@ -9,6 +9,11 @@ from urllib.parse import urlparse
 
 import pytest
 
+# The site is built, then browsed, once per session, by fixtures whose time
+# would count against whichever test asks first; they bound themselves (the
+# build's own timeout, playwright's per-page ones), so time only the tests.
+pytestmark = pytest.mark.timeout(120, func_only=True)
+
 # mkdocs-material draws each diagram into a closed shadow root; open it, so
 # the test can see the SVG that the reader sees.
 OPEN_SHADOW_ROOTS = """

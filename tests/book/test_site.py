@@ -8,7 +8,13 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 import yaml
+
+# The site is built, then browsed, once per session, by fixtures whose time
+# would count against whichever test asks first; they bound themselves (the
+# build's own timeout, playwright's per-page ones), so time only the tests.
+pytestmark = pytest.mark.timeout(120, func_only=True)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -103,7 +109,8 @@ def test_differences_appendix_lists_the_simplified_notes(pages):
 
 
 def test_labs_ran_against_the_servers(pages):
-    for lab in ("labs/01_socket.html", "labs/02_resp.html", "labs/03_eventloop.html"):
+    for lab in ("labs/01_socket.html", "labs/02_resp.html", "labs/03_eventloop.html",
+                "labs/04_datatypes.html"):
         html = pages[lab]
         assert html.count("jp-OutputArea-output") >= 3, f"{lab} has no outputs"
         assert "Traceback" not in html, f"{lab} raised"
@@ -112,13 +119,15 @@ def test_labs_ran_against_the_servers(pages):
         assert "+PONG" in html, f"{lab} never got a PONG"
     assert "data:image/png;base64" in pages["labs/02_resp.html"], "lab 2 lost its plot"
     assert "data:image/png;base64" in pages["labs/03_eventloop.html"], "lab 3 lost its plot"
+    assert "data:image/png;base64" in pages["labs/04_datatypes.html"], "lab 4 lost its plot"
 
 
 FIRST_FUNCTION = {"encoders": "simple"}  # sections that hold several functions
+FIRST_CLASS = {"skiplist_structs": "ZSkiplistLevel"}  # sections of classes only
 
 
 def test_included_code_is_shown_as_highlighted_python(pages):
-    for chapter in ("01_socket", "02_resp", "03_eventloop"):
+    for chapter in ("01_socket", "02_resp", "03_eventloop", "04_datatypes"):
         source = (REPO / "book" / "chapters" / f"{chapter}.md").read_text()
         includes = re.findall(r'^--8<-- "steps/[^"]+:([a-z_]+)"$', source, re.M)
         html = pages[f"chapters/{chapter}.html"]
@@ -126,5 +135,8 @@ def test_included_code_is_shown_as_highlighted_python(pages):
         shown = "\n".join(re.sub(r"<[^>]+>", "", block) for block in blocks)
         assert includes, chapter
         for section in includes:
-            function = FIRST_FUNCTION.get(section, section)
-            assert f"def {function}(" in shown, f"{chapter}: {section} is not shown as code"
+            if section in FIRST_CLASS:
+                wanted = f"class {FIRST_CLASS[section]}"
+            else:
+                wanted = f"def {FIRST_FUNCTION.get(section, section)}("
+            assert wanted in shown, f"{chapter}: {section} is not shown as code"
