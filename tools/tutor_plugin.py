@@ -180,9 +180,9 @@ def describe_failure(item, excinfo) -> dict:
         if Path(entry.path) == Path(item.path):
             found["location"] = f"{item.location[0]}:{entry.lineno + 1}"
             found["source"] = str(entry.statement).strip()
-    stub = STUB_ERROR.search(error)
-    if stub:
-        found.update(stub=stub.group(1), stub_id=stub.group(2))
+    stubs = STUB_ERROR.findall(f"{excinfo.typename}: {excinfo.value}")
+    if stubs:  # the test itself ran into a stub, or saw a server that could not start
+        found.update(stub=stubs[-1][0], stub_id=stubs[-1][1])
     return found
 
 
