@@ -147,10 +147,20 @@ def get_expire(db: RedisDb, key: bytes) -> int:
 
 
 def set_expire(db: RedisDb, key: bytes, when: int) -> None:
-    """Give an existing key a time to live. Mirrors setExpire()."""
-    if key not in db.expires:
-        db.expire_ring.append(key)
+    """Give an existing key a time to live. Mirrors setExpire().
+
+    A key that gains a TTL joins the ring active expiry walks. Entries
+    left by keys that lost theirs (or by a key that lost and regained
+    one) are dropped when their turn comes; should they ever outnumber
+    the live ones, the ring is rebuilt, so it stays within twice the size
+    of the expires table.
+    """
+    new = key not in db.expires
     db.expires[key] = when
+    if new:
+        db.expire_ring.append(key)
+        if len(db.expire_ring) > 2 * len(db.expires) + 64:
+            db.expire_ring = deque(db.expires)
 
 
 def remove_expire(db: RedisDb, key: bytes) -> bool:

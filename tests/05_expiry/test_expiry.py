@@ -107,3 +107,20 @@ def test_expiry_while_a_client_pipelines_on_the_same_keys(server):
                 last[i] = value
             time.sleep(0.003)
         assert any(v < 30 for v in last.values())  # some did expire on the way
+
+
+@pytest.mark.internal
+def test_refreshing_a_ttl_again_and_again_does_not_grow_memory(start_server):
+    """SET ... EX on the same key drops and sets its TTL each time: the
+    bookkeeping active expiry keeps must not grow with the repeats."""
+    proc = start_server()
+    with RawClient(proc.port) as client:
+        batch = b"".join(command("SET", "hot", "v", "EX", "100") for _ in range(1000))
+        client.send(batch)
+        client.read_replies(1000)
+        before = proc.rss_bytes()
+        for _ in range(100):
+            client.send(batch)
+            client.read_replies(1000)
+        assert proc.rss_bytes() - before < 2 * 1024 * 1024
+        assert client.call("TTL", "hot") == b":100\r\n"

@@ -24,6 +24,8 @@ from pathlib import Path
 import pytest
 import redis
 from hypothesis import HealthCheck, settings
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from support.servers import ServerProcess, Target, parse_target, step_number
 from support.wire import RawClient, redis_cli
 
@@ -122,7 +124,9 @@ def _shared_servers():
 def server(target, _shared_servers):
     """The target's shared server; started again if an earlier test made it exit."""
     proc = _shared_servers.get(target)
-    if proc is None or not proc.alive():
+    if proc is None or not proc.answers():
+        if proc is not None:
+            proc.stop()  # it crashed: forget it, so reports stop showing it
         proc = _shared_servers[target] = ServerProcess(target).start()
     return proc
 
@@ -144,8 +148,10 @@ def start_server(target):
 
 @pytest.fixture
 def r(server):
-    """redis-py with default settings (RESP3 via HELLO 3), as a learner uses it."""
-    client = redis.Redis(host=server.host, port=server.port, socket_timeout=10)
+    """redis-py with default settings (RESP3 via HELLO 3), as a learner uses it;
+    only its retries are off, so a crashed server fails a test at once."""
+    client = redis.Redis(host=server.host, port=server.port, socket_timeout=10,
+                         retry=Retry(NoBackoff(), 0))
     yield client
     client.close()
 

@@ -169,6 +169,16 @@ class ServerProcess:
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
+    def answers(self) -> bool:
+        """Alive and accepting connections (a dying process can be neither)."""
+        if not self.alive():
+            return False
+        try:
+            socket.create_connection((self.host, self.port), timeout=2).close()
+        except OSError:
+            return False
+        return True
+
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 10.0) -> int | None:
         """Stop the server; return its exit status."""
         if self in ServerProcess.live:
