@@ -56,8 +56,9 @@ class ExpireCycleState:
     current_db: int = 0  # the next database to visit
     timelimit_exit: bool = False  # the last cycle ran out of time
     last_fast_cycle: int = 0  # when the last fast cycle started, µs
-    cycles: int = 0  # how many cycles ran (for --trace)
-    last: tuple[int, int, int] = (0, 0, 0)  # sampled, expired, µs
+    # Totals since the server started, for --trace: cycles run, keys
+    # sampled, keys expired, µs spent.
+    totals: tuple[int, int, int, int] = (0, 0, 0, 0)
 
 
 # --8<-- [start:active_expire_cycle]
@@ -130,8 +131,9 @@ def record_expire_cycle(server, sampled: int, expired: int,
     current = expired / sampled if sampled else 0
     server.stat_expired_stale_perc = (current * 0.05
                                       + server.stat_expired_stale_perc * 0.95)
-    server.expire_cycle.cycles += 1
-    server.expire_cycle.last = (sampled, expired, elapsed)
+    cycles, total_sampled, total_expired, total_us = server.expire_cycle.totals
+    server.expire_cycle.totals = (cycles + 1, total_sampled + sampled,
+                                  total_expired + expired, total_us + elapsed)
 
 
 # --8<-- [start:expire_sample]

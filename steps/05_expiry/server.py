@@ -154,7 +154,7 @@ class TurnTrace:
     turn: int = 0
     last: tuple[int, ...] = (0, 0, 0, 0)
     cronloops: int = 0
-    expire_cycles: int = 0
+    expire_totals: tuple[int, int, int, int] = (0, 0, 0, 0)
 
 
 MASK_NAMES = {1: "r", 2: "w", 3: "rw"}
@@ -190,11 +190,15 @@ def trace_timers(server: Server) -> str:
     if server.cronloops != server.trace.cronloops:
         server.trace.cronloops = server.cronloops
         parts.append(f"server_cron #{server.cronloops}")
-    if server.expire_cycle.cycles != server.trace.expire_cycles:
-        server.trace.expire_cycles = server.expire_cycle.cycles
-        sampled, expired, elapsed = server.expire_cycle.last
-        parts.append(f"expire cycle: sampled {sampled}, expired {expired}"
-                     f" in {elapsed / 1000:.2f} ms")
+    totals = server.expire_cycle.totals
+    if totals != server.trace.expire_totals:
+        cycles, sampled, expired, elapsed = (
+            now - before for now, before in
+            zip(totals, server.trace.expire_totals, strict=True))
+        server.trace.expire_totals = totals
+        several = f" ({cycles} cycles)" if cycles > 1 else ""
+        parts.append(f"expire cycle{several}: sampled {sampled}, expired "
+                     f"{expired} in {elapsed / 1000:.2f} ms")
     return ", ".join(parts)
 
 
