@@ -210,7 +210,7 @@ def cron_rows(results: dict, steps: list[str]) -> list[Row]:
 def cell_text(row: Row, step: str, marks=("met", "NOT met")) -> str:
     """What one step's cell shows: the ratio (and the figure), and the verdict."""
     if row.ours.get(step) is None and row.absolute.get(step) is None:
-        return row.notes.get(step, "—") if row.notes.get(step) else "—"
+        return row.notes.get(step) or "—"
     text = fmt(row.ours.get(step), "×")
     if row.judge_absolute:
         text = f"{fmt(row.absolute.get(step), row.unit)} ({text})"
