@@ -3,6 +3,8 @@
     python tools/bench.py             the full run (about ten minutes), then
                                       the book's page (tools/bench_report.py)
     python tools/bench.py --quick     the same code with tiny counts (CI)
+    python tools/bench.py --repeat 3  each redis-benchmark run three times:
+                                      medians, for a machine that is not quiet
 
 Every figure is taken for real `redis-server` and for each step folder in
 the same run on the same machine, and reported as a ratio ours/redis, with
@@ -64,6 +66,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         metavar="SECTION,...", help="some of: " + ",".join(SECTIONS))
     parser.add_argument("--out", type=Path, help="results file (default: "
                         "bench/results/<date>-<host>[-quick].json)")
+    parser.add_argument("--repeat", type=int, default=1, metavar="N",
+                        help="run each redis-benchmark test N times; report medians")
     parser.add_argument("--no-pin", action="store_true",
                         help="don't keep the servers on a CPU of their own")
     parser.add_argument("--no-report", action="store_true",
@@ -77,7 +81,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
-    plan = QUICK if args.quick else FULL
+    plan = dataclasses.replace(QUICK if args.quick else FULL, repeat=args.repeat)
     started = time.monotonic()
     try:
         for tool in ("redis-server", "redis-benchmark"):

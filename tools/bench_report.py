@@ -171,6 +171,9 @@ def machine(results: dict) -> str:
             if m.get("steps_changed_since_commit") else "")
     quick = ("\n!!! warning \"A --quick run\"\n    These are the tiny counts CI uses; "
              "the numbers mean little.\n" if results["plan"]["quick"] else "")
+    repeat = results["plan"].get("repeat", 1)
+    if repeat > 1:
+        note += f" Each redis-benchmark figure is the median of {repeat} runs."
     pinned = m.get("pinned")
     if pinned:
         note += (f" Every server ran alone on CPU {pinned['server_cpu']}; "

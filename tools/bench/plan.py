@@ -23,6 +23,7 @@ class Plan:
     profile_requests: int  # pipelined requests while py-spy samples
     benchmark_timeout: float  # seconds for one redis-benchmark run
     tests: tuple[str, ...] | None = None  # redis-benchmark tests; None: all
+    repeat: int = 1  # runs of each redis-benchmark test; figures are medians
 
 
 FULL = Plan(

@@ -13,6 +13,7 @@ machine's load hits every server alike.
 from __future__ import annotations
 
 import csv
+import statistics
 import subprocess
 from contextlib import ExitStack
 
@@ -41,22 +42,40 @@ def modes(test: str, plan: Plan) -> list[tuple[int, int, int]]:
 
 def measure(targets: list[Target], caps: dict[str, set[str]], plan: Plan,
             say) -> list[dict]:
-    """Run every test each target supports; one record per run."""
+    """Run every test each target supports; one record per test and mode.
+
+    With plan.repeat > 1, each run is repeated, servers still taking turns,
+    and every figure is the median of the repeats.
+    """
     records = []
     with ExitStack() as stack:
         servers = [stack.enter_context(Server(t)) for t in targets]
         for test, needs in TESTS.items():
             if plan.tests is not None and test not in plan.tests:
                 continue
+            able = [s for s in servers if needs in caps[s.target.name]]
             for clients, pipeline, requests in modes(test, plan):
-                for server in servers:
-                    if needs not in caps[server.target.name]:
-                        continue
-                    record = run(server, test, clients, pipeline, requests,
-                                 plan.benchmark_timeout)
-                    say(describe(record))
-                    records.append(record)
+                repeats: dict[str, list[dict]] = {s.target.name: [] for s in able}
+                for _ in range(plan.repeat):
+                    for server in able:
+                        record = run(server, test, clients, pipeline, requests,
+                                     plan.benchmark_timeout)
+                        say(describe(record))
+                        repeats[server.target.name].append(record)
+                records += [median_record(runs) for runs in repeats.values()]
     return records
+
+
+MEASURED = ("rps", "p50_ms", "p99_ms", "cpu_s", "cpu_us_per_request", "kernel_share")
+
+
+def median_record(runs: list[dict]) -> dict:
+    """One record whose every measured figure is the median of the runs."""
+    record = dict(runs[0], runs=len(runs))
+    for key in MEASURED:
+        values = [r[key] for r in runs if r[key] is not None]
+        record[key] = statistics.median(values) if values else None
+    return record
 
 
 def run(server: Server, test: str, clients: int, pipeline: int,
