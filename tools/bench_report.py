@@ -367,9 +367,10 @@ def step_changes(records: list[dict], steps: list[str]) -> list[str]:
     for before, after in zip(steps, steps[1:]):
         if before in cpu and after in cpu:
             change = (cpu[after] / cpu[before] - 1) * 100
-            sentences.append(f"- {after} spends {abs(change):.0f}% "
-                             f"{'more' if change >= 0 else 'less'} CPU per pipelined "
-                             f"PING than {before}.")
+            how = (f"{abs(change):.0f}% {'more' if change > 0 else 'less'}"
+                   if abs(change) >= 5 else "about the same")
+            sentences.append(f"- {after} spends {how} CPU per pipelined PING "
+                             f"{'as' if abs(change) < 5 else 'than'} {before}.")
     return sentences
 
 
