@@ -84,7 +84,7 @@ def plot_throughput(results: dict, path: Path) -> str | None:
                           [runs[t, target] for _, t in shown], width,
                           label=target, color=color(i, target))
             if target != "redis":  # each bar's ratio to Redis's, on top
-                ax.bar_label(bars, fontsize=7, labels=[
+                ax.bar_label(bars, fontsize=7, rotation=90, padding=2, labels=[
                     f"{runs[t, target] / runs[t, 'redis']:.2f}×"
                     if (t, "redis") in runs else "" for _, t in shown])
         ax.set_xticks([n + (len(targets) - 1) * width / 2 for n in range(len(tests))],
@@ -94,6 +94,7 @@ def plot_throughput(results: dict, path: Path) -> str | None:
                                 else " (no pipelining)"))
         ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
         ax.grid(axis="y", alpha=0.3)
+        ax.margins(y=0.15)  # room for the ratios above the bars
     axes[0].legend(ncols=len(targets), loc="upper right")
     fig.savefig(path, dpi=100)
     plt.close(fig)
