@@ -1,9 +1,8 @@
 """Redis's input limits, each tested at its boundary: one byte under is
 accepted (the server keeps waiting), one byte over is refused."""
 
+from support.replies import INVALID_MULTIBULK
 from support.wire import RawClient
-
-INVALID_MULTIBULK = b"-ERR Protocol error: invalid multibulk length\r\n"
 
 
 def test_multibulk_count_at_int_max_is_accepted(raw):

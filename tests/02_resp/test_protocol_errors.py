@@ -5,9 +5,9 @@ suite with --target redis to see it again).
 """
 
 import pytest
+from support.replies import INVALID_MULTIBULK
 from support.wire import RawClient, command
 
-INVALID_MULTIBULK = b"-ERR Protocol error: invalid multibulk length\r\n"
 INVALID_BULK = b"-ERR Protocol error: invalid bulk length\r\n"
 UNBALANCED = b"-ERR Protocol error: unbalanced quotes in request\r\n"
 

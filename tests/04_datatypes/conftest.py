@@ -1,6 +1,7 @@
 """Step 04's tests share one server per target, emptied before each test
 (the harness's _empty_keyspace). Differential tests also get `reference`,
-a real redis-server to compare the target with, reply for reply."""
+a real redis-server to compare the target with, reply for reply; tests of
+RESP3 replies take `raw3`, a raw connection that has sent HELLO 3."""
 
 import pytest
 from support.servers import REAL_REDIS_STEP, ServerProcess, Target
@@ -20,4 +21,12 @@ def reference(reference_server):
     """A raw connection to the reference redis-server, emptied first."""
     with RawClient(reference_server.port) as client:
         assert client.call("FLUSHALL") == b"+OK\r\n"
+        yield client
+
+
+@pytest.fixture
+def raw3(server):
+    """A raw connection switched to RESP3."""
+    with RawClient(server.port) as client:
+        assert client.call("HELLO", "3").startswith(b"%7\r\n")
         yield client

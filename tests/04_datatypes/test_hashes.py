@@ -4,28 +4,25 @@ HGETALL HINCRBY HINCRBYFLOAT HSTRLEN HRANDFIELD HSCAN, as Redis 7.0."""
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import (
-    RuleBasedStateMachine,
-    initialize,
-    rule,
-    run_state_machine_as_test,
+from hypothesis.stateful import rule, run_state_machine_as_test
+from support.machines import ServerModelMachine
+from support.replies import (
+    EMPTY_SCAN,
+    LLONG_MAX,
+    LLONG_MIN,
+    NAN_OR_INF,
+    NOT_A_FLOAT,
+    NOT_AN_INTEGER,
+    NULL,
+    NULL3,
+    OK,
+    OVERFLOW,
+    SYNTAX_ERROR,
+    arity,
+    bulk,
+    scan_all,
 )
 from support.wire import RawClient, decode
-
-OK, NULL2, NULL3 = b"+OK\r\n", b"$-1\r\n", b"_\r\n"
-LLONG_MAX, LLONG_MIN = 2**63 - 1, -(2**63)
-NOT_INTEGER = b"-ERR value is not an integer or out of range\r\n"
-NOT_FLOAT = b"-ERR value is not a valid float\r\n"
-SYNTAX = b"-ERR syntax error\r\n"
-
-
-def bulk(value: bytes) -> bytes:
-    return b"$%d\r\n%s\r\n" % (len(value), value)
-
-
-def arity(name: str) -> bytes:
-    return b"-ERR wrong number of arguments for '%s' command\r\n" % name.encode()
-
 
 # HSET, HMSET, HSETNX, HGET, HMGET
 
@@ -57,8 +54,8 @@ def test_hsetnx_sets_only_a_missing_field(raw):
 
 def test_hget_of_a_missing_key_or_field_is_null(raw):
     raw.call("HSET", "h", "f", "v")
-    assert raw.call("HGET", "h", "nofield") == NULL2
-    assert raw.call("HGET", "nokey", "f") == NULL2
+    assert raw.call("HGET", "h", "nofield") == NULL
+    assert raw.call("HGET", "nokey", "f") == NULL
     raw.call("HELLO", "3")
     assert raw.call("HGET", "h", "nofield") == NULL3
 
@@ -147,9 +144,9 @@ def test_hincrby(raw):
     ("x", "1", b"-ERR hash value is not an integer\r\n"),
     ("01", "1", b"-ERR hash value is not an integer\r\n"),
     ("", "1", b"-ERR hash value is not an integer\r\n"),
-    ("1", "x", NOT_INTEGER),
-    (str(LLONG_MAX), "1", b"-ERR increment or decrement would overflow\r\n"),
-    (str(LLONG_MIN), "-1", b"-ERR increment or decrement would overflow\r\n"),
+    ("1", "x", NOT_AN_INTEGER),
+    (str(LLONG_MAX), "1", OVERFLOW),
+    (str(LLONG_MIN), "-1", OVERFLOW),
 ])
 def test_hincrby_errors_change_nothing(raw, value, incr, reply):
     raw.call("HSET", "h", "n", value)
@@ -159,8 +156,8 @@ def test_hincrby_errors_change_nothing(raw, value, incr, reply):
 
 def test_hincrby_reads_its_increment_before_the_key(raw):
     raw.call("SET", "s", "v")
-    assert raw.call("HINCRBY", "s", "n", "x") == NOT_INTEGER
-    assert raw.call("HINCRBY", "nokey", "n", "x") == NOT_INTEGER
+    assert raw.call("HINCRBY", "s", "n", "x") == NOT_AN_INTEGER
+    assert raw.call("HINCRBY", "nokey", "n", "x") == NOT_AN_INTEGER
     assert raw.call("EXISTS", "nokey") == b":0\r\n"
 
 
@@ -176,20 +173,20 @@ def test_hincrbyfloat(raw, start, incr, result):
 
 
 @pytest.mark.parametrize(("start", "incr", "reply"), [
-    (None, "abc", NOT_FLOAT), (None, "nan", NOT_FLOAT),
+    (None, "abc", NOT_A_FLOAT), (None, "nan", NOT_A_FLOAT),
     (None, "inf", b"-ERR value is NaN or Infinity\r\n"),
     (None, "-inf", b"-ERR value is NaN or Infinity\r\n"),
     ("abc", "1", b"-ERR hash value is not a float\r\n"),
     ("", "1", b"-ERR hash value is not a float\r\n"),
-    ("inf", "1", b"-ERR increment would produce NaN or Infinity\r\n"),
-    ("1e4932", "1e4932", b"-ERR increment would produce NaN or Infinity\r\n"),
+    ("inf", "1", NAN_OR_INF),
+    ("1e4932", "1e4932", NAN_OR_INF),
 ])
 def test_hincrbyfloat_errors_change_nothing(raw, start, incr, reply):
     if start is not None:
         raw.call("HSET", "h", "f", start)
     assert raw.call("HINCRBYFLOAT", "h", "f", incr) == reply
     assert raw.call("HGET", "h", "f") == (
-        NULL2 if start is None else bulk(start.encode()))
+        NULL if start is None else bulk(start.encode()))
 
 
 def test_hincrbyfloat_checks_an_infinite_increment_before_the_key(raw):
@@ -228,7 +225,7 @@ def test_hrandfield_without_count_is_one_field(raw):
     fields = load_hash(raw, 5)
     picks = {decode(raw.call("HRANDFIELD", "h")) for _ in range(100)}
     assert picks <= set(fields) and len(picks) > 1
-    assert raw.call("HRANDFIELD", "nokey") == NULL2
+    assert raw.call("HRANDFIELD", "nokey") == NULL
     raw.call("HELLO", "3")
     assert raw.call("HRANDFIELD", "nokey") == NULL3
 
@@ -281,7 +278,8 @@ def test_hrandfield_withvalues_with_redis_py(r):
 
 @pytest.mark.parametrize(("args", "reply"), [
     (("0",), b"*0\r\n"), (("0", "WITHVALUES"), b"*0\r\n"),
-    (("x",), NOT_INTEGER), (("1", "FOO"), SYNTAX), (("1", "WITHVALUES", "x"), SYNTAX),
+    (("x",), NOT_AN_INTEGER), (("1", "FOO"), SYNTAX_ERROR),
+    (("1", "WITHVALUES", "x"), SYNTAX_ERROR),
     (("-9223372036854775808",), b"-ERR value is out of range, value must between "
      b"-9223372036854775807 and 9223372036854775807\r\n"),
     (("4611686018427387904", "WITHVALUES"), b"-ERR value is out of range\r\n"),
@@ -313,24 +311,15 @@ def test_hrandfield_huge_negative_count_closes_the_client_not_the_server(
 
 # HSCAN
 
-def hscan_all(raw, key, *options) -> list[bytes]:
-    cursor, found = b"0", []
-    while True:
-        cursor, items = decode(raw.call("HSCAN", key, cursor, *options))
-        found += items
-        if cursor == b"0":
-            return found
-
-
 def test_hscan_returns_every_field_with_its_value(raw):
     fields = load_hash(raw, 1000)
-    flat = hscan_all(raw, "h", "COUNT", "17")
+    flat = scan_all(raw, "HSCAN", "h", "COUNT", "17")
     assert dict(zip(flat[::2], flat[1::2])) == fields
 
 
 def test_hscan_match_filters_on_the_field(raw):
     load_hash(raw, 30)
-    flat = hscan_all(raw, "h", "MATCH", "f1*")
+    flat = scan_all(raw, "HSCAN", "h", "MATCH", "f1*")
     assert sorted(flat[::2]) == sorted(b"f1%s" % d for d in [b""] + [
         str(i).encode() for i in range(10)])
     assert all(value == b"v" + field[1:] for field, value in zip(flat[::2],
@@ -338,14 +327,13 @@ def test_hscan_match_filters_on_the_field(raw):
 
 
 def test_hscan_of_a_missing_key_ignores_its_options(raw):
-    empty = b"*2\r\n$1\r\n0\r\n*0\r\n"
-    assert raw.call("HSCAN", "nokey", "0") == empty
-    assert raw.call("HSCAN", "nokey", "0", "BAD", "OPTION") == empty
+    assert raw.call("HSCAN", "nokey", "0") == EMPTY_SCAN
+    assert raw.call("HSCAN", "nokey", "0", "BAD", "OPTION") == EMPTY_SCAN
 
 
 @pytest.mark.parametrize(("options", "reply"), [
-    (("COUNT", "0"), SYNTAX), (("COUNT", "x"), NOT_INTEGER),
-    (("TYPE", "string"), SYNTAX), (("MATCH",), SYNTAX),
+    (("COUNT", "0"), SYNTAX_ERROR), (("COUNT", "x"), NOT_AN_INTEGER),
+    (("TYPE", "string"), SYNTAX_ERROR), (("MATCH",), SYNTAX_ERROR),
 ])
 def test_hscan_option_errors(raw, options, reply):
     raw.call("HSET", "h", "f", "v")
@@ -364,23 +352,12 @@ FIELDS = st.sampled_from([b"a", b"b", b"c", b"\x00\r\n"])
 VALUES = st.one_of(st.binary(max_size=8), st.sampled_from([b"1", b"-20", b"x"]))
 
 
-class HashesMachine(RuleBasedStateMachine):
+class HashesMachine(ServerModelMachine):
     """One hash key on the server against a dict in Python."""
 
-    port = 0
-
-    @initialize()
-    def connect(self):
-        self.client = RawClient(self.port)
-        assert self.client.call("FLUSHDB") == OK
+    def __init__(self, port: int):
+        super().__init__(port)
         self.model: dict[bytes, bytes] = {}
-
-    def teardown(self):
-        if hasattr(self, "client"):
-            self.client.close()
-
-    def call(self, *args):
-        return decode(self.client.call(*args))
 
     @rule(pairs=st.lists(st.tuples(FIELDS, VALUES), min_size=1, max_size=3))
     def hset(self, pairs):
@@ -433,6 +410,5 @@ class HashesMachine(RuleBasedStateMachine):
 
 
 def test_hash_commands_behave_like_a_dict(server):
-    HashesMachine.port = server.port
-    run_state_machine_as_test(HashesMachine, settings=settings(
+    run_state_machine_as_test(lambda: HashesMachine(server.port), settings=settings(
         max_examples=60, stateful_step_count=30, deadline=None))

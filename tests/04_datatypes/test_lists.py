@@ -9,42 +9,21 @@ import pytest
 import redis
 from hypothesis import settings
 from hypothesis import strategies as st
-from hypothesis.stateful import (
-    RuleBasedStateMachine,
-    invariant,
-    rule,
-    run_state_machine_as_test,
+from hypothesis.stateful import invariant, rule, run_state_machine_as_test
+from support.machines import ServerModelMachine, index_range
+from support.replies import (
+    EMPTY_ARRAY,
+    MUST_BE_POSITIVE,
+    NOT_AN_INTEGER,
+    NULL,
+    NULL_ARRAY,
+    OK,
+    SYNTAX_ERROR,
+    WRONGTYPE,
+    arity,
+    bulks,
+    integer,
 )
-from support.wire import RawClient
-
-WRONGTYPE = b"-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"
-NOT_AN_INTEGER = b"-ERR value is not an integer or out of range\r\n"
-SYNTAX_ERROR = b"-ERR syntax error\r\n"
-NULL = b"$-1\r\n"
-NULL_ARRAY = b"*-1\r\n"
-EMPTY_ARRAY = b"*0\r\n"
-OK = b"+OK\r\n"
-
-
-def bulks(*items: bytes | str) -> bytes:
-    """The RESP array of bulk strings `items`."""
-    out = [b"*%d\r\n" % len(items)]
-    for item in items:
-        data = item.encode() if isinstance(item, str) else item
-        out.append(b"$%d\r\n%s\r\n" % (len(data), data))
-    return b"".join(out)
-
-
-def integer(value: int) -> bytes:
-    return b":%d\r\n" % value
-
-
-@pytest.fixture
-def raw3(server):
-    """A raw connection switched to RESP3."""
-    with RawClient(server.port) as client:
-        assert client.call("HELLO", "3").startswith(b"%7\r\n")
-        yield client
 
 
 def fill(raw, key, *items):
@@ -79,8 +58,7 @@ def test_pushx_on_an_existing_list_pushes(raw):
 
 @pytest.mark.parametrize("cmd", ["LPUSH", "RPUSH", "LPUSHX", "RPUSHX"])
 def test_push_needs_an_element(raw, cmd):
-    name = cmd.lower().encode()
-    assert raw.call(cmd, "l") == b"-ERR wrong number of arguments for '%s' command\r\n" % name
+    assert raw.call(cmd, "l") == arity(cmd.lower())
 
 
 # LPOP RPOP
@@ -121,18 +99,18 @@ def test_pop_on_a_missing_key_is_null_or_a_null_array_with_a_count(raw, cmd):
 @pytest.mark.parametrize("count", ["-1", "x", "1.5", ""])
 def test_pop_count_must_be_a_positive_integer(raw, count):
     fill(raw, "l", "a")
-    assert raw.call("LPOP", "l", count) == b"-ERR value is out of range, must be positive\r\n"
+    assert raw.call("LPOP", "l", count) == MUST_BE_POSITIVE
 
 
 @pytest.mark.parametrize("cmd", ["LPOP", "RPOP"])
 def test_pop_takes_at_most_one_count(raw, cmd):
     reply = raw.call(cmd, "l", "1", "2")
-    assert reply == b"-ERR wrong number of arguments for '%s' command\r\n" % cmd.lower().encode()
+    assert reply == arity(cmd.lower())
 
 
 def test_pop_checks_the_count_before_the_type(raw):
     raw.call("SET", "s", "x")
-    assert raw.call("LPOP", "s", "-1") == b"-ERR value is out of range, must be positive\r\n"
+    assert raw.call("LPOP", "s", "-1") == MUST_BE_POSITIVE
     assert raw.call("LPOP", "s", "1") == WRONGTYPE
 
 
@@ -503,26 +481,12 @@ SIDES = st.sampled_from(["LEFT", "RIGHT"])
 INDEXES = st.integers(-7, 7)
 
 
-def lrange_model(items: list, start: int, stop: int) -> list:
-    """LRANGE's meaning, written with Python's own slicing."""
-    if start < 0:
-        start = max(0, len(items) + start)
-    if stop < 0:
-        stop += len(items)
-    return items[start:max(0, stop + 1)]
-
-
-class ListMachine(RuleBasedStateMachine):
+class ListMachine(ServerModelMachine):
     """Each list is a Python list; the server must agree after every step."""
 
     def __init__(self, port: int):
-        super().__init__()
-        self.raw = RawClient(port)
-        assert self.raw.call("FLUSHALL") == OK
+        super().__init__(port)
         self.model: dict[bytes, list[bytes]] = {b"l1": [], b"l2": []}
-
-    def teardown(self):
-        self.raw.close()
 
     @rule(key=KEYS, side=SIDES, values=st.lists(ELEMENTS, min_size=1, max_size=4),
           only_existing=st.booleans())
@@ -557,12 +521,12 @@ class ListMachine(RuleBasedStateMachine):
 
     @rule(key=KEYS, start=INDEXES, stop=INDEXES)
     def lrange(self, key, start, stop):
-        expected = bulks(*lrange_model(self.model[key], start, stop))
+        expected = bulks(*index_range(self.model[key], start, stop))
         assert self.raw.call("LRANGE", key, start, stop) == expected
 
     @rule(key=KEYS, start=INDEXES, stop=INDEXES)
     def ltrim(self, key, start, stop):
-        self.model[key][:] = lrange_model(self.model[key], start, stop)
+        self.model[key][:] = index_range(self.model[key], start, stop)
         assert self.raw.call("LTRIM", key, start, stop) == OK
 
     @rule(key=KEYS, index=INDEXES, value=ELEMENTS)

@@ -6,18 +6,18 @@ are compared as sets."""
 import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
-from hypothesis.stateful import (
-    RuleBasedStateMachine,
-    initialize,
-    rule,
-    run_state_machine_as_test,
+from hypothesis.stateful import rule, run_state_machine_as_test
+from support.machines import ServerModelMachine
+from support.replies import (
+    EMPTY_SCAN,
+    MUST_BE_POSITIVE,
+    NOT_AN_INTEGER,
+    NULL,
+    NULL3,
+    SYNTAX_ERROR,
+    scan_all,
 )
-from support.wire import RawClient, decode
-
-OK, NULL2, NULL3 = b"+OK\r\n", b"$-1\r\n", b"_\r\n"
-SYNTAX = b"-ERR syntax error\r\n"
-NOT_INTEGER = b"-ERR value is not an integer or out of range\r\n"
-MUST_BE_POSITIVE = b"-ERR value is out of range, must be positive\r\n"
+from support.wire import decode
 
 
 def members(raw, *args) -> set[bytes]:
@@ -129,7 +129,7 @@ def test_spop_removes_what_it_returns(raw):
     popped = {decode(raw.call("SPOP", "s")) for _ in range(5)}
     assert popped == values
     assert raw.call("EXISTS", "s") == b":0\r\n"
-    assert raw.call("SPOP", "s") == NULL2
+    assert raw.call("SPOP", "s") == NULL
     raw.call("HELLO", "3")
     assert raw.call("SPOP", "s") == NULL3
 
@@ -161,7 +161,7 @@ def test_spop_with_count_replies_a_set(raw):
 
 @pytest.mark.parametrize(("args", "reply"), [
     (("x",), MUST_BE_POSITIVE), (("-1",), MUST_BE_POSITIVE),
-    (("1", "2"), SYNTAX),
+    (("1", "2"), SYNTAX_ERROR),
 ])
 def test_spop_errors(raw, args, reply):
     load_set(raw, 3)
@@ -179,7 +179,7 @@ def test_srandmember_without_count(raw):
     picks = {decode(raw.call("SRANDMEMBER", "s")) for _ in range(100)}
     assert picks <= values and len(picks) > 1
     assert raw.call("SCARD", "s") == b":5\r\n"
-    assert raw.call("SRANDMEMBER", "nokey") == NULL2
+    assert raw.call("SRANDMEMBER", "nokey") == NULL
 
 
 @pytest.mark.parametrize("count", [1, 4, 5, 50])
@@ -206,7 +206,7 @@ def test_srandmember_with_count_is_an_array_even_in_resp3(raw):
 
 
 @pytest.mark.parametrize(("args", "reply"), [
-    (("x",), NOT_INTEGER), (("1", "2"), SYNTAX),
+    (("x",), NOT_AN_INTEGER), (("1", "2"), SYNTAX_ERROR),
     (("-9223372036854775808",), b"-ERR value is out of range, value must between "
      b"-9223372036854775807 and 9223372036854775807\r\n"),
 ])
@@ -297,7 +297,7 @@ def test_sintercard(abc):
     (("x", "a"), b"-ERR numkeys should be greater than 0\r\n"),
     (("3", "a", "b"),
      b"-ERR Number of keys can't be greater than number of args\r\n"),
-    (("1", "a", "LIMIT"), SYNTAX), (("1", "a", "FOO", "1"), SYNTAX),
+    (("1", "a", "LIMIT"), SYNTAX_ERROR), (("1", "a", "FOO", "1"), SYNTAX_ERROR),
     (("1", "a", "LIMIT", "-1"), b"-ERR LIMIT can't be negative\r\n"),
     (("1", "a", "LIMIT", "x"), b"-ERR LIMIT can't be negative\r\n"),
 ])
@@ -317,32 +317,23 @@ def test_wrongtype_anywhere_in_the_keys(abc):
 
 # SSCAN
 
-def sscan_all(raw, key, *options) -> list[bytes]:
-    cursor, found = b"0", []
-    while True:
-        cursor, items = decode(raw.call("SSCAN", key, cursor, *options))
-        found += items
-        if cursor == b"0":
-            return found
-
-
 def test_sscan_returns_every_member(raw):
     values = load_set(raw, 1000)
-    assert set(sscan_all(raw, "s", "COUNT", "13")) == values
+    assert set(scan_all(raw, "SSCAN", "s", "COUNT", "13")) == values
 
 
 def test_sscan_match(raw):
     load_set(raw, 30)
-    assert set(sscan_all(raw, "s", "MATCH", "m2?")) == {b"m2%d" % i for i in range(10)}
+    assert set(scan_all(raw, "SSCAN", "s", "MATCH", "m2?")) == {b"m2%d" % i for i in range(10)}
 
 
 def test_sscan_of_a_missing_key_ignores_its_options(raw):
-    assert raw.call("SSCAN", "nokey", "0", "NO") == b"*2\r\n$1\r\n0\r\n*0\r\n"
+    assert raw.call("SSCAN", "nokey", "0", "NO") == EMPTY_SCAN
 
 
 @pytest.mark.parametrize(("options", "reply"), [
-    (("COUNT", "0"), SYNTAX), (("COUNT", "x"), NOT_INTEGER),
-    (("TYPE", "set"), SYNTAX), (("MATCH",), SYNTAX),
+    (("COUNT", "0"), SYNTAX_ERROR), (("COUNT", "x"), NOT_AN_INTEGER),
+    (("TYPE", "set"), SYNTAX_ERROR), (("MATCH",), SYNTAX_ERROR),
 ])
 def test_sscan_option_errors(raw, options, reply):
     raw.call("SADD", "s", "m")
@@ -369,23 +360,12 @@ SET_KEYS = st.sampled_from([b"x", b"y", b"z"])
 MEMBERS = st.sampled_from([b"a", b"b", b"c", b"d", b"", b"\x00\r\n"])
 
 
-class SetsMachine(RuleBasedStateMachine):
+class SetsMachine(ServerModelMachine):
     """Three set keys on the server against Python sets."""
 
-    port = 0
-
-    @initialize()
-    def connect(self):
-        self.client = RawClient(self.port)
-        assert self.client.call("FLUSHDB") == OK
+    def __init__(self, port: int):
+        super().__init__(port)
         self.model: dict[bytes, set[bytes]] = {}
-
-    def teardown(self):
-        if hasattr(self, "client"):
-            self.client.close()
-
-    def call(self, *args):
-        return decode(self.client.call(*args))
 
     def store(self, key, result):
         if result:
@@ -444,6 +424,5 @@ class SetsMachine(RuleBasedStateMachine):
 
 
 def test_set_commands_behave_like_python_sets(server):
-    SetsMachine.port = server.port
-    run_state_machine_as_test(SetsMachine, settings=settings(
+    run_state_machine_as_test(lambda: SetsMachine(server.port), settings=settings(
         max_examples=60, stateful_step_count=30, deadline=None))

@@ -6,31 +6,26 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import (
-    RuleBasedStateMachine,
-    initialize,
-    precondition,
-    rule,
-    run_state_machine_as_test,
+from hypothesis.stateful import precondition, rule, run_state_machine_as_test
+from support.machines import ServerModelMachine
+from support.replies import (
+    LLONG_MAX,
+    LLONG_MIN,
+    NAN_OR_INF,
+    NOT_A_FLOAT,
+    NOT_AN_INTEGER,
+    NULL,
+    NULL3,
+    OK,
+    OVERFLOW,
+    SYNTAX_ERROR,
+    arity,
+    bulk,
 )
 from support.wire import RawClient, decode
 
-OK, NULL2, NULL3 = b"+OK\r\n", b"$-1\r\n", b"_\r\n"
 EMPTY = b"$0\r\n\r\n"
-LLONG_MAX, LLONG_MIN = 2**63 - 1, -(2**63)
-NOT_INTEGER = b"-ERR value is not an integer or out of range\r\n"
-NOT_FLOAT = b"-ERR value is not a valid float\r\n"
-OVERFLOW = b"-ERR increment or decrement would overflow\r\n"
-NAN_OR_INF = b"-ERR increment would produce NaN or Infinity\r\n"
 TOO_BIG = b"-ERR string exceeds maximum allowed size (proto-max-bulk-len)\r\n"
-
-
-def bulk(value: bytes) -> bytes:
-    return b"$%d\r\n%s\r\n" % (len(value), value)
-
-
-def arity(name: str) -> bytes:
-    return b"-ERR wrong number of arguments for '%s' command\r\n" % name.encode()
 
 
 # GET, SET, SETNX, GETSET, GETDEL
@@ -42,7 +37,7 @@ def test_set_then_get(raw):
 
 
 def test_get_of_a_missing_key_is_null_in_each_protocol(raw):
-    assert raw.call("GET", "nokey") == NULL2
+    assert raw.call("GET", "nokey") == NULL
     raw.call("HELLO", "3")
     assert raw.call("GET", "nokey") == NULL3
 
@@ -67,7 +62,7 @@ def test_set_replaces_a_value_of_any_type(raw):
 
 
 def test_set_with_an_unknown_option_is_a_syntax_error(raw):
-    assert raw.call("SET", "k", "v", "NOSUCHOPTION") == b"-ERR syntax error\r\n"
+    assert raw.call("SET", "k", "v", "NOSUCHOPTION") == SYNTAX_ERROR
     assert raw.call("EXISTS", "k") == b":0\r\n"
 
 
@@ -91,7 +86,7 @@ def test_setnx_sets_only_a_missing_key(raw):
 
 
 def test_getset_replies_the_old_value(raw):
-    assert raw.call("GETSET", "k", "one") == NULL2
+    assert raw.call("GETSET", "k", "one") == NULL
     assert raw.call("GETSET", "k", "two") == b"$3\r\none\r\n"
     assert raw.call("GET", "k") == b"$3\r\ntwo\r\n"
 
@@ -106,7 +101,7 @@ def test_getdel_reads_then_deletes(raw):
     raw.call("SET", "k", "v")
     assert raw.call("GETDEL", "k") == b"$1\r\nv\r\n"
     assert raw.call("EXISTS", "k") == b":0\r\n"
-    assert raw.call("GETDEL", "k") == NULL2
+    assert raw.call("GETDEL", "k") == NULL
 
 
 # MGET, MSET, MSETNX
@@ -184,8 +179,8 @@ def test_getrange_of_a_missing_key_or_empty_string_is_empty(raw):
 
 
 def test_getrange_reads_its_numbers_before_the_key(raw):
-    assert raw.call("GETRANGE", "nokey", "x", "1") == NOT_INTEGER
-    assert raw.call("GETRANGE", "nokey", "0", "1.5") == NOT_INTEGER
+    assert raw.call("GETRANGE", "nokey", "x", "1") == NOT_AN_INTEGER
+    assert raw.call("GETRANGE", "nokey", "0", "1.5") == NOT_AN_INTEGER
 
 
 def test_setrange_overwrites_in_place(raw):
@@ -212,7 +207,7 @@ def test_setrange_with_an_empty_value_creates_nothing(raw):
 
 
 @pytest.mark.parametrize(("offset", "reply"), [
-    ("-1", b"-ERR offset is out of range\r\n"), ("x", NOT_INTEGER),
+    ("-1", b"-ERR offset is out of range\r\n"), ("x", NOT_AN_INTEGER),
     ("536870912", TOO_BIG), ("9223372036854775807", TOO_BIG),
 ])
 def test_setrange_errors(raw, offset, reply):
@@ -251,8 +246,8 @@ def test_incr_and_decr_count_from_zero(raw):
     "9223372036854775808", "-9223372036854775809", "1" * 25, "1\x002"])
 def test_incr_refuses_what_string2ll_refuses(raw, value):
     raw.call("SET", "n", value)
-    assert raw.call("INCR", "n") == NOT_INTEGER
-    assert raw.call("INCRBY", "n", "1") == NOT_INTEGER
+    assert raw.call("INCR", "n") == NOT_AN_INTEGER
+    assert raw.call("INCRBY", "n", "1") == NOT_AN_INTEGER
     assert raw.call("GET", "n") == bulk(value.encode())
 
 
@@ -280,7 +275,7 @@ def test_decrby_of_the_smallest_integer_cannot_be_negated(raw):
 @pytest.mark.parametrize("incr", ["x", "1.5", " 1", "9223372036854775808", ""])
 @pytest.mark.parametrize("command", ["INCRBY", "DECRBY"])
 def test_incrby_needs_an_integer(raw, command, incr):
-    assert raw.call(command, "n", incr) == NOT_INTEGER
+    assert raw.call(command, "n", incr) == NOT_AN_INTEGER
     assert raw.call("EXISTS", "n") == b":0\r\n"
 
 
@@ -310,9 +305,9 @@ def test_incrbyfloat_goes_far_beyond_a_double(raw):
 
 
 @pytest.mark.parametrize(("start", "incr", "reply"), [
-    (None, "abc", NOT_FLOAT), (None, " 1", NOT_FLOAT), (None, "1 ", NOT_FLOAT),
-    (None, "nan", NOT_FLOAT), (None, "", NOT_FLOAT), (None, "1e5000", NOT_FLOAT),
-    (None, "1e-5000", NOT_FLOAT), ("abc", "1", NOT_FLOAT), ("", "1", NOT_FLOAT),
+    (None, "abc", NOT_A_FLOAT), (None, " 1", NOT_A_FLOAT), (None, "1 ", NOT_A_FLOAT),
+    (None, "nan", NOT_A_FLOAT), (None, "", NOT_A_FLOAT), (None, "1e5000", NOT_A_FLOAT),
+    (None, "1e-5000", NOT_A_FLOAT), ("abc", "1", NOT_A_FLOAT), ("", "1", NOT_A_FLOAT),
     (None, "inf", NAN_OR_INF), (None, "-infinity", NAN_OR_INF),
     ("inf", "1", NAN_OR_INF), ("inf", "-inf", NAN_OR_INF),
     ("1e4932", "1e4932", NAN_OR_INF),
@@ -321,7 +316,7 @@ def test_incrbyfloat_errors_change_nothing(raw, start, incr, reply):
     if start is not None:
         raw.call("SET", "f", start)
     assert raw.call("INCRBYFLOAT", "f", incr) == reply
-    expected = NULL2 if start is None else bulk(start.encode())
+    expected = NULL if start is None else bulk(start.encode())
     assert raw.call("GET", "f") == expected
 
 
@@ -384,23 +379,12 @@ def getrange(value: bytes, start: int, end: int) -> bytes:
     return value[start:end + 1] if start <= end else b""
 
 
-class StringsMachine(RuleBasedStateMachine):
+class StringsMachine(ServerModelMachine):
     """The server against a dict of bytes, one command at a time."""
 
-    port = 0
-
-    @initialize()
-    def connect(self):
-        self.client = RawClient(self.port)
-        assert self.client.call("FLUSHDB") == OK
+    def __init__(self, port: int):
+        super().__init__(port)
         self.model: dict[bytes, bytes] = {}
-
-    def teardown(self):
-        if hasattr(self, "client"):
-            self.client.close()
-
-    def call(self, *args):
-        return decode(self.client.call(*args))
 
     @rule(key=KEYS, value=VALUES)
     def set(self, key, value):
@@ -491,6 +475,5 @@ class StringsMachine(RuleBasedStateMachine):
 
 
 def test_string_commands_behave_like_a_dict_of_bytes(server):
-    StringsMachine.port = server.port
-    run_state_machine_as_test(StringsMachine, settings=settings(
+    run_state_machine_as_test(lambda: StringsMachine(server.port), settings=settings(
         max_examples=60, stateful_step_count=30, deadline=None))

@@ -2,8 +2,7 @@
 type gets Redis's error, and the key is left as it was."""
 
 import pytest
-
-WRONGTYPE = b"-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"
+from support.replies import WRONGTYPE
 
 # One key of each type, and the command that creates it.
 MAKERS = {

@@ -4,16 +4,9 @@ when nobody does."""
 import time
 
 import pytest
+from support.replies import info_field
 from support.servers import wait_until
 from support.wire import RawClient, command, decode
-
-
-def info_field(raw, section: str, field: str) -> str:
-    text = decode(raw.call("INFO", section)).decode()
-    for line in text.split("\r\n"):
-        if line.startswith(field + ":"):
-            return line.split(":", 1)[1]
-    raise AssertionError(f"no {field} in INFO {section}: {text!r}")
 
 
 def wait_past(ms: int) -> None:

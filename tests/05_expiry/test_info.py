@@ -3,13 +3,9 @@
 import re
 
 import pytest
-from support.wire import decode
+from support.replies import info
 
 SECTIONS = ["Server", "Clients", "Memory", "Stats", "Keyspace"]
-
-
-def info(raw, *sections: str) -> str:
-    return decode(raw.call("INFO", *sections)).decode()
 
 
 def test_default_info_has_the_sections_in_redis_order(raw):

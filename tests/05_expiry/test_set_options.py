@@ -4,19 +4,7 @@ import itertools
 import time
 
 import pytest
-
-OK, NULL = b"+OK\r\n", b"$-1\r\n"
-SYNTAX = b"-ERR syntax error\r\n"
-NOT_INT = b"-ERR value is not an integer or out of range\r\n"
-WRONGTYPE = b"-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"
-
-
-def bulk(value: bytes) -> bytes:
-    return b"$%d\r\n%s\r\n" % (len(value), value)
-
-
-def pttl(raw, key="k") -> int:
-    return int(raw.call("PTTL", key)[1:-2])
+from support.replies import NOT_AN_INTEGER, NULL, OK, SYNTAX_ERROR, WRONGTYPE, bulk, pttl
 
 
 @pytest.mark.parametrize(("option", "value", "low", "high"), [
@@ -67,7 +55,7 @@ def test_same_expire_option_twice_keeps_the_last(raw):
 ])
 def test_conflicting_or_unknown_options_are_a_syntax_error(raw, options):
     raw.call("SET", "k", "old", "EX", "100")
-    assert raw.call("SET", "k", "v", *options) == SYNTAX
+    assert raw.call("SET", "k", "v", *options) == SYNTAX_ERROR
     assert raw.call("GET", "k") == bulk(b"old")
     assert raw.call("TTL", "k") == b":100\r\n"
 
@@ -84,7 +72,7 @@ def test_non_positive_or_overflowing_expire_is_invalid(raw, option, value):
 
 @pytest.mark.parametrize("value", ["abc", "1.5", "", "+1"])
 def test_expire_value_must_be_an_integer(raw, value):
-    assert raw.call("SET", "k", "v", "EX", value) == NOT_INT
+    assert raw.call("SET", "k", "v", "EX", value) == NOT_AN_INTEGER
 
 
 def test_expire_value_is_checked_before_get_and_nx(raw):
@@ -145,7 +133,7 @@ def test_every_combination_of_set_options_matches_redis_rules(raw):
                         or ("KEEPTTL" in names and expire & set(names)))
             reply = raw.call("SET", "combo", "v", *[w for o in combo for w in o])
             if conflict:
-                assert reply == SYNTAX, names
+                assert reply == SYNTAX_ERROR, names
             else:
                 assert reply in (OK, NULL, bulk(b"v")), (names, reply)
 
@@ -167,7 +155,7 @@ def test_setex_and_psetex(raw):
     ("SETEX", "0", b"-ERR invalid expire time in 'setex' command\r\n"),
     ("SETEX", "-5", b"-ERR invalid expire time in 'setex' command\r\n"),
     ("PSETEX", "0", b"-ERR invalid expire time in 'psetex' command\r\n"),
-    ("SETEX", "x", NOT_INT),
+    ("SETEX", "x", NOT_AN_INTEGER),
 ])
 def test_setex_errors(raw, command, value, reply):
     assert raw.call(command, "k", value, "v") == reply
@@ -202,7 +190,7 @@ def test_getex_with_a_past_absolute_time_replies_then_deletes(raw):
                                      ["EX", "1", "PX", "1"]])
 def test_getex_option_errors(raw, options):
     raw.call("SET", "k", "v")
-    assert raw.call("GETEX", "k", *options) == SYNTAX
+    assert raw.call("GETEX", "k", *options) == SYNTAX_ERROR
 
 
 def test_getex_expire_errors_name_getex(raw):

@@ -1,10 +1,7 @@
 """Which commands keep a key's time to live, which clear it, which move it."""
 
 import pytest
-
-
-def ttl(raw, key: str) -> int:
-    return int(raw.call("TTL", key)[1:-2])
+from support.replies import ttl
 
 
 @pytest.mark.parametrize(("setup", "command"), [
