@@ -101,12 +101,6 @@ def test_get_on_another_type_is_wrongtype_and_sets_nothing(raw):
     assert raw.call("TYPE", "k") == b"+list\r\n"
 
 
-def test_set_without_get_replaces_any_type(raw):
-    raw.call("RPUSH", "k", "x")
-    assert raw.call("SET", "k", "v") == OK
-    assert raw.call("TYPE", "k") == b"+string\r\n"
-
-
 def test_nx_with_get_replies_the_old_value_and_changes_nothing(raw):
     raw.call("SET", "k", "v")
     assert raw.call("SET", "k", "w", "NX", "GET") == bulk(b"v")
