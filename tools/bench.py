@@ -31,7 +31,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import clients, expiry, memory, profiling, throughput
+from bench import baseline, clients, expiry, memory, profiling, throughput
 from bench.goals import build_rows, text_table
 from bench.plan import FULL, QUICK, Plan
 from bench.servers import (
@@ -48,7 +48,8 @@ from bench.servers import (
 from bench.wire import capabilities
 
 RESULTS_DIR = REPO / "bench" / "results"
-SECTIONS = ("throughput", "connections", "memory", "expiry", "cron", "profile")
+SECTIONS = ("throughput", "baseline", "connections", "memory", "expiry", "cron",
+            "profile")
 
 
 def say(message: str) -> None:
@@ -122,6 +123,7 @@ def run(plan: Plan, targets: list[Target], sections: list[str]) -> dict:
     results["capabilities"] = {name: sorted(c) for name, c in caps.items()}
     measure = {
         "throughput": lambda: throughput.measure(targets, caps, plan, say),
+        "baseline": lambda: baseline.measure(targets, caps, plan, say),
         "connections": lambda: clients.measure(targets, plan, say),
         "memory": lambda: memory.measure(targets, caps, plan, say),
         "expiry": lambda: expiry.measure_expiry(targets, caps, plan, say),

@@ -137,7 +137,8 @@ def render_page(results: dict, plots: dict) -> str:
     steps = [t for t in results["targets"] if t != "redis"]
     rows = build_rows(results)
     parts = [intro(results), machine(results), targets_table(rows, steps),
-             throughput_section(results, plots), profile_section(results),
+             throughput_section(results, plots), baseline_section(results),
+             profile_section(results),
              memory_section(results, steps), steps_section(results, steps),
              expiry_section(results, plots), reproduce()]
     return "\n".join(p for p in parts if p)
@@ -221,6 +222,50 @@ client sends sixteen requests at once; the server reads them with one
 `recv()` and answers with one `send()`, so what is left is the server's own
 work per command, and there C and Python part ways.
 """
+
+
+def baseline_section(results: dict) -> str:
+    """Redis, a naive asyncio server and our last step, side by side."""
+    baseline = results.get("baseline", {})
+    if "records" not in baseline:
+        return ""
+    _, naive, ours = baseline["targets"]
+    runs = {(r["target"], r["test"], r["pipeline"]): r for r in baseline["records"]}
+    lines = ["## Against a naive Python server", "",
+             f"How much of the gap is Python's? `{naive}` is the server most of us "
+             "would write first (`tools/bench/naive_asyncio/server.py`): asyncio "
+             "streams, one coroutine per client, a `readline()` per protocol line "
+             "and a `drain()` after each reply. It ran in the same run, taking "
+             "turns with Redis and our last step; the ratios in brackets are to "
+             "Redis.", "",
+             f"| test | Redis | {naive} | {ours} | {ours} vs {naive} |",
+             "|---|---:|---:|---:|---:|"]
+    for test in ("SET", "GET"):
+        for pipeline in (1, 16):
+            redis, slow, step = (runs.get((t, test, pipeline)) for t in ("redis", naive, ours))
+            if not (redis and slow and step):
+                continue
+            mode = f"{test} -c 50" + (f" -P {pipeline}" if pipeline > 1 else "")
+            lines.append(
+                f"| {mode} | {redis['rps']:,.0f} req/s | {ratio_cell(slow, redis, 'rps')} | "
+                f"{ratio_cell(step, redis, 'rps')} | "
+                f"{step['rps'] / slow['rps']:.1f}× the requests/s |")
+            lines.append(
+                f"| {mode}, CPU | {redis['cpu_us_per_request']:.2f} µs | "
+                f"{ratio_cell(slow, redis, 'cpu_us_per_request')} | "
+                f"{ratio_cell(step, redis, 'cpu_us_per_request')} | "
+                f"{slow['cpu_us_per_request'] / step['cpu_us_per_request']:.1f}× less CPU |")
+    lines += ["", "The naive server pays for an awaited coroutine call on every "
+              "protocol line and a `drain()` after every reply. The steps read each client once "
+              "per turn of the loop, parse straight from one query buffer, and send "
+              "each client's replies in one `send()` from `before_sleep`: the same "
+              "work as Redis, in Python.", ""]
+    return "\n".join(lines)
+
+
+def ratio_cell(record: dict, redis: dict, key: str) -> str:
+    value, unit = record[key], "req/s" if key == "rps" else "µs"
+    return f"{number(value)} {unit} ({value / redis[key]:.2f}×)"
 
 
 def profile_section(results: dict) -> str:

@@ -19,7 +19,7 @@ STEPS = sorted(p.name for p in (REPO / "steps").iterdir()
                if p.name[:2].isdigit() and int(p.name[:2]) >= 3
                and (p / "server.py").exists())
 SECTIONS = ("machine", "plan", "targets", "capabilities", "throughput",
-            "connections", "memory", "memory_model", "expiry", "cron", "profile")
+            "baseline", "connections", "memory", "memory_model", "expiry", "cron", "profile")
 
 
 def run_tool(*argv: str) -> subprocess.CompletedProcess:
@@ -72,6 +72,16 @@ def test_throughput_runs_every_test_each_server_supports(quick):
         assert r["cpu_s"] >= 0
         if r["target"] != "redis":  # Python can't serve 2,000 requests in no time
             assert r["cpu_us_per_request"] > 0
+
+
+def test_the_naive_server_is_timed_beside_redis_and_the_last_step(quick):
+    results, _, _ = quick
+    baseline = results["baseline"]
+    assert baseline["targets"] == ["redis", "naive_asyncio", STEPS[-1]]
+    runs = {(r["target"], r["test"], r["pipeline"]) for r in baseline["records"]}
+    assert runs == {(target, test, pipeline) for target in baseline["targets"]
+                    for test in ("SET", "GET") for pipeline in (1, 16)}
+    assert all(r["rps"] > 0 and r["cpu_s"] > 0 for r in baseline["records"])
 
 
 def test_idle_clients_were_held_and_a_fresh_client_answered(quick):
@@ -133,7 +143,8 @@ def test_the_book_page_is_made_from_the_results(quick):
              "--book", str(book))
     page = (book / "benchmarks.md").read_text()
     for heading in ("# Benchmarks", "## Ratios and targets", "## Throughput per step",
-                    "## Where the time goes", "## What a key costs"):
+                    "## Against a naive Python server", "## Where the time goes",
+                    "## What a key costs"):
         assert heading in page
     assert "benchmarks/throughput.png" in page
     assert (book / "benchmarks" / "throughput.png").read_bytes()[:4] == b"\x89PNG"

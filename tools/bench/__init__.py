@@ -3,6 +3,7 @@
   servers.py     targets (real Redis, our steps), starting them, /proc readings
   wire.py        a small RESP client, and pipelined loading of many keys
   throughput.py  redis-benchmark runs: requests/s, latency, CPU per request
+  baseline.py    for scale: a naive asyncio server (naive_asyncio/) on SET, GET
   clients.py     10,000 idle clients: memory per client, fresh-client PING
   memory.py      bytes per key: 1,000,000 strings, 100,000 small hashes
   expiry.py      active expiry of keys set with PX, and the cron's idle CPU
