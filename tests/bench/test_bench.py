@@ -50,7 +50,7 @@ def test_results_have_every_section_and_the_machine(quick):
 def test_every_server_was_asked_what_it_runs(quick):
     results, _, _ = quick
     caps = results["capabilities"]
-    assert {"ping", "set", "get", "hset", "dbsize", "set_px"} <= set(caps["redis"])
+    assert {"ping", "set", "get", "hset", "lrange", "dbsize", "set_px"} <= set(caps["redis"])
     assert all("ping" in caps[step] for step in STEPS)
 
 
@@ -61,6 +61,7 @@ def test_throughput_runs_every_test_each_server_supports(quick):
     for target, caps in results["capabilities"].items():
         tests = ["PING_INLINE", "PING_MBULK"] + [t.upper() for t in ("set", "get")
                                                  if t in caps]
+        tests += ["LRANGE_100"] if "lrange" in caps else []
         for test in tests:
             for clients, pipeline in ((50, 1), (50, 16)):
                 assert (target, test, clients, pipeline) in runs, (target, test, pipeline)

@@ -39,5 +39,6 @@ QUICK = Plan(
     idle_clients=300, pings=100, string_keys=20_000, hashes=5_000,
     expiring_keys=2_000, expire_ms=300, expiry_timeout=5.0,
     idle_seconds=0.5, profile_requests=50_000, benchmark_timeout=60.0,
-    # Every test takes the same path through the driver: four show it works.
-    tests=("ping_inline", "ping_mbulk", "set", "get"))
+    # Every test takes the same path through the driver: four show it works,
+    # and LRANGE the one that differs.
+    tests=("ping_inline", "ping_mbulk", "set", "get", "lrange_100"))
