@@ -70,7 +70,8 @@ RUN_TIMEOUT = 900  # seconds a whole check may take
 BAR_WIDTH = 20
 NO_TESTS_COLLECTED = 5  # pytest's exit status when no test was selected
 
-console = Console(highlight=False)
+# Paths and commands stay on one line, so they can be copied; the terminal wraps them.
+console = Console(highlight=False, soft_wrap=True)
 
 
 class TutorError(Exception):
