@@ -458,7 +458,7 @@ def reproduce() -> str:
     return """## Run it yourself
 
 ```sh
-make bench                  # about ten minutes; writes bench/results/ and this page
+make bench                  # about five minutes; writes bench/results/ and this page
 make bench ARGS=--quick     # a minute: every benchmark, tiny counts
 ```
 
