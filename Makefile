@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: test setup lint book serve tutor bench
+.PHONY: test setup lint book serve tutor bench carry
 .DEFAULT_GOAL := test
 
 test: setup lint ## every test, against our steps and a real redis-server
@@ -35,3 +35,6 @@ tutor: setup ## the exercises: make tutor ARGS="start 02_resp" (ARGS="check", "h
 
 bench: setup ## real Redis vs every step, ratios ours/redis, the book's page (ARGS=--quick: tiny counts)
 	$(BIN)/python tools/bench.py $(ARGS)
+
+carry: ## carry one step's uncommitted change into every later step: make carry FROM=04
+	$(PYTHON) tools/carry.py $(FROM) $(ARGS)
