@@ -1,27 +1,45 @@
 # Redis, Step by Step. `make test` is all a newcomer needs: it sets up
-# .venv and the Debian packages (real Redis, a browser) on first run.
+# .venv from the lock file and the Debian packages (real Redis, a browser)
+# on first run.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PYTEST_ARGS ?=
+# uv installs exactly what uv.lock says (see the README). It is itself
+# pinned, and lives in .tools/ so that `uv sync` never removes it.
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := $(PYTHON)
+# Two workers: CI has two cores. PYTEST_ARGS="-n 0" runs in one process.
+PYTEST_ARGS ?= -n 2
+ARGS ?=
 
-.PHONY: test setup lint book serve tutor bench carry
+.PHONY: test setup lock lint book serve tutor bench carry newest-clients
 .DEFAULT_GOAL := test
 
 test: setup lint ## every test, against our steps and a real redis-server
 	$(BIN)/pytest --target=steps --target=redis $(PYTEST_ARGS)
+	@$(MAKE) --no-print-directory newest-clients
 
-setup: $(VENV)/.installed ## Python packages in .venv, Debian packages when missing
+setup: $(UV) ## the locked Python packages in .venv, Debian packages when missing
+	@$(UV) lock --check --quiet 2>/dev/null || { echo "uv.lock is out of date:" \
+	    "pyproject.toml changed since it was locked. Run 'make lock' and commit uv.lock." >&2; \
+	    exit 1; }
+	@$(UV) sync --locked --all-groups --quiet
 	@bash tools/ensure_system_deps.sh
 
-$(VENV)/.installed: pyproject.toml
-	@echo "==> Creating $(VENV) and installing Python packages (first run only)"
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade "pip>=25.1"
-	$(BIN)/pip install --quiet --group test --group docs --group bench
-	@touch $@
+$(UV):
+	@echo "==> Installing uv $(UV_VERSION) into .tools/ (first run only)"
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
 
-lint: $(VENV)/.installed ## ruff over steps, tests and tools
+lock: $(UV) ## refresh uv.lock after editing pyproject.toml (ARGS=--upgrade: newest of everything)
+	$(UV) lock $(ARGS)
+
+newest-clients: setup ## the client tests with the newest redis-py release, unpinned
+	@bash tools/newest_clients.sh $(UV)
+
+lint: setup ## ruff over steps, tests and tools
 	$(BIN)/ruff check .
 
 book: setup ## build the site into site/ (fails on any warning)

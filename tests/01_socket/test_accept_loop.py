@@ -65,6 +65,17 @@ def test_naive_framing_answers_two_pipelined_pings_once(raw):
     assert raw.nothing_within(0.3)
 
 
+@pytest.mark.last_step("01_socket")
+def test_redis_py_handshake_written_at_once_gets_one_reply(raw):
+    """redis-py 8.2 writes its two CLIENT SETINFO at once, as lab 1 shows:
+    step 01 takes the pair for one command, answers once, and redis-py
+    waits for the second reply until its socket_timeout."""
+    raw.send(command("CLIENT", "SETINFO", "LIB-NAME", "redis-py")
+             + command("CLIENT", "SETINFO", "LIB-VER", "8.2.0"))
+    assert raw.read_reply() == b"-ERR unknown command 'CLIENT'\r\n"
+    assert raw.nothing_within(0.3)
+
+
 @pytest.mark.internal
 def test_listens_on_loopback_only_by_default(server):
     assert server.config.get("bind") is None

@@ -63,7 +63,7 @@ def test_hello_auth_authenticates_and_switches_protocol(locked):
 
 
 def test_redis_py_with_the_password_works(locked):
-    client = redis.Redis(port=locked.port, password="s3cret")
+    client = redis.Redis(port=locked.port, password="s3cret", socket_timeout=10)
     try:
         assert client.ping() is True
     finally:
@@ -71,7 +71,7 @@ def test_redis_py_with_the_password_works(locked):
 
 
 def test_redis_py_without_the_password_gets_an_authentication_error(locked):
-    client = redis.Redis(port=locked.port)
+    client = redis.Redis(port=locked.port, socket_timeout=10)
     try:
         with pytest.raises(redis.AuthenticationError):
             client.ping()

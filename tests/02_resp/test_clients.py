@@ -1,16 +1,59 @@
-"""Real clients with their default settings: redis-py 8 and redis-cli."""
+"""Real clients with their default settings: redis-py 8 and redis-cli.
+
+Marked `clients`: tools/newest_clients.sh runs these with the newest
+redis-py too, so a new release that breaks us is noticed at once.
+"""
 
 import shutil
 
 import pexpect
 import pytest
 import redis
-from support.wire import RawClient, decode
+from support.wire import RawClient, command, decode
+
+pytestmark = pytest.mark.clients
 
 
 def test_redis_py_default_client_pings(r):
     """redis-py 8 opens with HELLO 3 and CLIENT SETINFO; both must be handled."""
     assert r.ping() is True
+
+
+def test_a_handshake_pipelined_in_one_write_gets_every_reply(raw):
+    """redis-py 8.2 writes the end of its handshake at once, without waiting
+    for replies; each command must still get its own reply, in order. Redis
+    7.0 knows neither CLIENT SETINFO (7.2) nor MAINT_NOTIFICATIONS."""
+    raw.send(command("HELLO", "3")
+             + command("CLIENT", "MAINT_NOTIFICATIONS", "ON", "moving-endpoint-type",
+                       "internal-fqdn")
+             + command("CLIENT", "SETINFO", "LIB-NAME", "redis-py")
+             + command("CLIENT", "SETINFO", "LIB-VER", "8.2.0")
+             + command("PING"))
+    hello = decode(raw.read_reply())
+    assert (hello[b"server"], hello[b"proto"]) == (b"redis", 3)
+    assert raw.read_replies(4) == [
+        b"-ERR unknown subcommand 'MAINT_NOTIFICATIONS'. Try CLIENT HELP.\r\n",
+        b"-ERR unknown subcommand 'SETINFO'. Try CLIENT HELP.\r\n",
+        b"-ERR unknown subcommand 'SETINFO'. Try CLIENT HELP.\r\n",
+        b"+PONG\r\n",
+    ]
+
+
+def test_redis_py_over_resp3_explicitly(server):
+    client = redis.Redis(port=server.port, protocol=3, socket_timeout=10)
+    try:
+        assert client.ping() is True
+        hello = client.execute_command("HELLO")  # a RESP3 map: redis-py makes a dict
+        assert hello[b"proto"] == 3
+    finally:
+        client.close()
+
+
+def test_redis_py_pipeline_without_a_transaction(r):
+    pipe = r.pipeline(transaction=False)
+    for i in range(100):
+        pipe.echo(f"message {i}")
+    assert pipe.execute() == [f"message {i}".encode() for i in range(100)]
 
 
 def test_redis_py_echo_keeps_binary_values(r):
@@ -19,7 +62,7 @@ def test_redis_py_echo_keeps_binary_values(r):
 
 
 def test_redis_py_over_resp2(server):
-    client = redis.Redis(port=server.port, protocol=2)
+    client = redis.Redis(port=server.port, protocol=2, socket_timeout=10)
     try:
         assert client.ping() is True
         assert client.echo(b"two") == b"two"
@@ -28,7 +71,8 @@ def test_redis_py_over_resp2(server):
 
 
 def test_redis_py_client_name(server):
-    client = redis.Redis(port=server.port, client_name="lab-client")
+    client = redis.Redis(port=server.port, client_name="lab-client",
+                         socket_timeout=10)
     try:
         assert client.client_getname() == "lab-client"  # redis-py decodes this one
     finally:

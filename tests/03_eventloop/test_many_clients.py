@@ -66,7 +66,7 @@ def test_10000_idle_connections_and_a_fresh_client_is_still_answered(start_serve
     idle = []
     try:
         for _ in range(10000):
-            idle.append(socket.create_connection(("127.0.0.1", proc.port)))
+            idle.append(socket.create_connection(("127.0.0.1", proc.port), timeout=10))
         with RawClient(proc.port) as fresh:
             started = time.monotonic()
             assert fresh.call("PING") == b"+PONG\r\n"

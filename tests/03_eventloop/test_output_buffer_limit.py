@@ -13,6 +13,7 @@ def test_client_that_never_reads_is_dropped_at_the_hard_limit(start_server):
     rss_before = proc.rss_bytes()
     hog = socket.socket()
     hog.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    hog.settimeout(30)  # a server that never drops it fails the test, not hangs it
     hog.connect(("127.0.0.1", proc.port))
     request = command("ECHO", b"z" * (256 * 1024))
     try:

@@ -29,6 +29,7 @@ def small_receive_buffer(port: int) -> socket.socket:
     """A client socket whose kernel buffer fills quickly, like a slow reader."""
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.settimeout(20)
     sock.connect(("127.0.0.1", port))
     return sock
 

@@ -103,3 +103,11 @@ def artifacts() -> Path:
 def timing():
     """record(name, seconds): note how long a part of the check took."""
     return record_timing
+
+
+def pytest_collection_modifyitems(items):
+    """Keep the book's tests on one xdist worker: they share one build."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.xdist_group("book"))

@@ -63,7 +63,7 @@ def hold_idle_clients(server: Server, count: int, pings: int) -> dict:
         try:
             while len(idle) < count:
                 batch = min(BATCH, somaxconn() // 2, count - len(idle))
-                idle += [socket.create_connection(("127.0.0.1", server.port))
+                idle += [socket.create_connection(("127.0.0.1", server.port), 10)
                          for _ in range(batch)]
                 wait_until_accepted(server)
             rss_after = server.rss_bytes()
