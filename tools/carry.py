@@ -31,6 +31,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 STEPS_DIR = REPO / "steps"
 STEP_NAME = re.compile(r"^(\d\d)_[a-z0-9_]+$")
+# Each step's own declarations, never carried: its exercises and the names
+# it changes (tools/book/stepchanges.py).
+STEP_OWN_FILES = ("exercises.toml", "changes.toml")
 
 
 def step_dirs() -> list[Path]:
@@ -63,7 +66,8 @@ def changed_files(step: Path, base: str) -> list[str]:
     untracked = git("ls-files", "--others", "--exclude-standard", "--",
                     rel).stdout.decode()
     names = set(tracked.split()) | set(untracked.split())
-    return sorted(n for n in names if "__pycache__" not in n)
+    return sorted(n for n in names if "__pycache__" not in n
+                  and Path(n).name not in STEP_OWN_FILES)
 
 
 def merge(ours: Path, base: bytes, theirs: bytes, labels: tuple[str, str,

@@ -4,6 +4,7 @@ A line of a page that holds only a call in double braces is replaced, when
 the site is built, by what the call generates from the step folders:
 
     {{ diff("01_socket", "02_resp") }}   the diff between two steps
+    {{ changes("02_resp") }}             what a step changes, from changes.toml
     {{ exercises("02_resp") }}           a step's exercises, hints folded
     {{ simplified() }}                   the newest step's Simplified: notes
 
@@ -16,10 +17,12 @@ import re
 
 from exercise_pages import render_exercises
 from simplified import render_simplified
+from stepchanges import render_changes
 from stepdiff import render_diff
 from stepfiles import BookError
 
 MACROS = {
+    "changes": render_changes,
     "diff": render_diff,
     "exercises": render_exercises,
     "simplified": render_simplified,

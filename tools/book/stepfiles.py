@@ -38,13 +38,14 @@ def step_dir(name: str) -> Path:
 def source_files(folder: Path) -> dict[str, Path]:
     """The server's files in a step folder, by name relative to it.
 
-    exercises.toml is left out: chapters render it with exercises().
+    exercises.toml and changes.toml are left out: chapters render them
+    with exercises() and changes().
     """
     return {
         str(p.relative_to(folder)): p
         for p in sorted(folder.rglob("*"))
         if p.is_file() and "__pycache__" not in p.parts
-        and p.suffix != ".pyc" and p.name != "exercises.toml"
+        and p.suffix != ".pyc" and p.name not in ("exercises.toml", "changes.toml")
     }
 
 
