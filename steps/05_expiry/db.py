@@ -625,7 +625,7 @@ def move_command(c) -> None:
 def copy_command(c) -> None:
     """Mirrors copyCommand(): the options first, then the keys. The copy
     shares nothing with the source, so a later change to one never
-    shows in the other."""
+    shows in the other. It dies when the source does: same TTL."""
     dst, replace = parse_copy_options(c)
     key, newkey = c.argv[1], c.argv[2]
     if dst is c.db and key == newkey:
@@ -634,12 +634,15 @@ def copy_command(c) -> None:
     if value is None:
         c.add_reply(resp.integer(0))
         return
+    when = get_expire(c.db, key)
     if lookup_key_write(dst, newkey) is not None:
         if not replace:
             c.add_reply(resp.integer(0))
             return
         db_delete(dst, newkey)
     db_add(dst, newkey, DUP_FUNCTIONS[type(value)](value))
+    if when != -1:
+        set_expire(dst, newkey, when)
     c.add_reply(resp.integer(1))
 # --8<-- [end:copy_command]
 
