@@ -403,20 +403,24 @@ def lcs_table(a: bytes, b: bytes) -> list[array]:
     LCS of a[:i] and b[:j].
 
     If a[i-1] == b[j-1], that byte ends the LCS of a[:i] and b[:j], so
-    it is one longer than the LCS of a[:i-1] and b[:j-1]. Otherwise one
-    of the two bytes is not in it: take the longer of the LCS without
-    a[i-1] and the LCS without b[j-1]. Mirrors the first loop of
-    lcsCommand(). Each row is an array of 4-byte cells, as in Redis: a
-    list would spend 8 bytes a cell, plus an object for most numbers.
+    it is one longer than the LCS of a[:i-1] and b[:j-1] (the cell up
+    and left, `diag`). Otherwise one of the two bytes is not in it: take
+    the longer of the LCS without a[i-1] (the cell above, `up`) and the
+    LCS without b[j-1] (the cell to the left, `left`). Mirrors the first
+    loop of lcsCommand(). Each row is an array of 4-byte cells, as in
+    Redis: a list would spend 8 bytes a cell, plus an object for most
+    numbers.
     """
     table = [array("I", bytes(LCS_CELL_BYTES * (len(b) + 1)))]
     for byte in a:
-        above, row = table[-1], [0]
-        for j, other in enumerate(b):
+        above = table[-1]
+        row, left = [0], 0
+        for diag, up, other in zip(above, above[1:], b):
             if byte == other:
-                row.append(above[j] + 1)
-            else:
-                row.append(max(above[j + 1], row[j]))
+                left = diag + 1
+            elif up > left:
+                left = up
+            row.append(left)
         table.append(array("I", row))
     return table
 # --8<-- [end:lcs_table]
