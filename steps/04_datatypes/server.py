@@ -5,7 +5,8 @@ with accept_tcp_handler as its read handler; from then on everything
 happens in handlers (networking.py) and in before_sleep, which sends the
 replies of each turn. Commands are framed by the RESP parser (resp.py)
 and looked up in the command table (commands.py); the data they work on
-lives in the databases (db.py), one module per type (t_*.py).
+lives in the databases (db.py), one module per type (t_*.py); SORT,
+which reads lists, sets and sorted sets, has its own (sort.py).
 
 Steps:
   01_socket     listen, accept, recv, send; one client at a time
@@ -24,7 +25,8 @@ import sys
 from dataclasses import dataclass, field
 
 import resp
-import t_hash  # noqa: F401 -- importing a type module registers its commands
+import sort  # noqa: F401 -- importing a command module registers its commands
+import t_hash  # noqa: F401
 import t_list  # noqa: F401
 import t_set  # noqa: F401
 import t_string  # noqa: F401

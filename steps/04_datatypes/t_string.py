@@ -4,6 +4,7 @@ A string value is a run of bytes, binary-safe, up to proto-max-bulk-len
 (512 MB). The same bytes can be a number: INCR and friends read them as a
 signed 64-bit integer (strictly: "007" and " 7" are not integers) and
 INCRBYFLOAT as a C long double, then store the result back as text.
+LCS compares two strings: their longest common subsequence.
 
 Steps:
   04_datatypes  the string commands
@@ -12,6 +13,8 @@ Simplified: Redis stores small integers as machine words and short
 strings inside their object (the int and embstr encodings); here every
 string is a Python bytes object.
 """
+
+from array import array
 
 import resp
 from commands import (
@@ -324,3 +327,158 @@ def incrbyfloat_command(c) -> None:
         db_overwrite(c.db, key, new)
     c.add_reply(resp.bulk(new))
 # --8<-- [end:incrbyfloat_command]
+
+
+# LCS: the longest common subsequence of two strings, the bytes both
+# hold in the same order, not necessarily side by side ("mytext" for
+# "ohmytext" and "mynewtext").
+
+LCS_NOT_STRINGS = "The specified keys must contain string values"
+LCS_LEN_AND_IDX = ("If you want both the length and indexes, please just "
+                   "use IDX.")
+LCS_TOO_BIG = ("Insufficient memory, transient memory for LCS exceeds "
+               "proto-max-bulk-len")
+LCS_CELL_BYTES = 4  # a uint32_t per cell of the table, in Redis and here
+
+
+# --8<-- [start:lcs_command]
+@command("lcs", -3, "readonly", acl="string", group="string",
+         since="7.0.0", synopsis="key1 key2 [LEN] [IDX] "
+         "[MINMATCHLEN min-match-len] [WITHMATCHLEN]", keys=(1, 2, 1),
+         complexity="O(N*M) where N and M are the lengths of s1 and s2, "
+         "respectively", summary="Find the longest common subsequence of "
+         "the strings at two keys")
+def lcs_command(c) -> None:
+    """Mirrors lcsCommand(): a missing key is an empty string; the
+    reply is the subsequence, its length (LEN), or where its runs of
+    matching bytes are in both strings (IDX)."""
+    values = [lookup_key_read(c.db, key) for key in c.argv[1:3]]
+    if any(v is not None and type(v) is not bytes for v in values):
+        raise CommandError(LCS_NOT_STRINGS)  # checked before the options
+    a, b = (v or b"" for v in values)
+    getlen, getidx, minmatchlen, withmatchlen = parse_lcs_options(c.argv)
+    if getlen and getidx:
+        raise CommandError(LCS_LEN_AND_IDX)
+    if (len(a) + 1) * (len(b) + 1) * LCS_CELL_BYTES > \
+            c.server.proto_max_bulk_len:
+        raise CommandError(LCS_TOO_BIG)
+    table = lcs_table(a, b)
+    if getlen:
+        c.add_reply(resp.integer(table[len(a)][len(b)]))
+        return
+    result, ranges = lcs_backtrack(a, b, table)
+    if not getidx:
+        c.add_reply(resp.bulk(result))
+        return
+    ranges = [r for r in ranges if r[1] - r[0] + 1 >= minmatchlen]
+    c.add_reply(lcs_idx_reply(ranges, len(result), withmatchlen, c.resp))
+# --8<-- [end:lcs_command]
+
+
+def parse_lcs_options(argv: list[bytes]) -> tuple[bool, bool, int, bool]:
+    """LEN, IDX, MINMATCHLEN (a negative one is 0) and WITHMATCHLEN."""
+    getlen = getidx = withmatchlen = False
+    minmatchlen = 0
+    i = 3
+    while i < len(argv):
+        option = argv[i].lower()
+        if option == b"idx":
+            getidx = True
+        elif option == b"len":
+            getlen = True
+        elif option == b"withmatchlen":
+            withmatchlen = True
+        elif option == b"minmatchlen" and i + 1 < len(argv):
+            minmatchlen = max(get_long_long(argv[i + 1]), 0)
+            i += 1
+        else:
+            raise CommandError(SYNTAX_ERROR)
+        i += 1
+    return getlen, getidx, minmatchlen, withmatchlen
+
+
+# --8<-- [start:lcs_table]
+def lcs_table(a: bytes, b: bytes) -> list[array]:
+    """The dynamic programming table: table[i][j] is the length of the
+    LCS of a[:i] and b[:j].
+
+    If a[i-1] == b[j-1], that byte ends the LCS of a[:i] and b[:j], so
+    it is one longer than the LCS of a[:i-1] and b[:j-1] (the cell up
+    and left, `diag`). Otherwise one of the two bytes is not in it: take
+    the longer of the LCS without a[i-1] (the cell above, `up`) and the
+    LCS without b[j-1] (the cell to the left, `left`). Mirrors the first
+    loop of lcsCommand(). Each row is an array of 4-byte cells, as in
+    Redis: a list would spend 8 bytes a cell, plus an object for most
+    numbers.
+    """
+    table = [array("I", bytes(LCS_CELL_BYTES * (len(b) + 1)))]
+    for byte in a:
+        above = table[-1]
+        row, left = [0], 0
+        for diag, up, other in zip(above, above[1:], b):
+            if byte == other:
+                left = diag + 1
+            elif up > left:
+                left = up
+            row.append(left)
+        table.append(array("I", row))
+    return table
+# --8<-- [end:lcs_table]
+
+
+# --8<-- [start:lcs_backtrack]
+def lcs_backtrack(a: bytes, b: bytes, table: list[array]) -> tuple[
+        bytes, list[tuple[int, int, int, int]]]:
+    """Walk the table back from its last cell to read the LCS, and the
+    ranges of bytes that match side by side.
+
+    Mirrors the second loop of lcsCommand(). A match steps back
+    diagonally; otherwise the walk goes up (i - 1) if that keeps a
+    longer LCS, else left (j - 1). A run of diagonal steps is one range,
+    (a_start, a_end, b_start, b_end), inclusive: the ranges come out
+    from the end of the strings to their start, as Redis replies them.
+    """
+    result = bytearray()
+    ranges = []
+    run = None  # the range being extended backwards, as a list
+    i, j = len(a), len(b)
+    while i > 0 and j > 0:
+        if a[i - 1] == b[j - 1]:
+            i, j = i - 1, j - 1
+            result.append(a[i])
+            if run is None:
+                run = [i, i, j, j]
+            else:
+                run[0], run[2] = i, j
+            if i == 0 or j == 0:  # the start of a string: the walk ends
+                ranges.append(tuple(run))
+            continue
+        if table[i - 1][j] > table[i][j - 1]:
+            i -= 1
+        else:
+            j -= 1
+        if run is not None:
+            ranges.append(tuple(run))
+            run = None
+    result.reverse()
+    return bytes(result), ranges
+# --8<-- [end:lcs_backtrack]
+
+
+def lcs_idx_reply(ranges: list[tuple[int, int, int, int]], length: int,
+                  withmatchlen: bool, proto: int) -> bytes:
+    """LCS ... IDX: a map (a flat array in RESP2) of "matches", each
+    [[a_start, a_end], [b_start, b_end]] plus, WITHMATCHLEN, the length
+    of the range; and "len", the length of the whole LCS."""
+    out = [resp.map_len(2, proto), resp.bulk(b"matches"),
+           resp.array_len(len(ranges))]
+    for a_start, a_end, b_start, b_end in ranges:
+        out += [resp.array_len(3 if withmatchlen else 2),
+                resp.array_len(2), resp.integer(a_start),
+                resp.integer(a_end),
+                resp.array_len(2), resp.integer(b_start),
+                resp.integer(b_end)]
+        if withmatchlen:
+            out.append(resp.integer(a_end - a_start + 1))
+    out += [resp.bulk(b"len"), resp.integer(length)]
+    return b"".join(out)

@@ -15,8 +15,9 @@ deleted by the first lookup that finds it (expire_if_needed, "lazy
 expiry"), or by the active expiry cycle in expire.py, whichever is first.
 
 Then come the commands about keys whatever their type (DEL, EXISTS,
-TYPE, RENAME, KEYS, SCAN...) and about whole databases (DBSIZE, FLUSHDB,
-SWAPDB...). SCAN's cursor is here too, shared by HSCAN, SSCAN and ZSCAN.
+TYPE, RENAME, COPY, KEYS, SCAN...) and about whole databases (DBSIZE,
+FLUSHDB, SWAPDB...). SCAN's cursor is here too, shared by HSCAN, SSCAN
+and ZSCAN.
 
 Steps:
   04_datatypes  databases, lookups, type checks, the keyspace commands
@@ -53,6 +54,13 @@ from util import stringmatchlen
 # The name TYPE replies with, by Python class; t_zset.py adds ZSet.
 TYPE_NAMES: dict[type, str] = {bytes: "string", deque: "list", dict: "hash",
                                set: "set"}
+
+# How COPY duplicates a value, by class; t_zset.py adds ZSet. Mirrors the
+# switch in copyCommand() (dupStringObject(), listTypeDup(), ...). Bytes
+# never change in place, so a string's copy can share them, and so can
+# the members, fields and values a new container holds.
+DUP_FUNCTIONS: dict[type, Callable] = {bytes: bytes, deque: deque,
+                                       dict: dict, set: set}
 
 
 @dataclass(slots=True)
@@ -328,6 +336,18 @@ def exists_command(c) -> None:
     c.add_reply(resp.integer(count))
 
 
+@command("touch", -2, "readonly fast", acl="keyspace", group="generic",
+         since="3.2.1", synopsis="key [key ...]", keys=(1, -1, 1),
+         complexity="O(N) where N is the number of keys that will be "
+         "touched.", summary="Count how many of the keys exist, as an "
+         "access to each")
+def touch_command(c) -> None:
+    """Mirrors touchCommand() in expire.c: EXISTS, but each lookup counts
+    as a read (Redis updates the key's LRU clock)."""
+    count = sum(lookup_key_read(c.db, key) is not None for key in c.argv[1:])
+    c.add_reply(resp.integer(count))
+
+
 @command("randomkey", 1, "readonly", acl="keyspace", group="generic",
          since="1.0.0", summary="Return a random key of the database")
 def randomkey_command(c) -> None:
@@ -594,6 +614,54 @@ def move_command(c) -> None:
         set_expire(dst, key, when)
     db_delete(c.db, key)
     c.add_reply(resp.integer(1))
+
+
+# --8<-- [start:copy_command]
+@command("copy", -3, "write denyoom", acl="keyspace", group="generic",
+         since="6.2.0", synopsis="source destination [DB destination-db] "
+         "[REPLACE]", keys=(1, 2, 1), complexity="O(N) worst case for "
+         "collections, where N is the number of nested items. O(1) for "
+         "string values.", summary="Copy a key's value to another key")
+def copy_command(c) -> None:
+    """Mirrors copyCommand(): the options first, then the keys. The copy
+    shares nothing with the source, so a later change to one never
+    shows in the other. It dies when the source does: same TTL."""
+    dst, replace = parse_copy_options(c)
+    key, newkey = c.argv[1], c.argv[2]
+    if dst is c.db and key == newkey:
+        raise CommandError("source and destination objects are the same")
+    value = lookup_key_read(c.db, key)
+    if value is None:
+        c.add_reply(resp.integer(0))
+        return
+    when = get_expire(c.db, key)
+    if lookup_key_write(dst, newkey) is not None:
+        if not replace:
+            c.add_reply(resp.integer(0))
+            return
+        db_delete(dst, newkey)
+    db_add(dst, newkey, DUP_FUNCTIONS[type(value)](value))
+    if when != -1:
+        set_expire(dst, newkey, when)
+    c.add_reply(resp.integer(1))
+# --8<-- [end:copy_command]
+
+
+def parse_copy_options(c) -> tuple[RedisDb, bool]:
+    """COPY's destination database and whether to REPLACE."""
+    dst, replace = c.db, False
+    i = 3
+    while i < len(c.argv):
+        option = c.argv[i].lower()
+        if option == b"replace":
+            replace = True
+        elif option == b"db" and i + 1 < len(c.argv):
+            dst = select_db(c, get_int(c.argv[i + 1]))
+            i += 1
+        else:
+            raise CommandError(SYNTAX_ERROR)
+        i += 1
+    return dst, replace
 
 
 @command("swapdb", 3, "write fast", acl="keyspace dangerous",

@@ -39,6 +39,7 @@ from commands import (
     get_positive_long,
 )
 from db import (
+    DUP_FUNCTIONS,
     EMPTY_SCAN,
     TYPE_NAMES,
     db_add,
@@ -511,6 +512,24 @@ class ZSet:
 
 
 TYPE_NAMES[ZSet] = "zset"
+
+
+def zset_dup(zobj: ZSet) -> ZSet:
+    """A copy of a sorted set, with a skiplist of its own (COPY).
+
+    Mirrors zsetDup(): the members go in from the last to the first, so
+    each one is inserted right after the header, without a search.
+    """
+    new = ZSet()
+    ln = zobj.zsl.tail
+    while ln is not None:
+        zsl_insert(new.zsl, ln.score, ln.ele)
+        new.dict[ln.ele] = ln.score
+        ln = ln.backward
+    return new
+
+
+DUP_FUNCTIONS[ZSet] = zset_dup
 
 # zset_add() input flags (ZADD options) and output flags (what it did).
 ZADD_IN_INCR = 1 << 0  # add the score to the current one
