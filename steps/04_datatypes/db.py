@@ -158,7 +158,7 @@ RANDOM_PICKS_BATCH = 1000  # random picks per reply chunk
 def add_reply_random_picks(c, population: list, count: int,
                            reply_for: Callable[[list], bytes]) -> None:
     """Reply with `count` random picks from `population`, repeats allowed
-    (SRANDMEMBER and HRANDFIELD with a negative count).
+    (SRANDMEMBER, HRANDFIELD and ZRANDMEMBER with a negative count).
 
     A count can be huge: the reply is built in batches, and stops when
     the client is dropped for the size of its replies, as Redis does.

@@ -14,6 +14,7 @@ list of 64-slot blocks) is the same idea, ready-made.
 """
 
 from collections import deque
+from collections.abc import Callable
 from itertools import islice
 
 import resp
@@ -24,6 +25,7 @@ from commands import (
     command,
     get_long_long,
     get_positive_long,
+    get_range_long,
 )
 from db import db_add, db_delete, lookup_key_read, lookup_key_write
 
@@ -111,11 +113,18 @@ def pop_generic_command(c, where: int) -> None:
     if not has_count:
         reply = resp.bulk(pop())
     else:
-        reply = resp.bulk_array([pop() for _ in range(min(count, len(lobj)))])
+        reply = resp.bulk_array(list_pop_range(lobj, where, count))
     if not lobj:
         db_delete(c.db, key)
     c.add_reply(reply)
 # --8<-- [end:pop_generic_command]
+
+
+def list_pop_range(lobj: deque, where: int, count: int) -> list[bytes]:
+    """Pop up to `count` elements from one end, in the order they come
+    off (so from the tail, the last element first)."""
+    pop = lobj.popleft if where == LIST_HEAD else lobj.pop
+    return [pop() for _ in range(min(count, len(lobj)))]
 
 
 @command("lpop", -2, "write fast", acl="list", group="list", since="1.0.0",
@@ -462,3 +471,80 @@ def lmove_command(c) -> None:
                  "head")
 def rpoplpush_command(c) -> None:
     lmove_generic_command(c, LIST_TAIL, LIST_HEAD)
+
+
+# --8<-- [start:parse_mpop_arguments]
+def parse_mpop_arguments(argv: list[bytes], numkeys_idx: int,
+                         get_where: Callable[[bytes], int]
+                         ) -> tuple[list[bytes], int, int]:
+    """Read "numkeys key [key ...] where [COUNT count]" from
+    argv[numkeys_idx] on (1, or 2 in the blocking forms, whose timeout
+    comes first); return the keys, where and the count (1 by default).
+
+    Redis writes this parser twice, in lmpopGenericCommand() and in
+    zmpopGenericCommand(); they differ only in the words for `where`,
+    LEFT | RIGHT or MIN | MAX, which get_where reads.
+    """
+    numkeys = get_range_long(argv[numkeys_idx], 1, resp.LLONG_MAX,
+                             "numkeys should be greater than 0")
+    where_idx = numkeys_idx + numkeys + 1
+    if where_idx >= len(argv):
+        raise CommandError(SYNTAX_ERROR)
+    where = get_where(argv[where_idx])
+    count = -1  # no COUNT yet: a second one is a syntax error
+    j = where_idx + 1
+    while j < len(argv):
+        if count != -1 or argv[j].lower() != b"count" or j + 1 == len(argv):
+            raise CommandError(SYNTAX_ERROR)
+        count = get_range_long(argv[j + 1], 1, resp.LLONG_MAX,
+                               "count should be greater than 0")
+        j += 2
+    return (argv[numkeys_idx + 1:where_idx], where,
+            1 if count == -1 else count)
+# --8<-- [end:parse_mpop_arguments]
+
+
+def list_pop_range_and_reply_with_key(c, lobj: deque, key: bytes,
+                                      where: int, count: int) -> None:
+    """Pop up to `count` elements from one end of the list at `key` and
+    reply [key, [element, ...]]. Mirrors listPopRangeAndReplyWithKey()."""
+    elements = list_pop_range(lobj, where, count)
+    if not lobj:
+        db_delete(c.db, key)
+    c.add_reply(resp.array_len(2) + resp.bulk(key)
+                + resp.bulk_array(elements))
+
+
+# --8<-- [start:mpop_generic_command]
+def mpop_generic_command(c, keys: list[bytes], where: int,
+                         count: int) -> None:
+    """Pop from the first of `keys` that holds a list; a null array if
+    none does. Mirrors mpopGenericCommand().
+
+    Only that key is type-checked: the keys after it are not read.
+    """
+    for key in keys:
+        lobj = lookup_key_write(c.db, key, deque)
+        if lobj is not None:
+            list_pop_range_and_reply_with_key(c, lobj, key, where, count)
+            return
+    c.add_reply(resp.null_array(c.resp))
+# --8<-- [end:mpop_generic_command]
+
+
+def lmpop_generic_command(c, numkeys_idx: int) -> None:
+    """Mirrors lmpopGenericCommand(): every argument is checked before
+    any key is read."""
+    keys, where, count = parse_mpop_arguments(c.argv, numkeys_idx,
+                                              get_list_position)
+    mpop_generic_command(c, keys, where, count)
+
+
+@command("lmpop", -4, "write movablekeys", acl="list", group="list",
+         since="7.0.0", synopsis="numkeys key [key ...] LEFT | RIGHT "
+                                 "[COUNT count]",
+         complexity="O(N+M) where N is the number of provided keys and M "
+                    "is the number of elements returned.",
+         summary="Pop elements from the first non-empty list of several")
+def lmpop_command(c) -> None:
+    lmpop_generic_command(c, 1)

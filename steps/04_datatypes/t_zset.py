@@ -24,9 +24,10 @@ skiplist when they grow; here every sorted set is a dict plus a skiplist.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from math import inf, isnan
-from random import random
+from random import random, sample
 
 import resp
 from commands import (
@@ -37,21 +38,24 @@ from commands import (
     get_double,
     get_long_long,
     get_positive_long,
+    get_range_long,
 )
 from db import (
     DUP_FUNCTIONS,
     EMPTY_SCAN,
     TYPE_NAMES,
+    add_reply_random_picks,
     db_add,
     db_delete,
     lookup_key_read,
     lookup_key_write,
     parse_scan_cursor,
     parse_scan_options,
+    random_element,
     scan_generic,
     set_key,
 )
-from t_list import sanitize_indexes
+from t_list import parse_mpop_arguments, sanitize_indexes
 from util import FLOAT_SYNTAX
 
 ZSKIPLIST_MAXLEVEL = 32  # enough for 4^32 elements
@@ -902,24 +906,32 @@ def zrange_in_range(zobj: ZSet, spec: RangeSpec, offset: int, limit: int,
 # --8<-- [end:zrange_in_range]
 
 
+def zset_reply_len(count: int, withscores: bool, proto: int) -> bytes:
+    """The start of a reply of `count` members, or with WITHSCORES of
+    member-score pairs: one flat array in RESP2, an array of [member,
+    score] arrays in RESP3 (not a map: the order matters)."""
+    return resp.array_len(2 * count if withscores and proto == 2 else count)
+
+
+def zset_reply_items(pairs: Iterable[tuple[bytes, float]], withscores: bool,
+                     proto: int) -> bytes:
+    """The (member, score) pairs of such a reply, after its start."""
+    pair = b"*2\r\n" if withscores and proto > 2 else b""
+    out = []
+    for ele, score in pairs:
+        out.append(pair + resp.bulk(ele))
+        if withscores:
+            out.append(resp.double(score, proto))
+    return b"".join(out)
+
+
 def zrange_result_reply(c, nodes: list[ZSkiplistNode],
                         withscores: bool) -> None:
-    """Members, or with WITHSCORES member-score pairs: one flat array in
-    RESP2, an array of [member, score] arrays in RESP3 (not a map: the
-    order matters)."""
-    if not withscores:
-        c.add_reply(resp.bulk_array([node.ele for node in nodes]))
-        return
-    proto = c.resp
-    if proto == 2:
-        out = [resp.array_len(2 * len(nodes))]
-    else:
-        out = [resp.array_len(len(nodes))]
-    for node in nodes:
-        if proto != 2:
-            out.append(b"*2\r\n")
-        out += (resp.bulk(node.ele), resp.double(node.score, proto))
-    c.add_reply(b"".join(out))
+    """Mirrors zrangeResultBeginClient() and the functions that emit
+    each member to the client."""
+    pairs = ((node.ele, node.score) for node in nodes)
+    c.add_reply(zset_reply_len(len(nodes), withscores, c.resp)
+                + zset_reply_items(pairs, withscores, c.resp))
 
 
 def zrange_result_store(c, dstkey: bytes,
@@ -1119,17 +1131,32 @@ ZSET_MIN, ZSET_MAX = 0, 1
 
 
 # --8<-- [start:generic_zpop_command]
-def generic_zpop_command(c, key: bytes, where: int, count: int,
-                         use_nested_array: bool) -> None:
+def generic_zpop_command(c, keys: list[bytes], where: int, emitkey: bool,
+                         count: int, use_nested_array: bool,
+                         reply_nil_when_empty: bool) -> None:
     """Remove and reply with the `count` lowest (or highest) members and
-    their scores; count -1 means one, without COUNT. Mirrors
-    genericZpopCommand()."""
-    zobj = lookup_key_write(c.db, key, ZSet)
-    if zobj is None or count == 0:
+    their scores, from the first of `keys` that holds a sorted set;
+    count -1 means one, without COUNT. Mirrors genericZpopCommand().
+
+    ZPOPMIN/ZPOPMAX pass one key. ZMPOP passes several: its reply names
+    the key the members came from (emitkey), and is a null array when
+    none of the keys exists (reply_nil_when_empty). Only that key is
+    type-checked: the keys after it are not read.
+    """
+    zobj = None
+    for key in keys:
+        zobj = lookup_key_write(c.db, key, ZSet)
+        if zobj is not None:
+            break
+    if zobj is None:
+        c.add_reply(resp.null_array(c.resp) if reply_nil_when_empty
+                    else resp.EMPTY_ARRAY)
+        return
+    if count == 0:
         c.add_reply(resp.EMPTY_ARRAY)
         return
     rangelen = min(1 if count == -1 else count, len(zobj))
-    out = [resp.array_len(rangelen if use_nested_array else 2 * rangelen)]
+    out = [zpop_reply_header(key, rangelen, emitkey, use_nested_array)]
     zsl = zobj.zsl
     for _ in range(rangelen):
         node = zsl.tail if where == ZSET_MAX else zsl.header.level[0].forward
@@ -1143,14 +1170,29 @@ def generic_zpop_command(c, key: bytes, where: int, count: int,
 # --8<-- [end:generic_zpop_command]
 
 
+def zpop_reply_header(key: bytes, rangelen: int, emitkey: bool,
+                      use_nested_array: bool) -> bytes:
+    """The start of genericZpopCommand()'s reply, in its four shapes:
+    member, score, ... (flat) or [[member, score], ...] (nested), and
+    with emitkey the key first: key, member, score, ... (the blocking
+    pops) or [key, [[member, score], ...]] (ZMPOP)."""
+    if use_nested_array:
+        header = resp.array_len(rangelen)
+        if emitkey:
+            header = resp.array_len(2) + resp.bulk(key) + header
+        return header
+    header = resp.array_len(2 * rangelen + emitkey)
+    return header + resp.bulk(key) if emitkey else header
+
+
 def zpop_min_max_command(c, where: int) -> None:
     """ZPOPMIN/ZPOPMAX key [count]: a flat array, or with a count in
     RESP3, an array of [member, score] pairs."""
     if len(c.argv) > 3:
         raise CommandError(SYNTAX_ERROR)
     count = get_positive_long(c.argv[2]) if len(c.argv) == 3 else -1
-    generic_zpop_command(c, c.argv[1], where, count,
-                         c.resp > 2 and count != -1)
+    generic_zpop_command(c, c.argv[1:2], where, False, count,
+                         c.resp > 2 and count != -1, False)
 
 
 ZPOP_COMPLEXITY = ("O(log(N)*M) with N being the number of elements in the "
@@ -1173,12 +1215,123 @@ def zpopmax_command(c) -> None:
     zpop_min_max_command(c, ZSET_MAX)
 
 
-# ZUNIONSTORE and ZINTERSTORE take sorted sets and sets (whose members
-# count as score 1) as inputs.
-SET_OP_UNION, SET_OP_INTER = 0, 1
+def get_zset_position(arg: bytes) -> int:
+    """MIN or MAX, in any case; a syntax error otherwise."""
+    position = arg.lower()
+    if position == b"min":
+        return ZSET_MIN
+    if position == b"max":
+        return ZSET_MAX
+    raise CommandError(SYNTAX_ERROR)
+
+
+def zmpop_generic_command(c, numkeys_idx: int) -> None:
+    """Pop from the first of the keys that holds a sorted set. Mirrors
+    zmpopGenericCommand(): every argument is checked before any key is
+    read, and the reply is [key, [[member, score], ...]] in RESP2 too."""
+    keys, where, count = parse_mpop_arguments(c.argv, numkeys_idx,
+                                              get_zset_position)
+    generic_zpop_command(c, keys, where, True, count, True, True)
+
+
+@command("zmpop", -4, "write movablekeys", acl="sortedset",
+         group="sorted-set", since="7.0.0",
+         synopsis="numkeys key [key ...] MIN | MAX [COUNT count]",
+         complexity="O(K) + O(M*log(N)) where K is the number of provided "
+                    "keys, N being the number of elements in the sorted "
+                    "set, and M being the number of elements popped.",
+         summary="Remove and return the lowest or highest members of the "
+                 "first non-empty sorted set of several")
+def zmpop_command(c) -> None:
+    zmpop_generic_command(c, 1)
+
+
+@command("zrandmember", -2, "readonly", acl="sortedset",
+         group="sorted-set", since="6.2.0",
+         synopsis="key [count [WITHSCORES]]", keys=(1, 1, 1),
+         complexity="O(N) where N is the number of elements returned",
+         summary="Pick random members of a sorted set: distinct ones for a "
+                 "positive count, maybe repeated for a negative one")
+def zrandmember_command(c) -> None:
+    """Mirrors zrandmemberCommand(): the count and the options are
+    checked before the key is read."""
+    if len(c.argv) >= 3:
+        count = get_range_long(c.argv[2], -resp.LLONG_MAX, resp.LLONG_MAX)
+        if len(c.argv) > 4 or (len(c.argv) == 4
+                               and c.argv[3].lower() != b"withscores"):
+            raise CommandError(SYNTAX_ERROR)
+        withscores = len(c.argv) == 4
+        # C's LONG_MAX/2 truncates: the bound is the same both ways.
+        if withscores and abs(count) > resp.LLONG_MAX // 2:
+            raise CommandError("value is out of range")
+        zrandmember_with_count_command(c, count, withscores)
+        return
+    zobj = lookup_key_read(c.db, c.argv[1], ZSet)
+    c.add_reply(resp.null(c.resp) if zobj is None
+                else resp.bulk(random_element(zobj.dict)))
+
+
+# --8<-- [start:zrandmember_with_count_command]
+def zrandmember_with_count_command(c, count: int, withscores: bool) -> None:
+    """Mirrors zrandmemberWithCountCommand(). A negative count may repeat
+    members; a positive one gives distinct members, all of them at most.
+    With scores, RESP3 pairs each member with its score in an array."""
+    zobj = lookup_key_read(c.db, c.argv[1], ZSet)
+    if zobj is None or count == 0:
+        c.add_reply(resp.EMPTY_ARRAY)
+        return
+    scores, proto = zobj.dict, c.resp
+
+    def reply_for(members: list[bytes]) -> bytes:
+        pairs = ((ele, scores[ele]) for ele in members)
+        return zset_reply_items(pairs, withscores, proto)
+
+    if count < 0 or count == 1:  # picks that may repeat
+        c.add_reply(zset_reply_len(abs(count), withscores, proto))
+        add_reply_random_picks(c, list(scores), abs(count), reply_for)
+    elif count >= len(zobj):
+        # Everything, in the order Redis's zuiNext() walks a sorted set:
+        # from the highest score down.
+        pairs = zsl_reverse_pairs(zobj.zsl)
+        c.add_reply(zset_reply_len(len(zobj), withscores, proto)
+                    + zset_reply_items(pairs, withscores, proto))
+    else:
+        c.add_reply(zset_reply_len(count, withscores, proto)
+                    + reply_for(sample(list(scores), count)))
+# --8<-- [end:zrandmember_with_count_command]
+
+
+def zsl_reverse_pairs(zsl: ZSkiplist) -> Iterator[tuple[bytes, float]]:
+    """Every (member, score), from the tail back to the first node."""
+    node = zsl.tail
+    while node is not None:
+        yield node.ele, node.score
+        node = node.backward
+
+
+# ZUNION, ZINTER, ZDIFF, their STORE forms and ZINTERCARD take sorted sets
+# and sets (whose members count as score 1) as inputs.
+SET_OP_UNION, SET_OP_DIFF, SET_OP_INTER = 0, 1, 2
 REDIS_AGGR_SUM, REDIS_AGGR_MIN, REDIS_AGGR_MAX = 1, 2, 3
 AGGREGATES = {b"sum": REDIS_AGGR_SUM, b"min": REDIS_AGGR_MIN,
               b"max": REDIS_AGGR_MAX}
+
+
+def zui_lookup_inputs(db, keys: list[bytes]) -> list[ZSet | set | None]:
+    """The inputs at `keys` (None for a missing key), each type-checked
+    as it is read, so the first one of another type is the error."""
+    inputs = []
+    for key in keys:
+        obj = lookup_key_read(db, key)
+        if obj is not None and type(obj) not in (ZSet, set):
+            raise CommandError(WRONGTYPE)
+        inputs.append(obj)
+    return inputs
+
+
+def zui_length(obj: ZSet | set | None) -> int:
+    """Mirrors zuiLength(): a missing input is empty."""
+    return 0 if obj is None else len(obj)
 
 
 def zui_items(obj: ZSet | set | None):
@@ -1208,64 +1361,79 @@ def zunion_inter_aggregate(target: float, val: float,
     return val if val > target else target
 
 
-# --8<-- [start:zunion_inter_generic_command]
-def zunion_inter_generic_command(c, op: int) -> None:
-    """ZUNIONSTORE/ZINTERSTORE destination numkeys key [key ...]
-    [WEIGHTS w [w ...]] [AGGREGATE SUM|MIN|MAX].
+# --8<-- [start:zunion_inter_diff_generic_command]
+def zunion_inter_diff_generic_command(c, dstkey: bytes | None,
+                                      numkeys_index: int, op: int,
+                                      cardinality_only: bool) -> None:
+    """ZUNION, ZINTER and ZDIFF; with a dstkey, their STORE forms; with
+    cardinality_only, ZINTERCARD.
 
-    Mirrors zunionInterDiffGenericCommand(): the inputs are read (and
-    type-checked) before the options, then taken smallest first.
+    Mirrors zunionInterDiffGenericCommand(): numkeys is argv[numkeys_index]
+    (1, or 2 after a destination); the inputs are looked up (and
+    type-checked) before the options are read. The result is stored,
+    counted or sent, ordered by score.
     """
-    argv, dstkey = c.argv, c.argv[1]
-    setnum = get_long_long(argv[2])
-    if setnum < 1:
-        name = "zunionstore" if op == SET_OP_UNION else "zinterstore"
-        raise CommandError(
-            f"at least 1 input key is needed for '{name}' command")
-    if setnum > len(argv) - 3:
+    argv = c.argv
+    setnum = get_long_long(argv[numkeys_index])
+    if setnum < 1:  # argv[0] in lower case: the command's name
+        raise CommandError(b"at least 1 input key is needed for '%s' "
+                           b"command" % argv[0].lower())
+    first = numkeys_index + 1
+    if setnum > len(argv) - first:
         raise CommandError(SYNTAX_ERROR)
-    inputs = [lookup_key_read(c.db, key) for key in argv[3:3 + setnum]]
-    if any(obj is not None and type(obj) not in (ZSet, set)
-           for obj in inputs):
-        raise CommandError(WRONGTYPE)
-    weights, aggregate = parse_zunion_inter_options(argv[3 + setnum:],
-                                                    setnum)
-    sources = sorted(zip(inputs, weights),
-                     key=lambda src: 0 if src[0] is None else len(src[0]))
-    if op == SET_OP_UNION:
-        result = zunion(sources, aggregate)
+    inputs = zui_lookup_inputs(c.db, argv[first:first + setnum])
+    weights, aggregate, withscores, limit = parse_zsetop_options(
+        argv[first + setnum:], setnum, op, dstkey is not None,
+        cardinality_only)
+    if op == SET_OP_DIFF:
+        result = zdiff(inputs)
+    else:  # smallest first: an intersection walks the smallest input
+        sources = sorted(zip(inputs, weights),
+                         key=lambda src: zui_length(src[0]))
+        if op == SET_OP_UNION:
+            result = zunion(sources, aggregate)
+        else:
+            result = zinter(sources, aggregate, limit)
+    if dstkey is not None:
+        zsetop_store(c, dstkey, result)
+    elif cardinality_only:
+        c.add_reply(resp.integer(len(result)))
     else:
-        result = zinter(sources, aggregate)
-    dstobj = ZSet()
-    for ele, score in result.items():
-        zset_add(dstobj, score, ele, 0)
-    if dstobj:
-        set_key(c.db, dstkey, dstobj)
-    else:
-        db_delete(c.db, dstkey)
-    c.add_reply(resp.integer(len(dstobj)))
-# --8<-- [end:zunion_inter_generic_command]
+        zsetop_reply(c, result, withscores)
+# --8<-- [end:zunion_inter_diff_generic_command]
 
 
-def parse_zunion_inter_options(args: list[bytes],
-                               setnum: int) -> tuple[list[float], int]:
-    """WEIGHTS (one per input) and AGGREGATE, in any order."""
+def parse_zsetop_options(args: list[bytes], setnum: int, op: int,
+                         store: bool, cardinality_only: bool
+                         ) -> tuple[list[float], int, bool, int]:
+    """The options after the keys, in any order: WEIGHTS (one per input)
+    and AGGREGATE for a union or an intersection, WITHSCORES when the
+    result is sent, LIMIT for ZINTERCARD. Returns (weights, aggregate,
+    withscores, limit); a limit of 0 is no limit."""
     weights, aggregate = [1.0] * setnum, REDIS_AGGR_SUM
+    withscores, limit = False, 0
+    combines = op != SET_OP_DIFF and not cardinality_only
     j = 0
     while j < len(args):
         option, remaining = args[j].lower(), len(args) - j
-        if option == b"weights" and remaining >= setnum + 1:
+        if combines and option == b"weights" and remaining >= setnum + 1:
             weights = [get_double(arg, "weight value is not a float")
                        for arg in args[j + 1:j + 1 + setnum]]
             j += 1 + setnum
-        elif option == b"aggregate" and remaining >= 2:
+        elif combines and option == b"aggregate" and remaining >= 2:
             aggregate = AGGREGATES.get(args[j + 1].lower())
             if aggregate is None:
                 raise CommandError(SYNTAX_ERROR)
             j += 2
+        elif option == b"withscores" and not (store or cardinality_only):
+            withscores = True
+            j += 1
+        elif option == b"limit" and cardinality_only and remaining >= 2:
+            limit = get_positive_long(args[j + 1], "LIMIT can't be negative")
+            j += 2
         else:
             raise CommandError(SYNTAX_ERROR)
-    return weights, aggregate
+    return weights, aggregate, withscores, limit
 
 
 def weighted(score: float, weight: float) -> float:
@@ -1287,8 +1455,10 @@ def zunion(sources: list, aggregate: int) -> dict[bytes, float]:
     return accumulator
 
 
-def zinter(sources: list, aggregate: int) -> dict[bytes, float]:
-    """The members of the smallest input that are in every other one."""
+def zinter(sources: list, aggregate: int,
+           limit: int = 0) -> dict[bytes, float]:
+    """The members of the smallest input that are in every other one;
+    only the first `limit` found, if not 0 (ZINTERCARD's LIMIT)."""
     (first, weight), others = sources[0], sources[1:]
     result: dict[bytes, float] = {}
     for ele, score in zui_items(first):
@@ -1301,34 +1471,132 @@ def zinter(sources: list, aggregate: int) -> dict[bytes, float]:
                                            aggregate)
         else:
             result[ele] = total
+            if len(result) == limit:
+                break
     return result
 
 
-SETOP_SYNOPSIS = ("destination numkeys key [key ...] "
-                  "[WEIGHTS weight [weight ...]] [AGGREGATE aggregate]")
+def zdiff(inputs: list) -> dict[bytes, float]:
+    """The members of the first input that no other input has, with
+    their scores in the first. Mirrors zdiff().
+
+    Simplified: Redis estimates the work of two algorithms and runs the
+    cheaper: test each member of the first input against the others, or
+    copy the first input and remove the others' members. Both give this
+    result; we always test.
+    """
+    first = inputs[0]
+    others = [obj for obj in inputs[1:] if obj is not None]
+    return {ele: score for ele, score in zui_items(first)
+            if all(zui_find(obj, ele) is None for obj in others)}
+
+
+def zsetop_store(c, dstkey: bytes, result: dict[bytes, float]) -> None:
+    """The STORE forms' end: replace dstkey (any type) by the result, or
+    delete it when the result is empty; reply with the result's size."""
+    dstobj = ZSet()
+    for ele, score in result.items():
+        zset_add(dstobj, score, ele, 0)
+    if dstobj:
+        set_key(c.db, dstkey, dstobj)
+    else:
+        db_delete(c.db, dstkey)
+    c.add_reply(resp.integer(len(dstobj)))
+
+
+def zsetop_reply(c, result: dict[bytes, float], withscores: bool) -> None:
+    """ZUNION, ZINTER and ZDIFF's reply: the result by score, then by
+    member. Redis puts it in a new skiplist and walks that; sorting the
+    pairs gives the same order. A score stays as computed: a weight of
+    -1 makes a score of 0 into -0, sent as "-0" (a STORE form stores 0,
+    see zset_add())."""
+    pairs = sorted(result.items(), key=lambda pair: (pair[1], pair[0]))
+    c.add_reply(zset_reply_len(len(pairs), withscores, c.resp)
+                + zset_reply_items(pairs, withscores, c.resp))
+
+
+SETOP_SYNOPSIS = ("numkeys key [key ...] [WEIGHTS weight [weight ...]] "
+                  "[AGGREGATE aggregate]")
+ZUNION_COMPLEXITY = ("O(N)+O(M*log(M)) with N being the sum of the sizes of "
+                     "the input sorted sets, and M being the number of "
+                     "elements in the resulting sorted set.")
+ZINTER_COMPLEXITY = ("O(N*K)+O(M*log(M)) worst case with N being the "
+                     "smallest input sorted set, K being the number of input "
+                     "sorted sets and M being the number of elements in the "
+                     "resulting sorted set.")
+ZDIFF_COMPLEXITY = ("O(L + (N-K)log(N)) worst case where L is the total "
+                    "number of elements in all the sets, N is the size of "
+                    "the first set, and K is the size of the result set.")
+
+
+@command("zunion", -3, "readonly movablekeys", acl="sortedset",
+         group="sorted-set", since="6.2.0",
+         synopsis=SETOP_SYNOPSIS + " [WITHSCORES]",
+         complexity=ZUNION_COMPLEXITY,
+         summary="The union of sorted sets (or sets)")
+def zunion_command(c) -> None:
+    zunion_inter_diff_generic_command(c, None, 1, SET_OP_UNION, False)
+
+
+@command("zinter", -3, "readonly movablekeys", acl="sortedset",
+         group="sorted-set", since="6.2.0",
+         synopsis=SETOP_SYNOPSIS + " [WITHSCORES]",
+         complexity=ZINTER_COMPLEXITY,
+         summary="The intersection of sorted sets (or sets)")
+def zinter_command(c) -> None:
+    zunion_inter_diff_generic_command(c, None, 1, SET_OP_INTER, False)
+
+
+@command("zintercard", -3, "readonly movablekeys", acl="sortedset",
+         group="sorted-set", since="7.0.0",
+         synopsis="numkeys key [key ...] [LIMIT limit]",
+         complexity="O(N*K) worst case with N being the smallest input "
+                    "sorted set, K being the number of input sorted sets.",
+         summary="Count the members the sorted sets (or sets) have in "
+                 "common, stopping at LIMIT if given")
+def zintercard_command(c) -> None:
+    zunion_inter_diff_generic_command(c, None, 1, SET_OP_INTER, True)
+
+
+@command("zdiff", -3, "readonly movablekeys", acl="sortedset",
+         group="sorted-set", since="6.2.0",
+         synopsis="numkeys key [key ...] [WITHSCORES]",
+         complexity=ZDIFF_COMPLEXITY,
+         summary="The members of the first sorted set (or set) that no "
+                 "other one has")
+def zdiff_command(c) -> None:
+    zunion_inter_diff_generic_command(c, None, 1, SET_OP_DIFF, False)
 
 
 @command("zunionstore", -4, "write denyoom movablekeys", acl="sortedset",
-         group="sorted-set", since="2.0.0", synopsis=SETOP_SYNOPSIS,
+         group="sorted-set", since="2.0.0",
+         synopsis="destination " + SETOP_SYNOPSIS,
          complexity="O(N)+O(M log(M)) with N being the sum of the sizes of "
                     "the input sorted sets, and M being the number of "
                     "elements in the resulting sorted set.",
          keys=(1, 1, 1),
          summary="Store the union of sorted sets (or sets) in a key")
 def zunionstore_command(c) -> None:
-    zunion_inter_generic_command(c, SET_OP_UNION)
+    zunion_inter_diff_generic_command(c, c.argv[1], 2, SET_OP_UNION, False)
 
 
 @command("zinterstore", -4, "write denyoom movablekeys", acl="sortedset",
-         group="sorted-set", since="2.0.0", synopsis=SETOP_SYNOPSIS,
-         complexity="O(N*K)+O(M*log(M)) worst case with N being the "
-                    "smallest input sorted set, K being the number of input "
-                    "sorted sets and M being the number of elements in the "
-                    "resulting sorted set.",
-         keys=(1, 1, 1),
+         group="sorted-set", since="2.0.0",
+         synopsis="destination " + SETOP_SYNOPSIS,
+         complexity=ZINTER_COMPLEXITY, keys=(1, 1, 1),
          summary="Store the intersection of sorted sets (or sets) in a key")
 def zinterstore_command(c) -> None:
-    zunion_inter_generic_command(c, SET_OP_INTER)
+    zunion_inter_diff_generic_command(c, c.argv[1], 2, SET_OP_INTER, False)
+
+
+@command("zdiffstore", -4, "write denyoom movablekeys", acl="sortedset",
+         group="sorted-set", since="6.2.0",
+         synopsis="destination numkeys key [key ...]",
+         complexity=ZDIFF_COMPLEXITY, keys=(1, 1, 1),
+         summary="Store the members of the first sorted set (or set) that "
+                 "no other one has in a key")
+def zdiffstore_command(c) -> None:
+    zunion_inter_diff_generic_command(c, c.argv[1], 2, SET_OP_DIFF, False)
 
 
 @command("zscan", -3, "readonly", acl="sortedset", group="sorted-set",

@@ -21,6 +21,7 @@ from support.replies import (
     SYNTAX_ERROR,
     WRONGTYPE,
     arity,
+    bulk,
     bulks,
     integer,
 )
@@ -390,6 +391,63 @@ def test_lmove_onto_a_wrong_type_moves_nothing(raw):
     assert raw.call("GET", "s") == b"$1\r\nx\r\n"
 
 
+# LMPOP
+
+NUMKEYS_ERROR = b"-ERR numkeys should be greater than 0\r\n"
+COUNT_ERROR = b"-ERR count should be greater than 0\r\n"
+
+
+def lmpop_reply(key, *elements) -> bytes:
+    """LMPOP's reply: [key, [element, ...]]."""
+    return b"*2\r\n" + bulk(key) + bulks(*elements)
+
+
+def test_lmpop_pops_from_the_first_non_empty_list(raw):
+    fill(raw, "b", "1", "2", "3")
+    fill(raw, "c", "x")
+    assert raw.call("LMPOP", "3", "a", "b", "c", "LEFT") == lmpop_reply("b", "1")
+    assert raw.call("LMPOP", "3", "a", "b", "c", "right", "count", "5") == lmpop_reply(
+        "b", "3", "2")
+    assert raw.call("EXISTS", "b") == integer(0)
+    assert raw.call("LMPOP", "3", "a", "b", "c", "LEFT", "COUNT", "9223372036854775807") == (
+        lmpop_reply("c", "x"))
+    assert raw.call("DBSIZE") == integer(0)
+
+
+def test_lmpop_of_missing_keys_is_a_null_array(raw):
+    assert raw.call("LMPOP", "2", "a", "b", "LEFT") == NULL_ARRAY
+    assert raw.call("LMPOP", "1", "a", "RIGHT", "COUNT", "3") == NULL_ARRAY
+
+
+@pytest.mark.parametrize(("args", "error"), [
+    (("0", "l", "LEFT"), NUMKEYS_ERROR),
+    (("-1", "l", "LEFT"), NUMKEYS_ERROR),
+    (("x", "l", "LEFT"), NUMKEYS_ERROR),
+    (("2", "l", "LEFT"), SYNTAX_ERROR),
+    (("9223372036854775807", "l", "LEFT"), SYNTAX_ERROR),
+    (("1", "l", "MIN"), SYNTAX_ERROR),
+    (("1", "l", "LEFT", "COUNT"), SYNTAX_ERROR),
+    (("1", "l", "LEFT", "COUNT", "0"), COUNT_ERROR),
+    (("1", "l", "LEFT", "COUNT", "-1"), COUNT_ERROR),
+    (("1", "l", "LEFT", "COUNT", "x"), COUNT_ERROR),
+    (("1", "l", "LEFT", "COUNT", "1", "COUNT", "1"), SYNTAX_ERROR),
+    (("1", "l", "LEFT", "FOO"), SYNTAX_ERROR),
+    (("1", "l"), arity("lmpop")),
+])
+def test_lmpop_errors_pop_nothing(raw, args, error):
+    fill(raw, "l", "a")
+    assert raw.call("LMPOP", *args) == error
+    assert raw.call("LLEN", "l") == integer(1)
+
+
+def test_lmpop_checks_its_arguments_then_only_the_first_existing_key(raw):
+    fill(raw, "l", "a", "b")
+    raw.call("SET", "str", "x")
+    assert raw.call("LMPOP", "2", "str", "l", "LEFT", "COUNT", "0") == COUNT_ERROR
+    assert raw.call("LMPOP", "2", "nokey", "str", "LEFT") == WRONGTYPE
+    assert raw.call("LMPOP", "2", "l", "str", "RIGHT") == lmpop_reply("l", "b")
+
+
 # WRONGTYPE, for every list command and every other type
 
 OTHER_TYPES = {
@@ -405,6 +463,7 @@ LIST_COMMANDS = [
     ("LREM", "k", "0", "a"), ("LTRIM", "k", "0", "-1"), ("LINSERT", "k", "BEFORE", "a", "b"),
     ("LPOS", "k", "a"), ("RPOPLPUSH", "k", "list"), ("RPOPLPUSH", "list", "k"),
     ("LMOVE", "k", "list", "LEFT", "RIGHT"), ("LMOVE", "list", "k", "LEFT", "RIGHT"),
+    ("LMPOP", "1", "k", "LEFT"), ("LMPOP", "2", "nokey", "k", "RIGHT", "COUNT", "2"),
 ]
 
 
@@ -457,6 +516,13 @@ def test_resp3_arrays_are_unchanged(raw3):
     assert raw3.call("LPOS", "nokey", "a", "COUNT", "0") == EMPTY_ARRAY
 
 
+def test_resp3_lmpop_is_a_key_with_elements_or_null(raw3):
+    fill(raw3, "l", "a", "b", "c")
+    assert raw3.call("LMPOP", "1", "l", "RIGHT", "COUNT", "2") == lmpop_reply("l", "c", "b")
+    assert raw3.call("LMPOP", "2", "nokey", "l", "LEFT", "COUNT", "2") == lmpop_reply("l", "a")
+    assert raw3.call("LMPOP", "1", "l", "LEFT") == b"_\r\n"
+
+
 def test_redis_py_lists(r):
     assert r.rpush("l", "a", "b", "c") == 3
     assert r.lpush("l", "z") == 4
@@ -471,6 +537,15 @@ def test_redis_py_lists(r):
     assert r.lindex("l", -1) == b"a"
     with pytest.raises(redis.ResponseError, match="^index out of range$"):
         r.lset("l", 9, "x")
+
+
+def test_redis_py_lmpop(r):
+    r.rpush("l", "a", "b", "c")
+    assert r.lmpop(2, "nokey", "l", direction="RIGHT", count=2) == [b"l", [b"c", b"b"]]
+    assert r.lmpop(1, "l", direction="LEFT") == [b"l", [b"a"]]
+    assert r.lmpop(1, "l", direction="LEFT") is None
+    with pytest.raises(redis.ResponseError, match="^count should be greater than 0$"):
+        r.lmpop(1, "l", direction="LEFT", count=0)
 
 
 # A state machine: random command sequences against a Python list
@@ -601,6 +676,20 @@ class ListMachine(ServerModelMachine):
             self.model[destination].append(value)
         reply = self.raw.call("LMOVE", source, destination, wherefrom, whereto)
         assert reply == b"$%d\r\n%s\r\n" % (len(value), value)
+
+    @rule(keys=st.permutations([b"l1", b"l2"]) | KEYS.map(lambda key: [key]), side=SIDES,
+          count=st.none() | st.integers(1, 4))
+    def lmpop(self, keys, side, count):
+        args = [] if count is None else ["COUNT", count]
+        reply = self.raw.call("LMPOP", len(keys), *keys, side, *args)
+        key = next((key for key in keys if self.model[key]), None)
+        if key is None:
+            assert reply == NULL_ARRAY
+            return
+        items = self.model[key]
+        taken = [items.pop(0) if side == "LEFT" else items.pop()
+                 for _ in range(min(count or 1, len(items)))]
+        assert reply == lmpop_reply(key, *taken)
 
     @invariant()
     def lists_agree(self):

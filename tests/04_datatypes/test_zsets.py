@@ -20,6 +20,7 @@ from support.replies import (
     NOT_A_FLOAT,
     NOT_AN_INTEGER,
     NULL,
+    NULL_ARRAY,
     OK,
     SYNTAX_ERROR,
     WRONGTYPE,
@@ -29,6 +30,7 @@ from support.replies import (
     integer,
     scan_all,
 )
+from support.wire import decode
 
 NOT_A_FLOAT_RANGE = b"-ERR min or max is not a float\r\n"
 NOT_A_LEX_RANGE = b"-ERR min or max not valid string range item\r\n"
@@ -422,6 +424,138 @@ def test_zpop_edge_cases(raw):
     assert raw.call("ZCARD", "z") == integer(1)
 
 
+# ZMPOP
+
+NUMKEYS_ERROR = b"-ERR numkeys should be greater than 0\r\n"
+COUNT_ERROR = b"-ERR count should be greater than 0\r\n"
+
+
+def zmpop_reply(key, *pairs, resp3=False) -> bytes:
+    """ZMPOP's reply: [key, [[member, score], ...]], nested in RESP2 too."""
+    score = (lambda s: b",%s\r\n" % score_text(s)) if resp3 else (lambda s: bulk(score_text(s)))
+    return b"*2\r\n" + bulk(key) + b"*%d\r\n" % len(pairs) + b"".join(
+        b"*2\r\n" + bulk(member) + score(value) for member, value in pairs)
+
+
+def test_zmpop_pops_from_the_first_non_empty_sorted_set(raw):
+    zadd(raw, "b", (1, "x"), (2, "y"), (3, "z"))
+    zadd(raw, "c", (5, "q"))
+    assert raw.call("ZMPOP", "3", "a", "b", "c", "MIN") == zmpop_reply("b", ("x", 1))
+    assert raw.call("ZMPOP", "3", "a", "b", "c", "max", "count", "5") == zmpop_reply(
+        "b", ("z", 3), ("y", 2))
+    assert raw.call("EXISTS", "b") == integer(0)
+    assert raw.call("ZMPOP", "3", "a", "b", "c", "MAX", "COUNT", "9223372036854775807") == (
+        zmpop_reply("c", ("q", 5)))
+
+
+def test_zmpop_of_missing_keys_is_a_null_array(raw):
+    assert raw.call("ZMPOP", "2", "a", "b", "MIN") == NULL_ARRAY
+    assert raw.call("ZMPOP", "1", "a", "MAX", "COUNT", "3") == NULL_ARRAY
+
+
+@pytest.mark.parametrize(("args", "error"), [
+    (("0", "z", "MIN"), NUMKEYS_ERROR),
+    (("-1", "z", "MIN"), NUMKEYS_ERROR),
+    (("x", "z", "MIN"), NUMKEYS_ERROR),
+    (("2", "z", "MIN"), SYNTAX_ERROR),
+    (("9223372036854775807", "z", "MIN"), SYNTAX_ERROR),
+    (("1", "z", "LEFT"), SYNTAX_ERROR),
+    (("1", "z", "MIN", "COUNT"), SYNTAX_ERROR),
+    (("1", "z", "MIN", "COUNT", "0"), COUNT_ERROR),
+    (("1", "z", "MIN", "COUNT", "-1"), COUNT_ERROR),
+    (("1", "z", "MIN", "COUNT", "x"), COUNT_ERROR),
+    (("1", "z", "MIN", "COUNT", "1", "COUNT", "1"), SYNTAX_ERROR),
+    (("1", "z", "MIN", "FOO"), SYNTAX_ERROR),
+    (("1", "z"), arity("zmpop")),
+])
+def test_zmpop_errors_pop_nothing(raw, args, error):
+    zadd(raw, "z", (1, "a"))
+    assert raw.call("ZMPOP", *args) == error
+    assert raw.call("ZCARD", "z") == integer(1)
+
+
+def test_zmpop_checks_its_arguments_then_only_the_first_existing_key(raw):
+    zadd(raw, "z", (1, "a"), (2, "b"))
+    raw.call("SET", "str", "x")
+    assert raw.call("ZMPOP", "2", "str", "z", "MIN", "COUNT", "0") == COUNT_ERROR
+    assert raw.call("ZMPOP", "2", "nokey", "str", "MIN") == WRONGTYPE
+    assert raw.call("ZMPOP", "2", "z", "str", "MIN") == zmpop_reply("z", ("a", 1))
+
+
+# ZRANDMEMBER
+
+def test_zrandmember_without_a_count_replies_one_member_or_null(raw):
+    assert raw.call("ZRANDMEMBER", "nokey") == NULL
+    zadd(raw, "z", *ABCD)
+    picks = {raw.call("ZRANDMEMBER", "z") for _ in range(50)}
+    assert picks <= {bulk(member) for _, member in ABCD}
+    assert len(picks) > 1
+
+
+def test_zrandmember_of_at_least_every_member_replies_them_highest_score_first(raw):
+    # Redis walks the whole sorted set with zuiNext(), which starts at the tail.
+    zadd(raw, "z", (1, "a"), (2.5, "b"), (3, "c"))
+    assert raw.call("ZRANDMEMBER", "z", "3") == bulks("c", "b", "a")
+    assert raw.call("ZRANDMEMBER", "z", "100", "WITHSCORES") == with_scores(
+        ("c", 3), ("b", 2.5), ("a", 1))
+    big = [(i % 7, b"m%03d" % i) for i in range(200)]  # a skiplist in Redis too
+    zadd(raw, "big", *big)
+    assert raw.call("ZRANDMEMBER", "big", "200") == bulks(
+        *[member for _, member in sorted(big, reverse=True)])
+
+
+@pytest.mark.parametrize("count", [1, 2, 5, 9])
+def test_zrandmember_with_a_positive_count_picks_distinct_members(raw, count):
+    scores = {b"m%d" % i: float(i) for i in range(10)}
+    zadd(raw, "z", *[(score, member) for member, score in scores.items()])
+    reply = decode(raw.call("ZRANDMEMBER", "z", count, "WITHSCORES"))
+    members = reply[::2]
+    assert len(set(members)) == len(members) == count
+    assert [scores[member] for member in members] == [float(s) for s in reply[1::2]]
+
+
+def test_zrandmember_with_a_negative_count_may_repeat_members(raw):
+    zadd(raw, "one", (1.5, "m"))
+    assert raw.call("ZRANDMEMBER", "one", "-3") == bulks("m", "m", "m")
+    assert raw.call("ZRANDMEMBER", "one", "-2", "WITHSCORES") == with_scores(
+        ("m", 1.5), ("m", 1.5))
+    zadd(raw, "two", (1, "a"), (2, "b"))
+    picks = decode(raw.call("ZRANDMEMBER", "two", "-100"))
+    assert len(picks) == 100
+    assert set(picks) == {b"a", b"b"}
+
+
+def test_zrandmember_edge_cases(raw):
+    zadd(raw, "z", (1, "a"))
+    raw.call("SET", "str", "x")
+    assert raw.call("ZRANDMEMBER", "z", "0") == EMPTY_ARRAY
+    assert raw.call("ZRANDMEMBER", "z", "0", "WITHSCORES") == EMPTY_ARRAY
+    assert raw.call("ZRANDMEMBER", "nokey", "5") == EMPTY_ARRAY
+    assert raw.call("ZRANDMEMBER", "nokey", "-5", "withscores") == EMPTY_ARRAY
+    assert raw.call("ZRANDMEMBER", "z", "4611686018427387903", "WITHSCORES") == with_scores(
+        ("a", 1))
+    assert raw.call("ZRANDMEMBER", "str") == WRONGTYPE
+    assert raw.call("ZRANDMEMBER", "str", "0") == WRONGTYPE
+
+
+@pytest.mark.parametrize(("args", "error"), [
+    (("x",), NOT_AN_INTEGER),
+    (("9223372036854775808",), NOT_AN_INTEGER),
+    (("-9223372036854775808",), b"-ERR value is out of range, value must between "
+                                b"-9223372036854775807 and 9223372036854775807\r\n"),
+    (("1", "WITHSCORE"), SYNTAX_ERROR),
+    (("1", "WITHSCORES", "WITHSCORES"), SYNTAX_ERROR),
+    (("x", "FOO"), NOT_AN_INTEGER),
+    (("4611686018427387904", "WITHSCORES"), b"-ERR value is out of range\r\n"),
+    (("-4611686018427387904", "WITHSCORES"), b"-ERR value is out of range\r\n"),
+])
+@pytest.mark.parametrize("key", ["z", "nokey", "str"])
+def test_zrandmember_checks_its_arguments_before_the_key(raw, key, args, error):
+    zadd(raw, "z", (1, "a"))
+    raw.call("SET", "str", "x")
+    assert raw.call("ZRANDMEMBER", key, *args) == error
+
+
 # ZREMRANGEBYRANK ZREMRANGEBYSCORE ZREMRANGEBYLEX
 
 @pytest.mark.parametrize(("argv", "removed", "left"), [
@@ -587,6 +721,132 @@ def test_inputs_are_type_checked_before_the_options(raw, cmd):
         b"-ERR weight value is not a float\r\n")
 
 
+# ZUNION ZINTER ZDIFF ZDIFFSTORE ZINTERCARD: the same function as the two above
+
+def test_zunion_and_zinter_reply_their_result_in_order(raw):
+    zadd(raw, "a", (1, "x"), (2, "y"))
+    zadd(raw, "b", (10, "y"), (20, "z"))
+    assert raw.call("ZUNION", "2", "a", "b") == bulks("x", "y", "z")
+    assert raw.call("ZUNION", "2", "a", "b", "WITHSCORES") == with_scores(
+        ("x", 1), ("y", 12), ("z", 20))
+    assert raw.call("ZUNION", "2", "a", "b", "WEIGHTS", "2", "3", "aggregate", "max",
+                    "withscores", "WITHSCORES") == with_scores(("x", 2), ("y", 30), ("z", 60))
+    assert raw.call("ZINTER", "2", "a", "b", "WITHSCORES") == with_scores(("y", 12))
+    assert raw.call("ZINTER", "2", "b", "a", "AGGREGATE", "MIN") == bulks("y")
+    assert raw.call("ZINTER", "2", "a", "nokey") == EMPTY_ARRAY
+    assert raw.call("ZUNION", "1", "nokey", "WITHSCORES") == EMPTY_ARRAY
+    assert raw.call("DBSIZE") == integer(2)
+
+
+def test_zdiff_keeps_what_only_the_first_input_has_with_its_scores(raw):
+    zadd(raw, "a", (1, "x"), (2.5, "y"), (3, "z"))
+    zadd(raw, "b", (10, "y"))
+    raw.call("SADD", "s", "z", "q")
+    assert raw.call("ZDIFF", "3", "a", "b", "s", "WITHSCORES") == with_scores(("x", 1))
+    assert raw.call("ZDIFF", "2", "a", "nokey", "WITHSCORES") == with_scores(
+        ("x", 1), ("y", 2.5), ("z", 3))
+    assert raw.call("ZDIFF", "2", "s", "a", "WITHSCORES") == with_scores(("q", 1))
+    assert raw.call("ZDIFF", "2", "a", "a") == EMPTY_ARRAY
+    assert raw.call("ZDIFF", "2", "nokey", "a") == EMPTY_ARRAY
+
+
+def test_zdiffstore_replaces_the_destination_or_deletes_it(raw):
+    zadd(raw, "a", (1, "x"), (2.5, "y"))
+    zadd(raw, "b", (1, "y"))
+    raw.call("SET", "out", "string")
+    assert raw.call("ZDIFFSTORE", "out", "2", "a", "b") == integer(1)
+    assert raw.call("ZRANGE", "out", "0", "-1", "WITHSCORES") == with_scores(("x", 1))
+    assert raw.call("ZDIFFSTORE", "out", "2", "a", "a") == integer(0)
+    assert raw.call("EXISTS", "out") == integer(0)
+    assert raw.call("ZDIFFSTORE", "a", "2", "a", "b") == integer(1)
+    assert raw.call("ZRANGE", "a", "0", "-1") == bulks("x")
+
+
+def test_zintercard_counts_the_common_members_up_to_its_limit(raw):
+    zadd(raw, "a", *ABCD)
+    zadd(raw, "b", (5, "a"), (5, "b"), (5, "c"))
+    raw.call("SADD", "s", "a", "b", "q")
+    assert raw.call("ZINTERCARD", "2", "a", "b") == integer(3)
+    assert raw.call("ZINTERCARD", "3", "a", "b", "s") == integer(2)
+    assert raw.call("ZINTERCARD", "2", "a", "b", "LIMIT", "2") == integer(2)
+    assert raw.call("ZINTERCARD", "2", "a", "b", "limit", "0") == integer(3)
+    assert raw.call("ZINTERCARD", "2", "a", "b", "LIMIT", "1", "LIMIT", "0") == integer(3)
+    assert raw.call("ZINTERCARD", "1", "a") == integer(4)
+    assert raw.call("ZINTERCARD", "2", "a", "nokey") == integer(0)
+
+
+def test_a_negative_weight_replies_minus_zero_but_stores_zero(raw):
+    # Redis sends the new skiplist's scores as computed, but stores a small
+    # result as a listpack, where -0 becomes 0.
+    zadd(raw, "a", (0, "x"), (1, "y"))
+    assert raw.call("ZUNION", "1", "a", "WEIGHTS", "-1", "WITHSCORES") == with_scores(
+        ("y", -1), ("x", -0.0))
+    assert raw.call("ZUNIONSTORE", "out", "1", "a", "WEIGHTS", "-1") == integer(2)
+    assert raw.call("ZRANGE", "out", "0", "-1", "WITHSCORES") == with_scores(("y", -1), ("x", 0))
+
+
+SETOP_COMMANDS = [("ZUNION",), ("ZINTER",), ("ZDIFF",), ("ZINTERCARD",),
+                  ("ZUNIONSTORE", "out"), ("ZINTERSTORE", "out"), ("ZDIFFSTORE", "out")]
+
+
+@pytest.mark.parametrize(("args", "error"), [
+    (("0", "a"), b"-ERR at least 1 input key is needed for '%s' command\r\n"),
+    (("-1", "a"), b"-ERR at least 1 input key is needed for '%s' command\r\n"),
+    (("x", "a"), NOT_AN_INTEGER),
+    (("9223372036854775808", "a"), NOT_AN_INTEGER),
+    (("3", "a", "b"), SYNTAX_ERROR),
+    (("9223372036854775807", "a"), SYNTAX_ERROR),
+    (("1", "a", "FOO"), SYNTAX_ERROR),
+])
+@pytest.mark.parametrize("head", SETOP_COMMANDS, ids=" ".join)
+def test_numkeys_errors_name_the_command(raw, head, args, error):
+    zadd(raw, "a", (1, "x"))
+    if b"%s" in error:
+        error = error % head[0].lower().encode()
+    assert raw.call(*head, *args) == error
+    assert raw.call("EXISTS", "out") == integer(0)
+
+
+@pytest.mark.parametrize(("argv", "error"), [
+    (("ZUNION", "1", "a", "WEIGHTS"), SYNTAX_ERROR),
+    (("ZUNION", "2", "a", "b", "WEIGHTS", "1"), SYNTAX_ERROR),
+    (("ZUNION", "1", "a", "WEIGHTS", "1", "2"), SYNTAX_ERROR),
+    (("ZINTER", "1", "a", "WEIGHTS", "x"), b"-ERR weight value is not a float\r\n"),
+    (("ZINTER", "1", "a", "WEIGHTS", "nan"), b"-ERR weight value is not a float\r\n"),
+    (("ZINTER", "1", "a", "AGGREGATE"), SYNTAX_ERROR),
+    (("ZUNION", "1", "a", "AGGREGATE", "AVG"), SYNTAX_ERROR),
+    (("ZUNION", "1", "a", "LIMIT", "1"), SYNTAX_ERROR),
+    (("ZDIFF", "1", "a", "WEIGHTS", "1"), SYNTAX_ERROR),
+    (("ZDIFF", "1", "a", "AGGREGATE", "SUM"), SYNTAX_ERROR),
+    (("ZDIFFSTORE", "out", "1", "a", "WITHSCORES"), SYNTAX_ERROR),
+    (("ZINTERCARD", "1", "a", "WITHSCORES"), SYNTAX_ERROR),
+    (("ZINTERCARD", "1", "a", "WEIGHTS", "1"), SYNTAX_ERROR),
+    (("ZINTERCARD", "1", "a", "AGGREGATE", "MIN"), SYNTAX_ERROR),
+    (("ZINTERCARD", "1", "a", "LIMIT"), SYNTAX_ERROR),
+    (("ZINTERCARD", "1", "a", "LIMIT", "-1"), b"-ERR LIMIT can't be negative\r\n"),
+    (("ZINTERCARD", "1", "a", "LIMIT", "x"), b"-ERR LIMIT can't be negative\r\n"),
+    (("ZINTERCARD", "1", "a", "LIMIT", "1", "FOO"), SYNTAX_ERROR),
+], ids=lambda value: " ".join(value) if isinstance(value, tuple) else None)
+def test_each_set_operation_takes_only_its_own_options(raw, argv, error):
+    zadd(raw, "a", (1, "x"))
+    assert raw.call(*argv) == error
+    assert raw.call("EXISTS", "out") == integer(0)
+
+
+@pytest.mark.parametrize("argv", [
+    ("ZUNION", "2", "a", "str", "WEIGHTS", "x"),
+    ("ZINTER", "2", "a", "list", "AGGREGATE", "avg"),
+    ("ZDIFF", "2", "a", "str", "WEIGHTS", "1"),
+    ("ZDIFFSTORE", "out", "2", "list", "a", "WITHSCORES"),
+    ("ZINTERCARD", "2", "str", "a", "LIMIT", "-1"),
+], ids=" ".join)
+def test_set_operations_type_check_their_inputs_before_the_options(raw, argv):
+    zadd(raw, "a", (1, "x"))
+    raw.call("SET", "str", "x")
+    raw.call("RPUSH", "list", "x")
+    assert raw.call(*argv) == WRONGTYPE
+
+
 # ZRANGESTORE
 
 def test_zrangestore_stores_a_range_with_its_scores(raw):
@@ -683,12 +943,18 @@ ZSET_COMMANDS = [
     ("ZREMRANGEBYSCORE", "k", "0", "1"), ("ZREMRANGEBYLEX", "k", "-", "+"),
     ("ZRANGESTORE", "dst", "k", "0", "-1"), ("ZSCAN", "k", "0"),
     ("ZUNIONSTORE", "dst", "2", "zset", "k"), ("ZINTERSTORE", "dst", "2", "zset", "k"),
+    ("ZUNION", "2", "zset", "k"), ("ZINTER", "2", "zset", "k"), ("ZDIFF", "2", "zset", "k"),
+    ("ZDIFFSTORE", "dst", "2", "zset", "k"), ("ZINTERCARD", "2", "zset", "k"),
+    ("ZRANDMEMBER", "k"), ("ZRANDMEMBER", "k", "2"), ("ZRANDMEMBER", "k", "-2", "WITHSCORES"),
+    ("ZMPOP", "1", "k", "MIN"), ("ZMPOP", "2", "nokey", "k", "MAX", "COUNT", "2"),
 ]
+SET_OPERATIONS = ("ZUNIONSTORE", "ZINTERSTORE", "ZUNION", "ZINTER", "ZDIFF", "ZDIFFSTORE",
+                  "ZINTERCARD")
 
 
-# (Sets are valid inputs of ZUNIONSTORE and ZINTERSTORE.)
+# (Sets are valid inputs of the set operations.)
 WRONGTYPE_CASES = [(argv, kind) for argv in ZSET_COMMANDS for kind in OTHER_TYPES
-                   if kind != "set" or argv[0] not in ("ZUNIONSTORE", "ZINTERSTORE")]
+                   if kind != "set" or argv[0] not in SET_OPERATIONS]
 
 
 @pytest.mark.parametrize(("argv", "kind"), WRONGTYPE_CASES,
@@ -762,6 +1028,38 @@ def test_resp3_zscan_scores_stay_strings(raw3):
     assert raw3.call("ZSCAN", "z", "0") == b"*2\r\n$1\r\n0\r\n" + bulks("a", "1.5")
 
 
+def test_resp3_set_operations_reply_pairs_with_scores(raw3):
+    raw3.call("ZADD", "a", "1", "x", "2.5", "y")
+    raw3.call("ZADD", "b", "10", "y", "20", "z")
+    assert raw3.call("ZUNION", "2", "a", "b", "WITHSCORES") == with_scores3(
+        ("x", 1), ("y", 12.5), ("z", 20))
+    assert raw3.call("ZINTER", "2", "a", "b", "WITHSCORES") == with_scores3(("y", 12.5))
+    assert raw3.call("ZDIFF", "2", "a", "b", "WITHSCORES") == with_scores3(("x", 1))
+    assert raw3.call("ZDIFF", "2", "a", "b") == bulks("x")
+    assert raw3.call("ZUNION", "1", "a", "WEIGHTS", "-1", "WITHSCORES") == with_scores3(
+        ("y", -2.5), ("x", -1))
+    assert raw3.call("ZUNION", "1", "nokey", "WITHSCORES") == EMPTY_ARRAY
+    assert raw3.call("ZINTERCARD", "2", "a", "b") == integer(1)
+
+
+def test_resp3_zrandmember_pairs_members_with_scores(raw3):
+    raw3.call("ZADD", "z", "1", "a", "2.5", "b")
+    assert raw3.call("ZRANDMEMBER", "nokey") == b"_\r\n"
+    assert raw3.call("ZRANDMEMBER", "nokey", "2") == EMPTY_ARRAY
+    assert raw3.call("ZRANDMEMBER", "z", "5", "WITHSCORES") == with_scores3(("b", 2.5), ("a", 1))
+    assert raw3.call("ZRANDMEMBER", "z", "5") == bulks("b", "a")
+    raw3.call("ZADD", "one", "1.5", "m")
+    assert raw3.call("ZRANDMEMBER", "one", "-2", "WITHSCORES") == with_scores3(
+        ("m", 1.5), ("m", 1.5))
+
+
+def test_resp3_zmpop_is_a_key_with_pairs_or_null(raw3):
+    raw3.call("ZADD", "z", "1.5", "a", "2", "b")
+    assert raw3.call("ZMPOP", "1", "z", "MAX", "COUNT", "5") == zmpop_reply(
+        "z", ("b", 2), ("a", 1.5), resp3=True)
+    assert raw3.call("ZMPOP", "1", "z", "MIN") == b"_\r\n"
+
+
 def test_redis_py_sorted_sets(r):
     assert r.zadd("z", {"a": 1.1, "b": 2, "c": 3}) == 3
     assert r.zscore("z", "a") == 1.1
@@ -776,6 +1074,25 @@ def test_redis_py_sorted_sets(r):
     assert r.zscore("z", "a") is None
 
 
+def test_redis_py_set_operations_random_members_and_zmpop(r):
+    r.zadd("a", {"x": 1, "y": 2.5})
+    r.zadd("b", {"y": 10, "z": 20})
+    assert r.zunion(["a", "b"]) == [b"x", b"y", b"z"]
+    assert r.zunion(["a", "b"], withscores=True) == [(b"x", 1.0), (b"y", 12.5), (b"z", 20.0)]
+    assert r.zunion({"a": 2, "b": 1}, aggregate="MAX", withscores=True) == [
+        (b"x", 2.0), (b"y", 10.0), (b"z", 20.0)]
+    assert r.zinter(["a", "b"], withscores=True) == [(b"y", 12.5)]
+    assert r.zdiff(["a", "b"]) == [b"x"]
+    assert r.zdiffstore("out", ["a", "b"]) == 1
+    assert r.zintercard(2, ["a", "b"]) == 1
+    assert r.zintercard(2, ["a", "out"], limit=1) == 1
+    assert r.zrandmember("a", 5) == [b"y", b"x"]
+    assert r.zrandmember("a") in (b"x", b"y")
+    assert r.zrandmember("nokey") is None
+    assert r.zmpop(2, ["nokey", "b"], max=True, count=5) == [b"b", [[b"z", b"20"], [b"y", b"10"]]]
+    assert r.zmpop(1, ["b"], min=True) is None
+
+
 # A state machine: random command sequences against a Python dict
 
 MEMBERS = st.sampled_from([b"a", b"b", b"c", b"ab", b"", b"\x00", b"\xff", b"a\r\n"])
@@ -785,6 +1102,10 @@ KEYS = st.sampled_from([b"z1", b"z2"])
 RANKS = st.integers(-6, 6)
 ZADD_OPTIONS = st.sampled_from([(), ("NX",), ("XX",), ("GT",), ("LT",), ("XX", "GT"),
                                 ("XX", "LT")])
+
+
+WEIGHTS = st.tuples(*[st.sampled_from([0.5, 1.0, 2.0, inf])] * 2)
+AGGREGATE = st.sampled_from(["SUM", "MIN", "MAX"])
 
 
 def arg(score: float) -> bytes:
@@ -922,12 +1243,8 @@ class ZSetMachine(ServerModelMachine):
         reply = self.raw.call("ZRANGESTORE", destination, source, start, stop)
         assert reply == integer(len(self.model[destination]))
 
-    # Positive weights only: a score of -0 (0 * -1) reads back as 0 from a
-    # small sorted set in Redis, but as -0 from a big one.
-    @rule(destination=KEYS, union=st.booleans(),
-          weights=st.tuples(*[st.sampled_from([0.5, 1.0, 2.0, inf])] * 2),
-          aggregate=st.sampled_from(["SUM", "MIN", "MAX"]))
-    def zunion_or_inter_store(self, destination, union, weights, aggregate):
+    def union_or_inter(self, union, weights, aggregate) -> dict:
+        """What ZUNION or ZINTER of z1 and z2 gives."""
         # Inputs are taken smallest first (z1 first if of equal size).
         sources = sorted(zip((self.model[b"z1"], self.model[b"z2"]), weights),
                          key=lambda source: len(source[0]))
@@ -938,15 +1255,83 @@ class ZSetMachine(ServerModelMachine):
                     value = 0.0 if isnan(score * weight) else score * weight
                     result[member] = value if member not in result else combine(
                         aggregate, result[member], value)
-        else:
-            (first, first_weight), (second, second_weight) = sources
-            result = {m: combine(aggregate, 0.0 if isnan(s * first_weight) else s * first_weight,
-                                 second[m] * second_weight)
-                      for m, s in first.items() if m in second}
+            return result
+        (first, first_weight), (second, second_weight) = sources
+        return {m: combine(aggregate, 0.0 if isnan(s * first_weight) else s * first_weight,
+                           second[m] * second_weight)
+                for m, s in first.items() if m in second}
+
+    # Positive weights only: a score of -0 (0 * -1) reads back as 0 from a
+    # small sorted set in Redis, but as -0 from a big one.
+    @rule(destination=st.none() | KEYS, union=st.booleans(), weights=WEIGHTS,
+          aggregate=AGGREGATE)
+    def zunion_or_inter(self, destination, union, weights, aggregate):
+        result = self.union_or_inter(union, weights, aggregate)
+        options = ["WEIGHTS", *map(arg, weights), "AGGREGATE", aggregate]
+        name = "ZUNION" if union else "ZINTER"
+        if destination is None:
+            reply = self.raw.call(name, "2", "z1", "z2", *options, "WITHSCORES")
+            assert reply == with_scores(*ordered(result))
+            return
         self.model[destination] = result
-        reply = self.raw.call("ZUNIONSTORE" if union else "ZINTERSTORE", destination, "2",
-                              "z1", "z2", "WEIGHTS", *map(arg, weights), "AGGREGATE", aggregate)
+        reply = self.raw.call(name + "STORE", destination, "2", "z1", "z2", *options)
         assert reply == integer(len(result))
+
+    @rule(limit=st.integers(0, 3))
+    def zintercard(self, limit):
+        common = len(self.model[b"z1"].keys() & self.model[b"z2"].keys())
+        reply = self.raw.call("ZINTERCARD", "2", "z1", "z2", "LIMIT", limit)
+        assert reply == integer(min(common, limit) if limit else common)
+
+    @rule(destination=st.none() | KEYS, first=KEYS)
+    def zdiff(self, destination, first):
+        second = b"z2" if first == b"z1" else b"z1"
+        result = {m: s for m, s in self.model[first].items() if m not in self.model[second]}
+        if destination is None:
+            reply = self.raw.call("ZDIFF", "2", first, second, "WITHSCORES")
+            assert reply == with_scores(*ordered(result))
+            return
+        self.model[destination] = result
+        reply = self.raw.call("ZDIFFSTORE", destination, "2", first, second)
+        assert reply == integer(len(result))
+
+    @rule(keys=st.permutations([b"z1", b"z2"]) | KEYS.map(lambda key: [key]),
+          highest=st.booleans(), count=st.none() | st.integers(1, 3))
+    def zmpop(self, keys, highest, count):
+        args = [] if count is None else ["COUNT", count]
+        reply = self.raw.call("ZMPOP", len(keys), *keys, "MAX" if highest else "MIN", *args)
+        key = next((key for key in keys if self.model[key]), None)
+        if key is None:
+            assert reply == NULL_ARRAY
+            return
+        model = self.model[key]
+        items = ordered(model)[::-1] if highest else ordered(model)
+        popped = items[:count or 1]
+        for member, _ in popped:
+            del model[member]
+        assert reply == zmpop_reply(key, *popped)
+
+    @rule(key=KEYS, count=st.integers(-4, 4), withscores=st.booleans())
+    def zrandmember(self, key, count, withscores):
+        model = self.model[key]
+        args = ["WITHSCORES"] if withscores else []
+        reply = self.raw.call("ZRANDMEMBER", key, count, *args)
+        if not model or count == 0:
+            assert reply == EMPTY_ARRAY
+            return
+        if count >= len(model):  # everything, highest score first
+            everything = ordered(model)[::-1]
+            assert reply == (with_scores(*everything) if withscores
+                             else bulks(*[m for m, _ in everything]))
+            return
+        picks = decode(reply)
+        members = picks[::2] if withscores else picks
+        assert len(members) == abs(count)
+        assert set(members) <= model.keys()
+        if count > 0:
+            assert len(set(members)) == count
+        if withscores:
+            assert [score_text(model[m]) for m in members] == picks[1::2]
 
     @rule(count=st.integers(120, 140), base=st.integers(0, 3))
     def grow_past_the_listpack_limit(self, count, base):

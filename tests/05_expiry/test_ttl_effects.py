@@ -41,7 +41,7 @@ def test_commands_that_store_a_new_value_clear_the_ttl(raw, command):
 @pytest.mark.parametrize("command", [
     ["SINTERSTORE", "k", "s1", "s2"], ["SUNIONSTORE", "k", "s1"], ["SDIFFSTORE", "k", "s1"],
     ["ZUNIONSTORE", "k", "1", "z1"], ["ZINTERSTORE", "k", "1", "z1"],
-    ["ZRANGESTORE", "k", "z1", "0", "-1"],
+    ["ZDIFFSTORE", "k", "1", "z1"], ["ZRANGESTORE", "k", "z1", "0", "-1"],
 ])
 def test_store_commands_give_the_destination_a_fresh_value_without_ttl(raw, command):
     raw.call("SADD", "s1", "a")
