@@ -23,8 +23,9 @@ import socket
 import sys
 from dataclasses import dataclass, field
 
+import bitops  # noqa: F401 -- importing a command module registers them
 import resp
-import t_hash  # noqa: F401 -- importing a type module registers its commands
+import t_hash  # noqa: F401
 import t_list  # noqa: F401
 import t_set  # noqa: F401
 import t_string  # noqa: F401

@@ -29,8 +29,9 @@ import sys
 import time
 from dataclasses import dataclass, field
 
+import bitops  # noqa: F401 -- importing a command module registers them
 import resp
-import t_hash  # noqa: F401 -- importing a type module registers its commands
+import t_hash  # noqa: F401
 import t_list  # noqa: F401
 import t_set  # noqa: F401
 import t_string  # noqa: F401
