@@ -30,8 +30,9 @@ import sys
 import time
 from dataclasses import dataclass, field
 
+import bitops  # noqa: F401 -- importing a command module registers them
 import resp
-import sort  # noqa: F401 -- importing a command module registers its commands
+import sort  # noqa: F401
 import t_hash  # noqa: F401
 import t_list  # noqa: F401
 import t_set  # noqa: F401

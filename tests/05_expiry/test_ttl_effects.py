@@ -11,6 +11,8 @@ from support.replies import ttl
     (["SET", "k", "1.5"], ["INCRBYFLOAT", "k", "1"]),
     (["SET", "k", "ab"], ["APPEND", "k", "cd"]),
     (["SET", "k", "abc"], ["SETRANGE", "k", "1", "X"]),
+    (["SET", "k", "abc"], ["SETBIT", "k", "100", "1"]),
+    (["SET", "k", "abc"], ["BITFIELD", "k", "INCRBY", "u8", "0", "1"]),
     (["SET", "k", "v"], ["SET", "k", "w", "KEEPTTL"]),
     (["SET", "k", "v"], ["GETEX", "k"]),
     (["RPUSH", "k", "a", "b"], ["LPUSH", "k", "x"]),
@@ -42,6 +44,7 @@ def test_commands_that_store_a_new_value_clear_the_ttl(raw, command):
     ["SINTERSTORE", "k", "s1", "s2"], ["SUNIONSTORE", "k", "s1"], ["SDIFFSTORE", "k", "s1"],
     ["ZUNIONSTORE", "k", "1", "z1"], ["ZINTERSTORE", "k", "1", "z1"],
     ["ZDIFFSTORE", "k", "1", "z1"], ["ZRANGESTORE", "k", "z1", "0", "-1"],
+    ["BITOP", "OR", "k", "k"],
 ])
 def test_store_commands_give_the_destination_a_fresh_value_without_ttl(raw, command):
     raw.call("SADD", "s1", "a")
