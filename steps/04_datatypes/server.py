@@ -54,10 +54,17 @@ log = logging.getLogger(__name__)
 
 
 def setup_logging() -> None:
-    """Log lines shaped like Redis's: "pid:M 26 Nov 2026 10:00:00.123 * x"."""
+    """Log lines shaped like Redis's: "pid:M 26 Nov 2026 10:00:00.123 * x".
+
+    The mark before the message is the level, as in Redis's serverLog():
+    "*" for a notice, "#" for a warning.
+    """
+    logging.addLevelName(logging.INFO, "*")
+    logging.addLevelName(logging.WARNING, "#")
     logging.basicConfig(
         level=logging.INFO, stream=sys.stderr,
-        format="%(process)d:M %(asctime)s.%(msecs)03d * %(message)s",
+        format="%(process)d:M %(asctime)s.%(msecs)03d %(levelname)s "
+               "%(message)s",
         datefmt="%d %b %Y %H:%M:%S")
 
 
@@ -436,22 +443,34 @@ def normal_obuf_limit(text: str) -> int:
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """Flags use Redis's config names, so `redis-server` takes them too."""
-    parser = argparse.ArgumentParser(description="Step 04: data types")
-    parser.add_argument("--port", type=int, default=6379)
-    parser.add_argument("--bind", default="127.0.0.1")
+    parser = argparse.ArgumentParser(
+        description="Step 04 (datatypes) of Redis, Step by Step: the keyspace "
+                    "and the five data types.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--port", type=int, default=6379,
+                        help="the TCP port to listen on")
+    parser.add_argument("--bind", default="127.0.0.1",
+                        help="the address to listen on; Redis binds every "
+                             "interface, with protected mode on")
     parser.add_argument("--requirepass", default=None,
-                        help="password clients must send with AUTH")
+                        help="the password clients must send with AUTH; "
+                             "None: no password")
     parser.add_argument("--proto-max-bulk-len", type=memory_size,
-                        default=512 * 1024**2, metavar="BYTES")
+                        default="512mb", metavar="BYTES",
+                        help="the longest bulk string a client may send")
     parser.add_argument("--client-query-buffer-limit", type=memory_size,
-                        default=1024**3, metavar="BYTES")
-    parser.add_argument("--maxclients", type=int, default=10000)
-    parser.add_argument("--databases", type=int, default=16)
+                        default="1gb", metavar="BYTES",
+                        help="the most unparsed input a client may have; "
+                             "past it the client is dropped")
+    parser.add_argument("--maxclients", type=int, default=10000,
+                        help="the most clients connected at once")
+    parser.add_argument("--databases", type=int, default=16,
+                        help="how many databases SELECT can choose from")
     parser.add_argument(
         "--client-output-buffer-limit", type=normal_obuf_limit,
-        default=256 * 1024**2, metavar='"normal HARD SOFT SECONDS"',
+        default="normal 256mb 0 0", metavar='"normal HARD SOFT SECONDS"',
         help="unread replies a client may pile up before it is dropped "
-             "(default 256mb; Redis's default for normal clients is none)")
+             "(Redis's default for normal clients is no limit)")
     parser.add_argument("--trace", action="store_true",
                         help="print one line per turn of the event loop")
     return parser.parse_args(argv)
