@@ -360,9 +360,10 @@ def finish_shutdown(server: Server, flags: int) -> bool:
     """The last step before exit. Mirrors finishShutdown() in server.c.
 
     Simplified: nothing is saved, SAVE or not: until step 10 the data
-    lives in memory only, and step 10 writes the RDB file here. Redis
-    also stops its child processes, fsyncs the AOF and removes its pid
-    file; the listening socket closes as main() returns.
+    lives in memory only, and step 10 writes the RDB file here (so FORCE,
+    which lets the shutdown go on after a failed save, changes nothing
+    yet). Redis also stops its child processes, fsyncs the AOF and
+    removes its pid file; the listening socket closes as main() returns.
     """
     log.warning("Redis is now ready to exit, bye bye...")
     return True

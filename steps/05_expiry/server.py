@@ -212,6 +212,7 @@ def trace_turn(server: Server, el: EventLoop, flushed: int,
 
 
 def fold_idle_turn(trace: TurnTrace, cron_run: int) -> None:
+    """Count a turn in which server_cron alone ran, instead of printing it."""
     if not trace.idle_turns:
         trace.idle_since = cron_run
     trace.idle_turns += 1
@@ -769,9 +770,10 @@ def finish_shutdown(server: Server, flags: int) -> bool:
     """The last step before exit. Mirrors finishShutdown() in server.c.
 
     Simplified: nothing is saved, SAVE or not: until step 10 the data
-    lives in memory only, and step 10 writes the RDB file here. Redis
-    also stops its child processes, fsyncs the AOF and removes its pid
-    file; the listening socket closes as main() returns.
+    lives in memory only, and step 10 writes the RDB file here (so FORCE,
+    which lets the shutdown go on after a failed save, changes nothing
+    yet). Redis also stops its child processes, fsyncs the AOF and
+    removes its pid file; the listening socket closes as main() returns.
     """
     log.warning("Redis is now ready to exit, bye bye...")
     return True
