@@ -23,10 +23,17 @@ log = logging.getLogger(__name__)
 
 
 def setup_logging() -> None:
-    """Log lines shaped like Redis's: "pid:M 26 Nov 2026 10:00:00.123 * x"."""
+    """Log lines shaped like Redis's: "pid:M 26 Nov 2026 10:00:00.123 * x".
+
+    The mark before the message is the level, as in Redis's serverLog():
+    "*" for a notice, "#" for a warning.
+    """
+    logging.addLevelName(logging.INFO, "*")
+    logging.addLevelName(logging.WARNING, "#")
     logging.basicConfig(
         level=logging.INFO, stream=sys.stderr,
-        format="%(process)d:M %(asctime)s.%(msecs)03d * %(message)s",
+        format="%(process)d:M %(asctime)s.%(msecs)03d %(levelname)s "
+               "%(message)s",
         datefmt="%d %b %Y %H:%M:%S")
 
 
@@ -109,9 +116,15 @@ def handle_shutdown_signal(signum: int, frame) -> None:
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description="Step 01: accept loop")
-    parser.add_argument("--port", type=int, default=6379)
-    parser.add_argument("--bind", default="127.0.0.1")
+    parser = argparse.ArgumentParser(
+        description="Step 01 (socket) of Redis, Step by Step: a blocking "
+                    "accept loop that answers PING.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--port", type=int, default=6379,
+                        help="the TCP port to listen on")
+    parser.add_argument("--bind", default="127.0.0.1",
+                        help="the address to listen on; Redis binds every "
+                             "interface, with protected mode on")
     return parser.parse_args(argv)
 
 

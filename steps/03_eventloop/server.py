@@ -19,6 +19,7 @@ import resource
 import signal
 import socket
 import sys
+import time
 from dataclasses import dataclass, field
 
 import resp
@@ -27,6 +28,7 @@ from ae import (
     EventLoop,
     ae_create_event_loop,
     ae_main,
+    ae_stop,
     create_file_event,
 )
 from commands import arity_error, command, container
@@ -34,6 +36,7 @@ from networking import (
     CLIENT_CLOSE_AFTER_REPLY,
     Client,
     accept_tcp_handler,
+    free_client_async,
     free_clients_in_async_free_queue,
     handle_clients_with_pending_writes,
 )
@@ -46,10 +49,17 @@ log = logging.getLogger(__name__)
 
 
 def setup_logging() -> None:
-    """Log lines shaped like Redis's: "pid:M 26 Nov 2026 10:00:00.123 * x"."""
+    """Log lines shaped like Redis's: "pid:M 26 Nov 2026 10:00:00.123 * x".
+
+    The mark before the message is the level, as in Redis's serverLog():
+    "*" for a notice, "#" for a warning.
+    """
+    logging.addLevelName(logging.INFO, "*")
+    logging.addLevelName(logging.WARNING, "#")
     logging.basicConfig(
         level=logging.INFO, stream=sys.stderr,
-        format="%(process)d:M %(asctime)s.%(msecs)03d * %(message)s",
+        format="%(process)d:M %(asctime)s.%(msecs)03d %(levelname)s "
+               "%(message)s",
         datefmt="%d %b %Y %H:%M:%S")
 
 
@@ -396,6 +406,94 @@ def handle_shutdown_signal(signum: int, frame) -> None:
     raise ShutdownRequested(signal.Signals(signum).name)
 
 
+# Server commands. Redis keeps TIME in server.c, SHUTDOWN in db.c.
+
+# --8<-- [start:time_command]
+@command("time", 1, "loading stale fast", group="server", since="2.6.0",
+         summary="The server's clock: Unix seconds and microseconds")
+def time_command(c: Client) -> None:
+    """Mirrors timeCommand() in server.c: the wall clock, read afresh
+    (gettimeofday()), as two bulk strings in RESP2 and RESP3 alike."""
+    seconds, micros = divmod(time.time_ns() // 1000, 1_000_000)
+    c.add_reply(resp.array_len(2) + resp.bulk(b"%d" % seconds)
+                + resp.bulk(b"%d" % micros))
+# --8<-- [end:time_command]
+
+
+SHUTDOWN_SAVE = 1  # save even if no save points are configured
+SHUTDOWN_NOSAVE = 2  # don't save even if save points are configured
+SHUTDOWN_NOW = 4  # don't wait for replicas to catch up
+SHUTDOWN_FORCE = 8  # don't let a failed save stop the shutdown
+SHUTDOWN_OPTIONS = {b"save": SHUTDOWN_SAVE, b"nosave": SHUTDOWN_NOSAVE,
+                    b"now": SHUTDOWN_NOW, b"force": SHUTDOWN_FORCE}
+
+
+# --8<-- [start:shutdown_command]
+@command("shutdown", -1, "admin noscript loading stale no_multi allow_busy",
+         group="server", since="1.0.0",
+         synopsis="[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]",
+         complexity="O(N) when saving, where N is the total number of keys "
+                    "in all databases when saving data, otherwise O(1)",
+         summary="Stop the server, saving the data first if asked")
+def shutdown_command(c: Client) -> None:
+    """Mirrors shutdownCommand() in db.c. The client gets no reply: the
+    connection closes as the process ends.
+
+    Simplified: Redis can be waiting for its replicas to catch up, or be
+    about to act on a signal, and ABORT cancels that; with neither, an
+    ABORT here always finds no shutdown in progress.
+    """
+    flags, abort = 0, False
+    for arg in c.argv[1:]:
+        word = resp.c_string(arg).lower()  # strcasecmp() stops at a NUL
+        if word == b"abort":
+            abort = True
+        elif word in SHUTDOWN_OPTIONS:
+            flags |= SHUTDOWN_OPTIONS[word]
+        else:
+            c.add_reply(resp.error("syntax error"))
+            return
+    save_and_nosave = SHUTDOWN_SAVE | SHUTDOWN_NOSAVE
+    if (abort and flags) or flags & save_and_nosave == save_and_nosave:
+        c.add_reply(resp.error("syntax error"))
+        return
+    if abort:
+        c.add_reply(resp.error("No shutdown in progress."))
+        return
+    if prepare_for_shutdown(c.server, flags):
+        # Redis calls exit(0) here. We stop the loop instead: main()
+        # returns once this turn is over, and before_sleep never runs
+        # again, so no reply goes out. Freeing the client stops its
+        # pipelined commands from running (Redis blocks it first).
+        free_client_async(c)
+        ae_stop(c.server.el)
+# --8<-- [end:shutdown_command]
+
+
+def prepare_for_shutdown(server: Server, flags: int) -> bool:
+    """Start the shutdown; True once it is safe to exit.
+
+    Mirrors prepareForShutdown() in server.c. Without NOW, Redis first
+    gives lagging replicas up to shutdown-timeout (10 s) to catch up; a
+    server without replicas, like ours, never waits.
+    """
+    log.warning("User requested shutdown...")
+    return finish_shutdown(server, flags)
+
+
+def finish_shutdown(server: Server, flags: int) -> bool:
+    """The last step before exit. Mirrors finishShutdown() in server.c.
+
+    Simplified: nothing is saved, SAVE or not: until step 10 the data
+    lives in memory only, and step 10 writes the RDB file here (so FORCE,
+    which lets the shutdown go on after a failed save, changes nothing
+    yet). Redis also stops its child processes, fsyncs the AOF and
+    removes its pid file; the listening socket closes as main() returns.
+    """
+    log.warning("Redis is now ready to exit, bye bye...")
+    return True
+
+
 def memory_size(text: str) -> int:
     """Parse "512mb", "1gb", "100k" as Redis's memtoull() does."""
     units = {"": 1, "b": 1, "k": 1000, "kb": 1024, "m": 1000**2,
@@ -421,21 +519,35 @@ def normal_obuf_limit(text: str) -> int:
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """Flags use Redis's config names, so `redis-server` takes them too."""
-    parser = argparse.ArgumentParser(description="Step 03: the event loop")
-    parser.add_argument("--port", type=int, default=6379)
-    parser.add_argument("--bind", default="127.0.0.1")
+    parser = argparse.ArgumentParser(
+        description="Step 03 (eventloop) of Redis, Step by Step: one event "
+                    "loop serves every client.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--port", type=int, default=6379,
+                        help="the TCP port to listen on")
+    parser.add_argument("--bind", default="127.0.0.1",
+                        help="the address to listen on; Redis binds every "
+                             "interface, with protected mode on")
     parser.add_argument("--requirepass", default=None,
-                        help="password clients must send with AUTH")
+                        help="the password clients must send with AUTH; "
+                             "None: no password")
     parser.add_argument("--proto-max-bulk-len", type=memory_size,
-                        default=512 * 1024**2, metavar="BYTES")
+                        default="512mb", metavar="BYTES",
+                        help="the longest bulk string a client may send")
     parser.add_argument("--client-query-buffer-limit", type=memory_size,
-                        default=1024**3, metavar="BYTES")
-    parser.add_argument("--maxclients", type=int, default=10000)
+                        default="1gb", metavar="BYTES",
+                        help="the most unparsed input a client may have; "
+                             "past it the client is dropped")
+    parser.add_argument("--dir", default=".",
+                        help="where Redis writes its dump file; accepted "
+                             "for redis-server's sake, unused until step 10")
+    parser.add_argument("--maxclients", type=int, default=10000,
+                        help="the most clients connected at once")
     parser.add_argument(
         "--client-output-buffer-limit", type=normal_obuf_limit,
-        default=256 * 1024**2, metavar='"normal HARD SOFT SECONDS"',
+        default="normal 256mb 0 0", metavar='"normal HARD SOFT SECONDS"',
         help="unread replies a client may pile up before it is dropped "
-             "(default 256mb; Redis's default for normal clients is none)")
+             "(Redis's default for normal clients is no limit)")
     parser.add_argument("--trace", action="store_true",
                         help="print one line per turn of the event loop")
     return parser.parse_args(argv)

@@ -9,7 +9,8 @@ shares (existence, arity, authentication) in one place, and runs it.
 Steps:
   02_resp       the table, process_command, COMMAND COUNT / INFO / DOCS
   04_datatypes  key positions; CommandError, the shared argument parsers
-  05_expiry     the command's start time, for expiry
+  05_expiry     the command's start time, for expiry; call() counts and
+                times each command, and errors, for INFO
 
 Simplified: Redis generates its table from JSON files (src/commands/*.json)
 and also reports key specs and command tips; we report neither.
@@ -43,6 +44,10 @@ class Command:
     complexity: str
     keys: tuple[int, int, int]  # first key, last key (-1: the end), step
     subcommands: dict[bytes, "Command"] = field(default_factory=dict)
+    calls: int = 0  # INFO commandstats: times it ran,
+    microseconds: int = 0  # how long they took in all,
+    rejected_calls: int = 0  # times it was refused (arity, NOAUTH),
+    failed_calls: int = 0  # times it ran and replied an error
 
 
 COMMAND_TABLE: dict[bytes, Command] = {}  # lowercase name -> command
@@ -130,27 +135,69 @@ def process_command(c) -> bool:
             log.warning("Possible cross-protocol attack: a client sent "
                         "POST or Host:, as a browser talking HTTP would.")
             return False
-        c.add_reply(resp.error(unknown_command_message(c.argv)))
+        reject_command(c, None, resp.error(unknown_command_message(c.argv)))
         return True
     argc = len(c.argv)
     if (cmd.arity > 0 and cmd.arity != argc) or argc < -cmd.arity:
-        c.add_reply(arity_error(cmd.fullname))
+        reject_command(c, cmd, arity_error(cmd.fullname))
         return True
     if not c.authenticated and "no_auth" not in cmd.flags:
-        c.add_reply(b"-NOAUTH Authentication required.\r\n")
+        reject_command(c, cmd, b"-NOAUTH Authentication required.\r\n")
         return True
+    call(c, cmd)
+    return True
+    # END EXERCISE 02-process-command
+# --8<-- [end:process_command]
+
+
+# --8<-- [start:call]
+def call(c, cmd: Command) -> None:
+    """Run the command, and count and time it. Mirrors call() in server.c.
+
+    One reading of the clock serves twice, as in Redis. It is the time
+    that lookups compare TTLs with, so that no key expires in the middle
+    of a command; and it starts the timer of INFO commandstats, which a
+    second reading stops. A reply that starts with "-" is a failed call.
+    """
     c.cmd = cmd
-    # A key must not expire in the middle of a command: lookups compare
-    # TTLs with this time, taken once per command, as Redis's call() does.
-    c.server.mstime = time.time_ns() // 1_000_000
+    start = time.time_ns()
+    c.server.mstime = start // 1_000_000
+    replied = len(c.buf)
     try:
         cmd.proc(c)
     except CommandError as err:
         c.add_reply(resp.error(err.args[0]))
+    cmd.microseconds += (time.time_ns() - start) // 1000
+    cmd.calls += 1
+    if len(c.buf) > replied and c.buf[replied] == ERROR_MARK:
+        cmd.failed_calls += 1
+        after_error_reply(c.server, c.buf[replied:replied + 32])
     c.server.stat_numcommands += 1
-    return True
-    # END EXERCISE 02-process-command
-# --8<-- [end:process_command]
+# --8<-- [end:call]
+
+
+ERROR_MARK = ord("-")  # the first byte of an error reply
+
+
+def reject_command(c, cmd: Command | None, reply: bytes) -> None:
+    """Refuse to run the command. Mirrors rejectCommand() in server.c:
+    the error counts as a rejected call of the command, when there is
+    one (an unknown subcommand has none), and in INFO errorstats."""
+    if cmd:
+        cmd.rejected_calls += 1
+    c.add_reply(reply)
+    after_error_reply(c.server, reply)
+
+
+def after_error_reply(server, reply: bytes) -> None:
+    """Count an error reply for INFO. Mirrors afterErrorReply() in
+    networking.c (it lives here, beside call(), because networking.py
+    imports this module). Errors are counted by their code, the word
+    after "-" ("ERR", "WRONGTYPE"), looked for in the first 32 bytes."""
+    server.stat_total_error_replies += 1
+    space = reply.find(b" ", 0, 32)
+    code = bytes(reply[1:space]) if space > 0 else b"ERR"
+    server.errors[code] = server.errors.get(code, 0) + 1
 
 
 class CommandError(Exception):

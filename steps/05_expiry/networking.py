@@ -19,7 +19,8 @@ Steps:
   02_resp       one client at a time, with blocking reads and writes
   03_eventloop  every client at once, driven by the event loop
   04_datatypes  each client works in a database (c.db)
-  05_expiry     the command running (c.cmd), for its name in errors
+  05_expiry     the command running (c.cmd), for its name in errors;
+                protocol errors count in INFO errorstats
 
 Simplified: Redis keeps replies in a 16 KiB buffer plus a list of blocks;
 one growing bytearray per client does here.
@@ -31,7 +32,7 @@ from dataclasses import dataclass, field
 
 import resp
 from ae import AE_READABLE, AE_WRITABLE, create_file_event, delete_file_event
-from commands import process_command
+from commands import after_error_reply, process_command
 
 PROTO_IOBUF_LEN = 16 * 1024  # Redis reads client input in 16 KiB chunks
 MAX_ACCEPTS_PER_CALL = 1000  # accepts per readable event on the listener
@@ -211,7 +212,9 @@ def process_input_buffer(c: Client) -> None:
                 done = resp.process_inline_buffer(c)
         except resp.ProtocolError as err:
             # Replies to earlier commands go out first, then this error.
-            c.add_reply(resp.error(err.args[0]))
+            reply = resp.error(err.args[0])
+            c.add_reply(reply)
+            after_error_reply(c.server, reply)
             c.flags |= CLIENT_CLOSE_AFTER_REPLY
             break
         if not done:

@@ -15,7 +15,8 @@ Steps:
   02_resp       query buffer, RESP framing, command table, HELLO and RESP3
   03_eventloop  one event loop serves every client; --trace shows it turn
   04_datatypes  16 databases and the five data types
-  05_expiry     server_cron at hz, active expiry, INFO
+  05_expiry     server_cron at hz, active expiry, INFO with commandstats
+                and errorstats; --trace folds the idle turns
 """
 
 import argparse
@@ -26,6 +27,7 @@ import platform
 import resource
 import signal
 import socket
+import struct
 import sys
 import time
 from dataclasses import dataclass, field
@@ -44,9 +46,10 @@ from ae import (
     ae_create_event_loop,
     ae_create_time_event,
     ae_main,
+    ae_stop,
     create_file_event,
 )
-from commands import arity_error, command, container
+from commands import COMMAND_TABLE, Command, arity_error, command, container
 from db import RedisDb
 from expire import (
     ACTIVE_EXPIRE_CYCLE_FAST,
@@ -59,6 +62,7 @@ from networking import (
     CLIENT_CLOSE_AFTER_REPLY,
     Client,
     accept_tcp_handler,
+    free_client_async,
     free_clients_in_async_free_queue,
     handle_clients_with_pending_writes,
 )
@@ -72,10 +76,17 @@ log = logging.getLogger(__name__)
 
 
 def setup_logging() -> None:
-    """Log lines shaped like Redis's: "pid:M 26 Nov 2026 10:00:00.123 * x"."""
+    """Log lines shaped like Redis's: "pid:M 26 Nov 2026 10:00:00.123 * x".
+
+    The mark before the message is the level, as in Redis's serverLog():
+    "*" for a notice, "#" for a warning.
+    """
+    logging.addLevelName(logging.INFO, "*")
+    logging.addLevelName(logging.WARNING, "#")
     logging.basicConfig(
         level=logging.INFO, stream=sys.stderr,
-        format="%(process)d:M %(asctime)s.%(msecs)03d * %(message)s",
+        format="%(process)d:M %(asctime)s.%(msecs)03d %(levelname)s "
+               "%(message)s",
         datefmt="%d %b %Y %H:%M:%S")
 
 
@@ -107,6 +118,8 @@ class Server:
     stat_net_output_bytes: int = 0
     stat_keyspace_hits: int = 0  # lookups that found their key
     stat_keyspace_misses: int = 0
+    stat_total_error_replies: int = 0  # error replies of every kind
+    errors: dict[bytes, int] = field(default_factory=dict)  # by error code
     stat_expiredkeys: int = 0  # keys deleted because their time came
     stat_expired_stale_perc: float = 0.0  # estimated share still waiting
     stat_expired_time_cap_reached_count: int = 0  # cycles that ran out
@@ -158,6 +171,8 @@ class TurnTrace:
     last: tuple[int, ...] = (0, 0, 0, 0)
     cronloops: int = 0
     expire_totals: tuple[int, int, int, int] = (0, 0, 0, 0)
+    idle_turns: int = 0  # turns folded since the last line printed
+    idle_since: int = 0  # the server_cron run of the first of them
 
 
 MASK_NAMES = {1: "r", 2: "w", 3: "rw"}
@@ -165,15 +180,27 @@ MASK_NAMES = {1: "r", 2: "w", 3: "rw"}
 
 def trace_turn(server: Server, el: EventLoop, flushed: int,
                closed: int) -> None:
-    """Print one line: what woke the loop and what the handlers did."""
+    """Print one line: what woke the loop and what the handlers did.
+
+    A turn in which server_cron ran and nothing else happened (no socket
+    was ready, no key was sampled) prints nothing: a quiet server would
+    print hz lines a second. The next line printed says how many such
+    idle turns came before it.
+    """
     now = (server.stat_numconnections, server.stat_net_input_bytes,
            server.stat_numcommands, server.stat_net_output_bytes)
     accepted, read, ran, wrote = (a - b for a, b in
                                   zip(now, server.trace.last, strict=True))
     server.trace.last = now
+    sampled_before = server.trace.expire_totals[1]
     timers = trace_timers(server)
     if not el.fired and not wrote and not timers:
         return  # the first turn: nothing has happened yet
+    if (not el.fired and not wrote
+            and server.trace.expire_totals[1] == sampled_before):
+        fold_idle_turn(server.trace, server.cronloops)
+        return
+    print_idle_turns(server.trace)
     server.trace.turn += 1
     ready = " ".join(f"fd{fd}:{MASK_NAMES[mask]}" for fd, mask in el.fired[:6])
     if len(el.fired) > 6:
@@ -185,6 +212,25 @@ def trace_turn(server: Server, el: EventLoop, flushed: int,
              f"wrote {wrote} B to {flushed} clients" if wrote else "",
              f"closed {closed}" if closed else "", timers]
     print(" | ".join(p for p in parts if p), file=sys.stderr, flush=True)
+
+
+def fold_idle_turn(trace: TurnTrace, cron_run: int) -> None:
+    """Count a turn in which server_cron alone ran, instead of printing it."""
+    if not trace.idle_turns:
+        trace.idle_since = cron_run
+    trace.idle_turns += 1
+
+
+def print_idle_turns(trace: TurnTrace) -> None:
+    """Say how many idle turns were folded since the last line."""
+    if trace.idle_turns == 1:
+        print(f"(1 idle turn: server_cron only, #{trace.idle_since})",
+              file=sys.stderr)
+    elif trace.idle_turns:
+        print(f"({trace.idle_turns} idle turns: server_cron only, "
+              f"#{trace.idle_since} to "
+              f"#{trace.idle_since + trace.idle_turns - 1})", file=sys.stderr)
+    trace.idle_turns = 0
 
 
 def trace_timers(server: Server) -> str:
@@ -383,11 +429,14 @@ def set_client_name(c: Client, name: bytes) -> bool:
 def info_command(c) -> None:
     """Mirrors infoCommand() and genRedisInfoString() in server.c: lines
     "field:value", under "# Section" headers, CRLF-separated, sections in
-    a fixed order. No argument means the default sections; an unknown
-    section gives nothing."""
+    a fixed order. No argument means the default sections, which leave
+    out commandstats; "all" and "everything" mean every section; an
+    unknown section gives nothing."""
     wanted = {arg.lower() for arg in c.argv[1:]} or {b"default"}
-    if wanted & {b"default", b"all", b"everything"}:
+    if wanted & {b"all", b"everything"}:
         wanted = set(INFO_SECTIONS)
+    elif b"default" in wanted:
+        wanted |= DEFAULT_INFO_SECTIONS
     sections = [section(c.server) for name, section in INFO_SECTIONS.items()
                 if name in wanted]  # always in Redis's order
     c.add_reply(resp.verbatim("\r\n".join(sections).encode(), c.resp))
@@ -422,12 +471,48 @@ def info_clients(server: Server) -> str:
 
 
 def info_memory(server: Server) -> str:
-    """Simplified: Redis reports what its allocator holds (used_memory);
-    we can only report the process's resident size."""
-    with open("/proc/self/statm") as statm:
-        rss = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    """The fields a client library reads, in Redis's order.
+
+    Simplified: Redis's used_memory is what its allocator has handed out
+    (zmalloc_used_memory()), and mem_fragmentation_ratio is the resident
+    size over it. Python keeps no such total that is cheap to read
+    (tracemalloc would slow every allocation down), so used_memory is the
+    resident size itself, its peak the kernel's high-water mark, and the
+    ratio 1.00. There is no maxmemory: nothing is ever evicted.
+    """
+    rss = process_rss()
+    peak = max(rss, peak_rss())
     return info_section("Memory", {
-        "used_memory_rss": rss, "used_memory_rss_human": bytes_to_human(rss)})
+        "used_memory": rss, "used_memory_human": bytes_to_human(rss),
+        "used_memory_rss": rss, "used_memory_rss_human": bytes_to_human(rss),
+        "used_memory_peak": peak,
+        "used_memory_peak_human": bytes_to_human(peak),
+        "maxmemory": 0, "maxmemory_human": bytes_to_human(0),
+        "maxmemory_policy": "noeviction",
+        "mem_fragmentation_ratio": "1.00"})
+
+
+PROC_STATM = "/proc/self/statm"  # Linux: sizes in pages, RSS the second
+
+
+def process_rss() -> int:
+    """The resident set size, in bytes. Mirrors zmalloc_get_rss().
+
+    Linux has it in /proc. Elsewhere (macOS) the standard library only
+    offers the peak, so the peak stands in for it.
+    """
+    try:
+        with open(PROC_STATM) as statm:
+            pages = int(statm.read().split()[1])
+    except OSError:
+        return peak_rss()
+    return pages * os.sysconf("SC_PAGE_SIZE")
+
+
+def peak_rss() -> int:
+    """The most the process has ever had resident, from getrusage()."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024  # KiB on Linux
 
 
 def bytes_to_human(n: int) -> str:
@@ -452,7 +537,43 @@ def info_stats(server: Server) -> str:
         "expire_cycle_cpu_milliseconds":
             server.stat_expire_cycle_time_used // 1000,
         "keyspace_hits": server.stat_keyspace_hits,
-        "keyspace_misses": server.stat_keyspace_misses})
+        "keyspace_misses": server.stat_keyspace_misses,
+        "total_error_replies": server.stat_total_error_replies})
+
+
+def info_commandstats(server: Server) -> str:
+    """Mirrors genRedisInfoStringCommandStats(): one line per command
+    that was called or refused, a subcommand named "client|id". Redis
+    lists them in its hash table's order, which is no order at all."""
+    fields = {}
+    for cmd in COMMAND_TABLE.values():
+        for row in (cmd, *cmd.subcommands.values()):
+            if row.calls or row.rejected_calls or row.failed_calls:
+                fields[f"cmdstat_{row.fullname}"] = (
+                    f"calls={row.calls},usec={row.microseconds},"
+                    f"usec_per_call={usec_per_call(row):.2f},"
+                    f"rejected_calls={row.rejected_calls},"
+                    f"failed_calls={row.failed_calls}")
+    return info_section("Commandstats", fields)
+
+
+def usec_per_call(cmd: Command) -> float:
+    """Redis divides in C's float, single precision: so do we."""
+    if not cmd.calls:
+        return 0.0
+    return c_float(c_float(cmd.microseconds) / c_float(cmd.calls))
+
+
+def c_float(x: float) -> float:
+    """`x` rounded to a C float (32 bits), as a cast in C does."""
+    return struct.unpack("f", struct.pack("f", x))[0]
+
+
+def info_errorstats(server: Server) -> str:
+    """Error replies by code, in byte order (Redis keeps them in a rax)."""
+    return info_section("Errorstats", {
+        f"errorstat_{code.decode()}": f"count={count}"
+        for code, count in sorted(server.errors.items())})
 
 
 def info_keyspace(server: Server) -> str:
@@ -464,7 +585,9 @@ def info_keyspace(server: Server) -> str:
 
 INFO_SECTIONS = {b"server": info_server, b"clients": info_clients,
                  b"memory": info_memory, b"stats": info_stats,
-                 b"keyspace": info_keyspace}
+                 b"commandstats": info_commandstats,
+                 b"errorstats": info_errorstats, b"keyspace": info_keyspace}
+DEFAULT_INFO_SECTIONS = set(INFO_SECTIONS) - {b"commandstats"}
 
 
 container("config", -2, group="server", since="2.0.0",
@@ -571,6 +694,94 @@ def handle_shutdown_signal(signum: int, frame) -> None:
     raise ShutdownRequested(signal.Signals(signum).name)
 
 
+# Server commands. Redis keeps TIME in server.c, SHUTDOWN in db.c.
+
+# --8<-- [start:time_command]
+@command("time", 1, "loading stale fast", group="server", since="2.6.0",
+         summary="The server's clock: Unix seconds and microseconds")
+def time_command(c: Client) -> None:
+    """Mirrors timeCommand() in server.c: the wall clock, read afresh
+    (gettimeofday()), as two bulk strings in RESP2 and RESP3 alike."""
+    seconds, micros = divmod(time.time_ns() // 1000, 1_000_000)
+    c.add_reply(resp.array_len(2) + resp.bulk(b"%d" % seconds)
+                + resp.bulk(b"%d" % micros))
+# --8<-- [end:time_command]
+
+
+SHUTDOWN_SAVE = 1  # save even if no save points are configured
+SHUTDOWN_NOSAVE = 2  # don't save even if save points are configured
+SHUTDOWN_NOW = 4  # don't wait for replicas to catch up
+SHUTDOWN_FORCE = 8  # don't let a failed save stop the shutdown
+SHUTDOWN_OPTIONS = {b"save": SHUTDOWN_SAVE, b"nosave": SHUTDOWN_NOSAVE,
+                    b"now": SHUTDOWN_NOW, b"force": SHUTDOWN_FORCE}
+
+
+# --8<-- [start:shutdown_command]
+@command("shutdown", -1, "admin noscript loading stale no_multi allow_busy",
+         group="server", since="1.0.0",
+         synopsis="[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]",
+         complexity="O(N) when saving, where N is the total number of keys "
+                    "in all databases when saving data, otherwise O(1)",
+         summary="Stop the server, saving the data first if asked")
+def shutdown_command(c: Client) -> None:
+    """Mirrors shutdownCommand() in db.c. The client gets no reply: the
+    connection closes as the process ends.
+
+    Simplified: Redis can be waiting for its replicas to catch up, or be
+    about to act on a signal, and ABORT cancels that; with neither, an
+    ABORT here always finds no shutdown in progress.
+    """
+    flags, abort = 0, False
+    for arg in c.argv[1:]:
+        word = resp.c_string(arg).lower()  # strcasecmp() stops at a NUL
+        if word == b"abort":
+            abort = True
+        elif word in SHUTDOWN_OPTIONS:
+            flags |= SHUTDOWN_OPTIONS[word]
+        else:
+            c.add_reply(resp.error("syntax error"))
+            return
+    save_and_nosave = SHUTDOWN_SAVE | SHUTDOWN_NOSAVE
+    if (abort and flags) or flags & save_and_nosave == save_and_nosave:
+        c.add_reply(resp.error("syntax error"))
+        return
+    if abort:
+        c.add_reply(resp.error("No shutdown in progress."))
+        return
+    if prepare_for_shutdown(c.server, flags):
+        # Redis calls exit(0) here. We stop the loop instead: main()
+        # returns once this turn is over, and before_sleep never runs
+        # again, so no reply goes out. Freeing the client stops its
+        # pipelined commands from running (Redis blocks it first).
+        free_client_async(c)
+        ae_stop(c.server.el)
+# --8<-- [end:shutdown_command]
+
+
+def prepare_for_shutdown(server: Server, flags: int) -> bool:
+    """Start the shutdown; True once it is safe to exit.
+
+    Mirrors prepareForShutdown() in server.c. Without NOW, Redis first
+    gives lagging replicas up to shutdown-timeout (10 s) to catch up; a
+    server without replicas, like ours, never waits.
+    """
+    log.warning("User requested shutdown...")
+    return finish_shutdown(server, flags)
+
+
+def finish_shutdown(server: Server, flags: int) -> bool:
+    """The last step before exit. Mirrors finishShutdown() in server.c.
+
+    Simplified: nothing is saved, SAVE or not: until step 10 the data
+    lives in memory only, and step 10 writes the RDB file here (so FORCE,
+    which lets the shutdown go on after a failed save, changes nothing
+    yet). Redis also stops its child processes, fsyncs the AOF and
+    removes its pid file; the listening socket closes as main() returns.
+    """
+    log.warning("Redis is now ready to exit, bye bye...")
+    return True
+
+
 def memory_size(text: str) -> int:
     """Parse "512mb", "1gb", "100k" as Redis's memtoull() does."""
     units = {"": 1, "b": 1, "k": 1000, "kb": 1024, "m": 1000**2,
@@ -596,25 +807,40 @@ def normal_obuf_limit(text: str) -> int:
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """Flags use Redis's config names, so `redis-server` takes them too."""
-    parser = argparse.ArgumentParser(description="Step 05: expiry")
-    parser.add_argument("--port", type=int, default=6379)
-    parser.add_argument("--bind", default="127.0.0.1")
+    parser = argparse.ArgumentParser(
+        description="Step 05 (expiry) of Redis, Step by Step: time events, "
+                    "server_cron and expiry.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--port", type=int, default=6379,
+                        help="the TCP port to listen on")
+    parser.add_argument("--bind", default="127.0.0.1",
+                        help="the address to listen on; Redis binds every "
+                             "interface, with protected mode on")
     parser.add_argument("--requirepass", default=None,
-                        help="password clients must send with AUTH")
+                        help="the password clients must send with AUTH; "
+                             "None: no password")
     parser.add_argument("--proto-max-bulk-len", type=memory_size,
-                        default=512 * 1024**2, metavar="BYTES")
+                        default="512mb", metavar="BYTES",
+                        help="the longest bulk string a client may send")
     parser.add_argument("--client-query-buffer-limit", type=memory_size,
-                        default=1024**3, metavar="BYTES")
-    parser.add_argument("--maxclients", type=int, default=10000)
-    parser.add_argument("--databases", type=int, default=16)
+                        default="1gb", metavar="BYTES",
+                        help="the most unparsed input a client may have; "
+                             "past it the client is dropped")
+    parser.add_argument("--dir", default=".",
+                        help="where Redis writes its dump file; accepted "
+                             "for redis-server's sake, unused until step 10")
+    parser.add_argument("--maxclients", type=int, default=10000,
+                        help="the most clients connected at once")
+    parser.add_argument("--databases", type=int, default=16,
+                        help="how many databases SELECT can choose from")
     parser.add_argument("--hz", type=int, default=10,
                         help="server_cron runs this many times a second "
                              "(1 to 500)")
     parser.add_argument(
         "--client-output-buffer-limit", type=normal_obuf_limit,
-        default=256 * 1024**2, metavar='"normal HARD SOFT SECONDS"',
+        default="normal 256mb 0 0", metavar='"normal HARD SOFT SECONDS"',
         help="unread replies a client may pile up before it is dropped "
-             "(default 256mb; Redis's default for normal clients is none)")
+             "(Redis's default for normal clients is no limit)")
     parser.add_argument("--trace", action="store_true",
                         help="print one line per turn of the event loop")
     return parser.parse_args(argv)

@@ -37,11 +37,27 @@ def test_taken_port_gives_one_clear_line_and_exit_status_1(target):
     assert "Traceback" not in result.stderr
 
 
-def test_help_lists_port_and_bind(target):
+def help_entries(text: str) -> dict[str, str]:
+    """The options --help lists, each with its help text on one line."""
+    entries: dict[str, str] = {}
+    flag = None
+    for line in text.split("options:\n", 1)[1].splitlines():
+        if line.startswith("  -"):  # a new option; its text may wrap below
+            flag = line.split()[0].rstrip(",")
+            entries[flag] = line
+        elif flag:
+            entries[flag] += " " + line.strip()
+    return entries
+
+
+def test_help_names_the_step_and_gives_every_flag_a_default(target):
     result = run_server(target, "--help")
     assert result.returncode == 0
-    assert "--port" in result.stdout
-    assert "--bind" in result.stdout
+    assert f"Step {target.step:02d} " in " ".join(result.stdout.split())
+    entries = help_entries(result.stdout)
+    assert {"-h", "--port", "--bind"} <= set(entries)
+    for flag, text in entries.items():
+        assert flag == "-h" or "(default: " in text, text
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])

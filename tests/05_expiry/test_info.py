@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from support.replies import info
+from support.replies import info, info_field
 
 SECTIONS = ["Server", "Clients", "Memory", "Stats", "Keyspace"]
 
@@ -58,10 +58,13 @@ def test_resp3_reply_is_a_verbatim_string(raw):
     ("server", ["redis_version", "redis_mode", "process_id", "tcp_port", "uptime_in_seconds",
                 "hz", "configured_hz"]),
     ("clients", ["connected_clients", "maxclients", "blocked_clients"]),
-    ("memory", ["used_memory_rss", "used_memory_rss_human"]),
+    ("memory", ["used_memory", "used_memory_human", "used_memory_rss",
+                "used_memory_rss_human", "used_memory_peak", "used_memory_peak_human",
+                "maxmemory", "maxmemory_human", "maxmemory_policy",
+                "mem_fragmentation_ratio"]),
     ("stats", ["total_connections_received", "total_commands_processed", "expired_keys",
                "expired_stale_perc", "expired_time_cap_reached_count", "keyspace_hits",
-               "keyspace_misses"]),
+               "keyspace_misses", "total_error_replies"]),
 ])
 def test_the_fields_a_user_looks_for_are_there(raw, section, fields):
     text = info(raw, section)
@@ -92,3 +95,60 @@ def test_redis_py_info_parses_it(r):
     assert parsed["db0"]["keys"] == 1
     assert parsed["db0"]["expires"] == 1
     assert r.info()["redis_version"] == "7.0.15"
+
+
+def headers(raw, *sections: str) -> list[str]:
+    return re.findall(r"^# (\w+)\r$", info(raw, *sections), re.MULTILINE)
+
+
+def test_default_sections_have_errorstats_but_not_commandstats(raw):
+    for default in [(), ("default",), ("DEFAULT",)]:
+        found = headers(raw, *default)
+        assert "Errorstats" in found and "Commandstats" not in found, default
+
+
+def test_all_and_everything_add_commandstats(raw):
+    for every in ["all", "everything", "ALL"]:
+        found = headers(raw, every)
+        assert [h for h in found if h in SECTIONS + ["Commandstats", "Errorstats"]] == [
+            "Server", "Clients", "Memory", "Stats", "Commandstats", "Errorstats", "Keyspace"]
+
+
+def test_default_and_a_named_section_add_up(raw):
+    found = headers(raw, "default", "commandstats")
+    assert found.index("Stats") < found.index("Commandstats") < found.index("Errorstats")
+
+
+MEMORY_FIELDS = ["used_memory", "used_memory_human", "used_memory_rss", "used_memory_rss_human",
+                 "used_memory_peak", "used_memory_peak_human", "maxmemory", "maxmemory_human",
+                 "maxmemory_policy", "mem_fragmentation_ratio"]
+
+
+def human(n: int) -> str:
+    """Redis's bytesToHuman(): 1023B, 1.00K, 21.83M..."""
+    for unit, size in (("G", 1024**3), ("M", 1024**2), ("K", 1024)):
+        if n >= size:
+            return f"{n / size:.2f}{unit}"
+    return f"{n}B"
+
+
+def test_memory_fields_come_in_redis_order_and_format(raw):
+    lines = info(raw, "memory").split("\r\n")
+    fields = dict(line.split(":", 1) for line in lines if ":" in line)
+    assert [f for f in fields if f in MEMORY_FIELDS] == MEMORY_FIELDS
+    for name in ["used_memory", "used_memory_rss", "used_memory_peak"]:
+        assert int(fields[name]) > 0, name
+        assert fields[name + "_human"] == human(int(fields[name])), name
+    assert int(fields["used_memory_peak"]) >= int(fields["used_memory"])
+    assert (fields["maxmemory"], fields["maxmemory_human"]) == ("0", "0B")
+    assert fields["maxmemory_policy"] == "noeviction"
+    assert re.fullmatch(r"\d+\.\d\d", fields["mem_fragmentation_ratio"])
+
+
+def test_total_error_replies_counts_every_error(raw):
+    before = int(info_field(raw, "stats", "total_error_replies"))
+    raw.call("NOSUCHCOMMAND")
+    raw.call("GET")
+    raw.call("SET", "k", "v")
+    raw.call("LPUSH", "k", "x")
+    assert int(info_field(raw, "stats", "total_error_replies")) == before + 3

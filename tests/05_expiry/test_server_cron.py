@@ -10,17 +10,46 @@ from support.wire import RawClient, command
 pytestmark = pytest.mark.internal
 
 
-def cron_runs(proc) -> list[int]:
-    return [int(n) for n in re.findall(r"server_cron #(\d+)", proc.log_text())]
+# The trace folds turns in which server_cron alone ran into one line,
+# "(37 idle turns: server_cron only, #12 to #48)", printed before the next
+# line; a turn that did more says "server_cron #49" if the cron ran too.
+IDLE_TURNS = re.compile(r"^\((\d+) idle turns?: server_cron only, #(\d+)(?: to #(\d+))?\)$",
+                        re.MULTILINE)
+
+
+def last_cron_run_shown(proc, client) -> int:
+    """PING, so that the trace prints a line (after the idle turns folded
+    before it); return the number of the last server_cron run shown."""
+    pings = proc.log_text().count("ran 1 commands")
+    assert client.call("PING") == b"+PONG\r\n"
+    text = wait_until(lambda: proc.log_text().count("ran 1 commands") > pings
+                      and proc.log_text(), timeout=5)
+    return max(int(n) for n in re.findall(r"#(\d+)", text))
 
 
 def test_server_cron_runs_hz_times_a_second(start_server):
     proc = start_server(hz=50, trace=True)
-    wait_until(lambda: len(cron_runs(proc)) >= 2, timeout=5)
-    first = cron_runs(proc)[-1]
-    time.sleep(1.0)
-    per_second = cron_runs(proc)[-1] - first
+    with RawClient(proc.port) as client:
+        first = last_cron_run_shown(proc, client)
+        time.sleep(1.0)
+        per_second = last_cron_run_shown(proc, client) - first
     assert 30 <= per_second <= 55, per_second
+
+
+def test_trace_folds_turns_where_only_server_cron_ran(start_server):
+    proc = start_server(hz=100, trace=True)
+    with RawClient(proc.port) as client:
+        last_cron_run_shown(proc, client)
+        quiet_from = proc.log_size()
+        time.sleep(0.5)  # some 50 runs of server_cron, and nothing else
+        assert proc.log_text(quiet_from) == ""
+        last_cron_run_shown(proc, client)
+    folded, ping_turn = proc.log_text(quiet_from).splitlines()[:2]
+    match = IDLE_TURNS.fullmatch(folded)
+    assert match, folded
+    count, first, last = (int(n) for n in match.groups())
+    assert count >= 10 and last - first == count - 1
+    assert ping_turn.startswith("turn ") and "ran 1 commands" in ping_turn
 
 
 def test_hz_is_clamped_and_reported(start_server):
