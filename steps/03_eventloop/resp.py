@@ -10,7 +10,8 @@ Replies are built by small encoders that return bytes. RESP2 has five
 types; RESP3 (chosen with HELLO 3) adds maps, sets, doubles and a real null.
 
 Steps:
-  02_resp  request parser, protocol errors, RESP2 and RESP3 encoders
+  02_resp       request parser, protocol errors, RESP2 and RESP3 encoders
+  03_eventloop  verbatim strings (CLIENT LIST)
 
 Simplified: Redis parses straight into robj string objects and keeps big
 arguments in place to avoid a copy (PROTO_MBULK_BIG_ARG); we slice bytes.
@@ -339,6 +340,14 @@ def null(proto: int) -> bytes:
 
 def null_array(proto: int) -> bytes:
     return b"_\r\n" if proto == 3 else b"*-1\r\n"
+
+
+def verbatim(text: bytes, proto: int) -> bytes:
+    """Text for a person (CLIENT LIST): RESP3 "=" with its format, "txt";
+    RESP2 a bulk string. Mirrors addReplyVerbatim()."""
+    if proto == 3:
+        return b"=%d\r\ntxt:%s\r\n" % (len(text) + 4, text)
+    return bulk(text)
 # --8<-- [end:encoders]
 
 

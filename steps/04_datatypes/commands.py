@@ -123,6 +123,7 @@ def process_command(c) -> bool:
     """
     # BEGIN EXERCISE 02-process-command
     cmd = lookup_command(c.argv)
+    c.cmd = cmd  # what CLIENT LIST shows, even if a check below fails
     if cmd is None:
         if c.argv[0].lower() in (b"host:", b"post"):
             log.warning("Possible cross-protocol attack: a client sent "

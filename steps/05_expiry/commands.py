@@ -125,6 +125,7 @@ def process_command(c) -> bool:
     """
     # BEGIN EXERCISE 02-process-command
     cmd = lookup_command(c.argv)
+    c.cmd = cmd  # what CLIENT LIST shows, even if a check below fails
     if cmd is None:
         if c.argv[0].lower() in (b"host:", b"post"):
             log.warning("Possible cross-protocol attack: a client sent "
@@ -139,7 +140,6 @@ def process_command(c) -> bool:
     if not c.authenticated and "no_auth" not in cmd.flags:
         c.add_reply(b"-NOAUTH Authentication required.\r\n")
         return True
-    c.cmd = cmd
     # A key must not expire in the middle of a command: lookups compare
     # TTLs with this time, taken once per command, as Redis's call() does.
     c.server.mstime = time.time_ns() // 1_000_000

@@ -11,8 +11,8 @@ types; RESP3 (chosen with HELLO 3) adds maps, sets, doubles and a real null.
 
 Steps:
   02_resp       request parser, protocol errors, RESP2 and RESP3 encoders
+  03_eventloop  verbatim strings (CLIENT LIST)
   04_datatypes  doubles
-  05_expiry     verbatim strings (INFO)
 
 Simplified: Redis parses straight into robj string objects and keeps big
 arguments in place to avoid a copy (PROTO_MBULK_BIG_ARG); we slice bytes.
@@ -344,6 +344,14 @@ def null_array(proto: int) -> bytes:
     return b"_\r\n" if proto == 3 else b"*-1\r\n"
 
 
+def verbatim(text: bytes, proto: int) -> bytes:
+    """Text for a person (CLIENT LIST): RESP3 "=" with its format, "txt";
+    RESP2 a bulk string. Mirrors addReplyVerbatim()."""
+    if proto == 3:
+        return b"=%d\r\ntxt:%s\r\n" % (len(text) + 4, text)
+    return bulk(text)
+
+
 def double(value: float, proto: int) -> bytes:
     """A double: RESP3 ",<value>", RESP2 a bulk string.
 
@@ -356,14 +364,6 @@ def double(value: float, proto: int) -> bytes:
     else:
         text = b"%.17g" % value
     return b",%s\r\n" % text if proto == 3 else bulk(text)
-
-
-def verbatim(text: bytes, proto: int) -> bytes:
-    """Text for a person (INFO): RESP3 "=" with its format, "txt";
-    RESP2 a bulk string. Mirrors addReplyVerbatim()."""
-    if proto == 3:
-        return b"=%d\r\ntxt:%s\r\n" % (len(text) + 4, text)
-    return bulk(text)
 # --8<-- [end:encoders]
 
 
