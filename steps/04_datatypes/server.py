@@ -664,8 +664,8 @@ container("config", -2, group="server", since="2.0.0",
          complexity="O(N) when N is the number of parameters",
          summary="Read configuration parameters")
 def config_get_command(c: Client) -> None:
-    """Mirrors configGetCommand() in config.c: each parameter named, and
-    its value. A name is found in any case and the reply spells it as
+    """Mirrors configGetCommand() in config.c: each parameter asked for,
+    and its value. A name is found in any case and the reply spells it as
     the client did; a parameter named twice comes once; an unknown one
     is left out. redis-benchmark asks for "save" and "appendonly".
 
