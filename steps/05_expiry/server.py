@@ -64,6 +64,7 @@ from networking import (
     free_clients_in_async_free_queue,
     handle_clients_with_pending_writes,
 )
+from util import stringmatchlen
 
 TCP_BACKLOG = 511  # Redis's default tcp-backlog
 CONFIG_MIN_RESERVED_FDS = 32  # fds kept for the listener, logs, files
@@ -488,9 +489,8 @@ def cat_client_info_string(c: Client) -> bytes:
     """One line of CLIENT LIST: Redis 7.0.15's fields, in its order.
 
     Mirrors catClientInfoString() in networking.c. What this step does
-    not have shows as Redis shows it unused: database 0 (there is no
-    SELECT yet), no subscriptions, no MULTI (-1), the default user, no
-    tracking redirection (-1).
+    not have shows as Redis shows it unused: no subscriptions, no MULTI
+    (-1), the default user, no tracking redirection (-1).
 
     Simplified: the memory fields describe our two bytearrays. qbuf-free
     and rbs are what CPython has allocated for the query and the reply
@@ -507,7 +507,7 @@ def cat_client_info_string(c: Client) -> bytes:
         "laddr": get_client_sockname(c), "fd": c.fd,
         "name": (c.name or b"").decode(),
         "age": int(now - c.ctime), "idle": int(now - c.lastinteraction),
-        "flags": client_flags_string(c), "db": 0,
+        "flags": client_flags_string(c), "db": c.db.id,
         "sub": 0, "psub": 0, "ssub": 0, "multi": -1,
         "qbuf": len(c.querybuf),
         "qbuf-free": allocated(c.querybuf) - len(c.querybuf),
@@ -827,17 +827,26 @@ def config_get_command(c: Client) -> None:
     Redis gathers the parameters in a hash table, so their order in the
     reply is no order at all (it changes from one start to the next);
     ours is the order they were asked for in.
-    Simplified: Redis also takes glob patterns ("*max*"); step 04 adds
-    them, with the matcher of KEYS.
     """
     config = config_values(c.server)
     found: dict[bytes, bytes] = {}  # lower-case name -> name as sent
-    for name in c.argv[2:]:
-        if name.lower() in config:
+    for arg in c.argv[2:]:
+        for name in config_names_matching(arg, config):
             found.setdefault(name.lower(), name)
     c.add_reply(resp.map_len(len(found), c.resp) + b"".join(
         resp.bulk(name) + resp.bulk(config[key])
         for key, name in found.items()))
+
+
+def config_names_matching(arg: bytes, config: dict) -> list[bytes]:
+    """The parameters one argument of CONFIG GET asks for: itself, or,
+    if it has a glob character, every parameter the pattern matches in
+    any case (Redis: stringmatch() with nocase set). Our names are all
+    lower case, so a lower-case pattern is a case-blind one."""
+    pattern = resp.c_string(arg).lower()  # C's strings end at a NUL
+    if not any(char in pattern for char in b"[*?"):  # strpbrk()
+        return [arg] if arg.lower() in config else []
+    return [name for name in config if stringmatchlen(pattern, name)]
 
 
 def config_values(server: Server) -> dict[bytes, bytes]:
