@@ -68,6 +68,8 @@ class Client:
     # For CLIENT LIST: when the client connected, when it last sent
     # something (Redis: ctime, lastinteraction), and its "ip:port" and
     # ours, looked up the first time they are asked for.
+    # Simplified: Redis also counts a reply sent as interaction; we
+    # spend one clock read per recv() on it, and none per send().
     ctime: float = field(default_factory=time.monotonic)
     lastinteraction: float = field(default_factory=time.monotonic)
     peerid: str | None = None
