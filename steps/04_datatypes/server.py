@@ -525,8 +525,11 @@ def client_type_by_name(name: bytes) -> str | None:
 
 
 def get_client_type(c: Client) -> str:
-    """Mirrors getClientType(). Simplified: we have no replicas, no
-    master and no pub/sub yet, so every client is a normal one."""
+    """Mirrors getClientType().
+
+    Simplified: we have no replicas, no master and no pub/sub yet, so
+    every client is a normal one.
+    """
     return "normal"
 
 
@@ -545,6 +548,7 @@ def client_kill_command(c: Client) -> None:
     which a client must match, skips the caller unless told SKIPME no,
     and replies with the number of clients killed. The caller, if
     killed, is closed only once its reply is sent.
+
     Simplified: Redis frees a killed client at once; we free it with the
     others at the end of the turn (free_client_async), and until then a
     client that is being closed is not killed twice.
@@ -640,9 +644,12 @@ def kill_filter_matches(wanted: KillFilter, cl: Client,
          synopsis="enabled",
          summary="Protect this connection from client eviction, or not")
 def client_no_evict_command(c: Client) -> None:
-    """Mirrors the NO-EVICT branch of clientCommand(). Simplified: Redis
-    evicts clients when together they use more than maxmemory-clients;
-    we never do, so the flag only shows in CLIENT LIST (flags=e)."""
+    """Mirrors the NO-EVICT branch of clientCommand().
+
+    Simplified: Redis evicts clients when together they use more than
+    maxmemory-clients; we never do, so the flag only shows in CLIENT LIST
+    (flags=e).
+    """
     mode = resp.c_string(c.argv[2]).lower()
     if mode == b"on":
         c.flags |= CLIENT_NO_EVICT
