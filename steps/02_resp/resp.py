@@ -345,3 +345,18 @@ def null_array(proto: int) -> bytes:
 def bulk_array(values: list[bytes]) -> bytes:
     """An array of bulk strings."""
     return array_len(len(values)) + b"".join(map(bulk, values))
+
+
+# --8<-- [start:help_reply]
+def help_reply(command_name: bytes, lines: tuple[str, ...]) -> bytes:
+    """A container's HELP: a heading, `lines`, then HELP itself.
+
+    Mirrors addReplyHelp() in networking.c: an array of status replies,
+    in RESP3 as in RESP2, headed by the command's name in upper case.
+    """
+    heading = (b"%s <subcommand> [<arg> [value] [opt] ...]. Subcommands "
+               b"are:" % command_name.upper())
+    lines = (*lines, "HELP", "    Prints this help.")
+    return array_len(len(lines) + 1) + simple(heading) + b"".join(
+        simple(line) for line in lines)
+# --8<-- [end:help_reply]

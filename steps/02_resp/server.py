@@ -252,6 +252,66 @@ def set_client_name(c: Client, name: bytes) -> bool:
     return True
 
 
+CLIENT_HELP = (
+    "CACHING (YES|NO)",
+    "    Enable/disable tracking of the keys for next command in OPTIN/"
+    "OPTOUT modes.",
+    "GETREDIR",
+    "    Return the client ID we are redirecting to when tracking is "
+    "enabled.",
+    "GETNAME",
+    "    Return the name of the current connection.",
+    "ID",
+    "    Return the ID of the current connection.",
+    "INFO",
+    "    Return information about the current client connection.",
+    "KILL <ip:port>",
+    "    Kill connection made from <ip:port>.",
+    "KILL <option> <value> [<option> <value> [...]]",
+    "    Kill connections. Options are:",
+    "    * ADDR (<ip:port>|<unixsocket>:0)",
+    "      Kill connections made from the specified address",
+    "    * LADDR (<ip:port>|<unixsocket>:0)",
+    "      Kill connections made to specified local address",
+    "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+    "      Kill connections by type.",
+    "    * USER <username>",
+    "      Kill connections authenticated by <username>.",
+    "    * SKIPME (YES|NO)",
+    "      Skip killing current connection (default: yes).",
+    "LIST [options ...]",
+    "    Return information about client connections. Options:",
+    "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+    "      Return clients of specified type.",
+    "UNPAUSE",
+    "    Stop the current client pause, resuming traffic.",
+    "PAUSE <timeout> [WRITE|ALL]",
+    "    Suspend all, or just write, clients for <timeout> milliseconds.",
+    "REPLY (ON|OFF|SKIP)",
+    "    Control the replies sent to the current connection.",
+    "SETNAME <name>",
+    "    Assign the name <name> to the current connection.",
+    "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+    "    Unblock the specified blocked client.",
+    "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+    "         [OPTIN] [OPTOUT] [NOLOOP]",
+    "    Control server assisted client side caching.",
+    "TRACKINGINFO",
+    "    Report tracking status for the current connection.",
+    "NO-EVICT (ON|OFF)",
+    "    Protect current client connection from eviction.",
+)
+
+
+@command("client|help", 2, "loading stale", acl="connection",
+         group="connection", since="5.0.0",
+         summary="Show helpful text about the different subcommands")
+def client_help_command(c: Client) -> None:
+    """Mirrors the HELP branch of clientCommand() in networking.c: Redis's
+    text as it is, subcommands we do not have included."""
+    c.add_reply(resp.help_reply(c.argv[0], CLIENT_HELP))
+
+
 # --8<-- [start:accept_loop]
 def accept_loop(server: Server, listener: socket.socket) -> None:
     """Serve clients one after another, forever."""

@@ -7,7 +7,7 @@ process_command() looks a request up here, makes the checks every command
 shares (existence, arity, authentication) in one place, and runs it.
 
 Steps:
-  02_resp  the table, process_command, COMMAND COUNT / INFO / DOCS
+  02_resp  the table, process_command, COMMAND and its subcommands
 
 Simplified: Redis generates its table from JSON files (src/commands/*.json)
 and also reports key specs and command tips; we report neither.
@@ -119,6 +119,7 @@ def process_command(c) -> bool:
     """
     # BEGIN EXERCISE 02-process-command
     cmd = lookup_command(c.argv)
+    c.cmd = cmd  # what CLIENT LIST shows, even if a check below fails
     if cmd is None:
         if c.argv[0].lower() in (b"host:", b"post"):
             log.warning("Possible cross-protocol attack: a client sent "
@@ -352,3 +353,34 @@ def command_docs_command(c) -> None:
     c.add_reply(resp.map_len(len(rows), c.resp) + b"".join(
         resp.bulk(cmd.fullname.encode()) + docs_reply(cmd, c.resp)
         for cmd in rows))
+
+
+COMMAND_HELP = (
+    "(no subcommand)",
+    "    Return details about all Redis commands.",
+    "COUNT",
+    "    Return the total number of commands in this Redis server.",
+    "LIST",
+    "    Return a list of all commands in this Redis server.",
+    "INFO [<command-name> ...]",
+    "    Return details about multiple Redis commands.",
+    "    If no command names are given, documentation details for all",
+    "    commands are returned.",
+    "DOCS [<command-name> ...]",
+    "    Return documentation details about multiple Redis commands.",
+    "    If no command names are given, documentation details for all",
+    "    commands are returned.",
+    "GETKEYS <full-command>",
+    "    Return the keys from a full Redis command.",
+    "GETKEYSANDFLAGS <full-command>",
+    "    Return the keys and the access flags from a full Redis command.",
+)
+
+
+@command("command|help", 2, "loading stale", acl="connection",
+         group="server", since="5.0.0",
+         summary="Show helpful text about the different subcommands")
+def command_help_command(c) -> None:
+    """Mirrors commandHelpCommand() in server.c: Redis's text as it is,
+    LIST and GETKEYS included, which we do not have."""
+    c.add_reply(resp.help_reply(c.argv[0], COMMAND_HELP))

@@ -19,8 +19,7 @@ Steps:
   02_resp       one client at a time, with blocking reads and writes
   03_eventloop  every client at once, driven by the event loop
   04_datatypes  each client works in a database (c.db)
-  05_expiry     the command running (c.cmd), for its name in errors;
-                protocol errors count in INFO errorstats
+  05_expiry     protocol errors count in INFO errorstats
 
 Simplified: Redis keeps replies in a 16 KiB buffer plus a list of blocks;
 one growing bytearray per client does here.
@@ -28,6 +27,7 @@ one growing bytearray per client does here.
 
 import logging
 import socket
+import time
 from dataclasses import dataclass, field
 
 import resp
@@ -41,6 +41,7 @@ NET_MAX_WRITES_PER_EVENT = 64 * 1024  # bytes per client per write event
 CLIENT_CLOSE_AFTER_REPLY = 1 << 0  # close once the reply has been sent
 CLIENT_CLOSE_ASAP = 1 << 1  # close now, sending nothing more
 CLIENT_PENDING_WRITE = 1 << 2  # queued in server.clients_pending_write
+CLIENT_NO_EVICT = 1 << 3  # CLIENT NO-EVICT ON
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,15 @@ class Client:
     resp: int = 2  # protocol version, chosen with HELLO
     name: bytes | None = None  # CLIENT SETNAME
     cmd: object = None  # the Command running, or the last one
+    # For CLIENT LIST: when the client connected, when it last sent
+    # something (Redis: ctime, lastinteraction), and its "ip:port" and
+    # ours, looked up the first time they are asked for.
+    # Simplified: Redis also counts a reply sent as interaction; we
+    # spend one clock read per recv() on it, and none per send().
+    ctime: float = field(default_factory=time.monotonic)
+    lastinteraction: float = field(default_factory=time.monotonic)
+    peerid: str | None = None
+    sockname: str | None = None
     flags: int = 0  # CLIENT_CLOSE_AFTER_REPLY | _CLOSE_ASAP | _PENDING_WRITE
 
     # --8<-- [start:add_reply]
@@ -177,6 +187,7 @@ def read_query_from_client(el, fd: int, c: Client, mask: int) -> None:
         free_client_async(c)  # the client closed the connection
         return
     c.server.stat_net_input_bytes += len(data)
+    c.lastinteraction = time.monotonic()
     c.querybuf += data
     if len(c.querybuf) > c.server.client_max_querybuf_len:
         # Redis closes without a reply here, and only logs the reason.

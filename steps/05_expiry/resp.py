@@ -11,8 +11,8 @@ types; RESP3 (chosen with HELLO 3) adds maps, sets, doubles and a real null.
 
 Steps:
   02_resp       request parser, protocol errors, RESP2 and RESP3 encoders
+  03_eventloop  verbatim strings (CLIENT LIST)
   04_datatypes  doubles
-  05_expiry     verbatim strings (INFO)
 
 Simplified: Redis parses straight into robj string objects and keeps big
 arguments in place to avoid a copy (PROTO_MBULK_BIG_ARG); we slice bytes.
@@ -344,6 +344,14 @@ def null_array(proto: int) -> bytes:
     return b"_\r\n" if proto == 3 else b"*-1\r\n"
 
 
+def verbatim(text: bytes, proto: int) -> bytes:
+    """Text for a person (CLIENT LIST): RESP3 "=" with its format, "txt";
+    RESP2 a bulk string. Mirrors addReplyVerbatim()."""
+    if proto == 3:
+        return b"=%d\r\ntxt:%s\r\n" % (len(text) + 4, text)
+    return bulk(text)
+
+
 def double(value: float, proto: int) -> bytes:
     """A double: RESP3 ",<value>", RESP2 a bulk string.
 
@@ -356,17 +364,24 @@ def double(value: float, proto: int) -> bytes:
     else:
         text = b"%.17g" % value
     return b",%s\r\n" % text if proto == 3 else bulk(text)
-
-
-def verbatim(text: bytes, proto: int) -> bytes:
-    """Text for a person (INFO): RESP3 "=" with its format, "txt";
-    RESP2 a bulk string. Mirrors addReplyVerbatim()."""
-    if proto == 3:
-        return b"=%d\r\ntxt:%s\r\n" % (len(text) + 4, text)
-    return bulk(text)
 # --8<-- [end:encoders]
 
 
 def bulk_array(values: list[bytes]) -> bytes:
     """An array of bulk strings."""
     return array_len(len(values)) + b"".join(map(bulk, values))
+
+
+# --8<-- [start:help_reply]
+def help_reply(command_name: bytes, lines: tuple[str, ...]) -> bytes:
+    """A container's HELP: a heading, `lines`, then HELP itself.
+
+    Mirrors addReplyHelp() in networking.c: an array of status replies,
+    in RESP3 as in RESP2, headed by the command's name in upper case.
+    """
+    heading = (b"%s <subcommand> [<arg> [value] [opt] ...]. Subcommands "
+               b"are:" % command_name.upper())
+    lines = (*lines, "HELP", "    Prints this help.")
+    return array_len(len(lines) + 1) + simple(heading) + b"".join(
+        simple(line) for line in lines)
+# --8<-- [end:help_reply]

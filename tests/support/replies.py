@@ -5,7 +5,8 @@ compares what the server sent with bytes spelled out here by hand. The
 constants are the replies many tests expect (OK, NULL, WRONGTYPE, ...), the
 encoders build the ones that carry a value (bulk, bulks, integer, error,
 arity), and the readers at the end pull one value out of what a live server
-replied: a TTL, an INFO field, every item of a scan.
+replied: a TTL, an INFO field, every item of a scan, the clients of a
+CLIENT LIST.
 
 RESP2 and RESP3 differ in their nulls: NULL is RESP2's null bulk string,
 NULL_ARRAY its null array, and NULL3 is RESP3's one null for both.
@@ -108,3 +109,18 @@ def scan_all(raw, command: str, *args: str, cursor: bytes = b"0") -> list[bytes]
         if cursor == b"0":
             return found
     raise AssertionError(f"{command} never ended")
+
+
+def client_lines(reply: bytes) -> list[dict[str, str]]:
+    """The clients a CLIENT LIST or CLIENT INFO reply describes, one dict
+    of `field=value` per line, fields in the order the server sent them.
+    RESP3's verbatim "txt:" prefix is dropped."""
+    text = decode(reply).decode().removeprefix("txt:")
+    assert text.endswith("\n"), text
+    return [dict(field.split("=", 1) for field in line.split(" "))
+            for line in text.splitlines()]
+
+
+def clients_by_id(raw, *ids: int) -> dict[int, dict[str, str]]:
+    """CLIENT LIST ID `ids` through `raw`: each listed client, by id."""
+    return {int(line["id"]): line for line in client_lines(raw.call("CLIENT", "LIST", "ID", *ids))}
