@@ -5,9 +5,13 @@ every complete command found there, send the replies (networking.py).
 Commands are framed by the RESP parser (resp.py) and looked up in the
 command table (commands.py), so malformed input gets Redis's own errors.
 
+Here too are PING, ECHO and TIME, which Redis keeps in server.c, and
+SHUTDOWN (db.c); QUIT, HELLO, AUTH and CLIENT are in networking.py.
+
 Steps:
   01_socket  listen, accept, recv, send; one client at a time
-  02_resp    query buffer, RESP framing, command table, HELLO and RESP3
+  02_resp    query buffer, RESP framing, command table, RESP3; PING,
+             ECHO, TIME, SHUTDOWN
 
 Simplified: Redis never blocks on one client; it watches every socket at
 once with an event loop (src/ae.c). Step 03 builds that loop.
@@ -22,7 +26,7 @@ import time
 from dataclasses import dataclass
 
 import resp
-from commands import arity_error, command, container
+from commands import arity_error, command
 from networking import (
     CLIENT_CLOSE_AFTER_REPLY,
     CLIENT_CLOSE_ASAP,
@@ -34,7 +38,6 @@ from networking import (
 )
 
 TCP_BACKLOG = 511  # Redis's default tcp-backlog
-REDIS_VERSION = "7.0.15"  # the Redis whose behaviour we copy
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +84,8 @@ def serve_client(server: Server, conn: socket.socket) -> None:
 # --8<-- [end:serve_client]
 
 
-# Connection commands. Redis keeps these in networking.c and acl.c.
+# Connection commands that Redis keeps in server.c. The others (QUIT,
+# HELLO, AUTH, CLIENT) are in networking.py.
 
 @command("ping", -1, "fast", acl="connection", group="connection",
          since="1.0.0", synopsis="[message]",
@@ -100,216 +104,6 @@ def ping_command(c: Client) -> None:
          summary="Reply with the message given")
 def echo_command(c: Client) -> None:
     c.add_reply(resp.bulk(c.argv[1]))
-
-
-@command("quit", -1, "noscript loading stale fast no_auth allow_busy",
-         acl="connection", group="connection", since="1.0.0",
-         summary="Close the connection once this reply is sent")
-def quit_command(c: Client) -> None:
-    c.add_reply(resp.OK)
-    c.flags |= CLIENT_CLOSE_AFTER_REPLY
-
-
-# --8<-- [start:hello_command]
-@command("hello", -1, "noscript loading stale fast no_auth allow_busy",
-         acl="connection", group="connection", since="6.0.0",
-         synopsis="[protover [AUTH username password] [SETNAME clientname]]",
-         summary="Choose the protocol version and describe the server")
-def hello_command(c: Client) -> None:
-    """Mirrors helloCommand() in networking.c."""
-    version = 0
-    if len(c.argv) >= 2:
-        version = resp.string2ll(c.argv[1])
-        if version is None:
-            c.add_reply(resp.error(
-                "Protocol version is not an integer or out of range"))
-            return
-        if not 2 <= version <= 3:
-            c.add_reply(resp.error("-NOPROTO unsupported protocol version"))
-            return
-    if not apply_hello_options(c, c.argv[2:]):
-        return
-    if not c.authenticated:
-        c.add_reply(resp.error(HELLO_NOAUTH))
-        return
-    if version:
-        c.resp = version  # the reply below already uses the new protocol
-    c.add_reply(hello_reply(c))
-# --8<-- [end:hello_command]
-
-
-HELLO_NOAUTH = (
-    "-NOAUTH HELLO must be called with the client already authenticated, "
-    "otherwise the HELLO AUTH <user> <pass> option can be used to "
-    "authenticate the client and select the RESP protocol version at the "
-    "same time")
-
-
-def apply_hello_options(c: Client, options: list[bytes]) -> bool:
-    """Handle HELLO's AUTH and SETNAME; False after replying an error."""
-    i = 0
-    while i < len(options):
-        option, more = options[i].lower(), len(options) - i - 1
-        if option == b"auth" and more >= 2:
-            if not authenticate(c, options[i + 1], options[i + 2]):
-                c.add_reply(resp.error(WRONGPASS))
-                return False
-            i += 3
-        elif option == b"setname" and more >= 1:
-            if not set_client_name(c, options[i + 1]):
-                return False
-            i += 2
-        else:
-            c.add_reply(resp.error(b"Syntax error in HELLO option '%s'"
-                                   % resp.c_string(options[i])))
-            return False
-    return True
-
-
-def hello_reply(c: Client) -> bytes:
-    fields = [(b"server", resp.bulk(b"redis")),
-              (b"version", resp.bulk(REDIS_VERSION.encode())),
-              (b"proto", resp.integer(c.resp)),
-              (b"id", resp.integer(c.id)),
-              (b"mode", resp.bulk(b"standalone")),
-              (b"role", resp.bulk(b"master")),
-              (b"modules", resp.EMPTY_ARRAY)]
-    return resp.map_len(len(fields), c.resp) + b"".join(
-        resp.bulk(key) + value for key, value in fields)
-
-
-WRONGPASS = "-WRONGPASS invalid username-password pair or user is disabled."
-
-
-def authenticate(c: Client, user: bytes, password: bytes) -> bool:
-    """Check a user and password. Mirrors ACLAuthenticateUser().
-
-    Simplified: Redis has users (ACL); we only have "default", whose
-    password is --requirepass (none: any password is accepted).
-    """
-    required = c.server.requirepass
-    if user != b"default" or (required is not None and password != required):
-        return False
-    c.authenticated = True
-    return True
-
-
-@command("auth", -2, "noscript loading stale fast no_auth allow_busy",
-         acl="connection", group="connection", since="1.0.0",
-         synopsis="[username] password",
-         summary="Authenticate this connection")
-def auth_command(c: Client) -> None:
-    """Mirrors authCommand() in acl.c."""
-    if len(c.argv) > 3:
-        c.add_reply(resp.error("syntax error"))
-        return
-    if len(c.argv) == 2 and c.server.requirepass is None:
-        c.add_reply(resp.error(
-            "AUTH <password> called without any password configured for "
-            "the default user. Are you sure your configuration is correct?"))
-        return
-    user, password = ([b"default"] + c.argv[1:])[-2:]
-    if authenticate(c, user, password):
-        c.add_reply(resp.OK)
-    else:
-        c.add_reply(resp.error(WRONGPASS))
-
-
-container("client", -2, group="connection", since="2.4.0",
-          complexity="Depends on subcommand.",
-          summary="Inspect or name this connection")
-
-
-@command("client|id", 2, "noscript loading stale", acl="connection",
-         group="connection", since="5.0.0",
-         summary="The id of this connection")
-def client_id_command(c: Client) -> None:
-    c.add_reply(resp.integer(c.id))
-
-
-@command("client|getname", 2, "noscript loading stale", acl="connection",
-         group="connection", since="2.6.9",
-         summary="The name of this connection, if it has one")
-def client_getname_command(c: Client) -> None:
-    c.add_reply(resp.bulk(c.name) if c.name else resp.null(c.resp))
-
-
-@command("client|setname", 3, "noscript loading stale", acl="connection",
-         group="connection", since="2.6.9", synopsis="connection-name",
-         summary="Name this connection")
-def client_setname_command(c: Client) -> None:
-    if set_client_name(c, c.argv[2]):
-        c.add_reply(resp.OK)
-
-
-def set_client_name(c: Client, name: bytes) -> bool:
-    """Mirrors clientSetNameOrReply(); False after replying an error."""
-    if any(byte < 0x21 or byte > 0x7E for byte in name):
-        c.add_reply(resp.error("Client names cannot contain spaces, "
-                               "newlines or special characters."))
-        return False
-    c.name = name or None  # an empty name removes the name
-    return True
-
-
-CLIENT_HELP = (
-    "CACHING (YES|NO)",
-    "    Enable/disable tracking of the keys for next command in OPTIN/"
-    "OPTOUT modes.",
-    "GETREDIR",
-    "    Return the client ID we are redirecting to when tracking is "
-    "enabled.",
-    "GETNAME",
-    "    Return the name of the current connection.",
-    "ID",
-    "    Return the ID of the current connection.",
-    "INFO",
-    "    Return information about the current client connection.",
-    "KILL <ip:port>",
-    "    Kill connection made from <ip:port>.",
-    "KILL <option> <value> [<option> <value> [...]]",
-    "    Kill connections. Options are:",
-    "    * ADDR (<ip:port>|<unixsocket>:0)",
-    "      Kill connections made from the specified address",
-    "    * LADDR (<ip:port>|<unixsocket>:0)",
-    "      Kill connections made to specified local address",
-    "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
-    "      Kill connections by type.",
-    "    * USER <username>",
-    "      Kill connections authenticated by <username>.",
-    "    * SKIPME (YES|NO)",
-    "      Skip killing current connection (default: yes).",
-    "LIST [options ...]",
-    "    Return information about client connections. Options:",
-    "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
-    "      Return clients of specified type.",
-    "UNPAUSE",
-    "    Stop the current client pause, resuming traffic.",
-    "PAUSE <timeout> [WRITE|ALL]",
-    "    Suspend all, or just write, clients for <timeout> milliseconds.",
-    "REPLY (ON|OFF|SKIP)",
-    "    Control the replies sent to the current connection.",
-    "SETNAME <name>",
-    "    Assign the name <name> to the current connection.",
-    "UNBLOCK <clientid> [TIMEOUT|ERROR]",
-    "    Unblock the specified blocked client.",
-    "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
-    "         [OPTIN] [OPTOUT] [NOLOOP]",
-    "    Control server assisted client side caching.",
-    "TRACKINGINFO",
-    "    Report tracking status for the current connection.",
-    "NO-EVICT (ON|OFF)",
-    "    Protect current client connection from eviction.",
-)
-
-
-@command("client|help", 2, "loading stale", acl="connection",
-         group="connection", since="5.0.0",
-         summary="Show helpful text about the different subcommands")
-def client_help_command(c: Client) -> None:
-    """Mirrors the HELP branch of clientCommand() in networking.c: Redis's
-    text as it is, subcommands we do not have included."""
-    c.add_reply(resp.help_reply(c.argv[0], CLIENT_HELP))
 
 
 # --8<-- [start:accept_loop]
