@@ -22,7 +22,8 @@ keeps in acl.c, next to the HELLO that needs it.
 Steps:
   02_resp       one client at a time, with blocking reads and writes;
                 QUIT, HELLO, AUTH, CLIENT ID, GETNAME, SETNAME and HELP
-  03_eventloop  every client at once, driven by the event loop
+  03_eventloop  every client at once, driven by the event loop; CLIENT
+                LIST, INFO, KILL and NO-EVICT
 
 Simplified: Redis keeps replies in a 16 KiB buffer plus a list of blocks;
 one growing bytearray per client does here.
@@ -30,11 +31,18 @@ one growing bytearray per client does here.
 
 import logging
 import socket
+import sys
 import time
 from dataclasses import dataclass, field
 
 import resp
-from ae import AE_READABLE, AE_WRITABLE, create_file_event, delete_file_event
+from ae import (
+    AE_READABLE,
+    AE_WRITABLE,
+    create_file_event,
+    delete_file_event,
+    get_file_events,
+)
 from commands import command, container, process_command
 
 # Redis keeps its version in version.h.
@@ -553,3 +561,290 @@ def client_help_command(c: Client) -> None:
     """Mirrors the HELP branch of clientCommand() in networking.c: Redis's
     text as it is, subcommands we do not have included."""
     c.add_reply(resp.help_reply(c.argv[0], CLIENT_HELP))
+
+
+# CLIENT LIST, INFO, KILL and NO-EVICT: now that the server holds every
+# client at once, a client can see the others, and close them.
+
+# --8<-- [start:client_list_command]
+@command("client|list", -2, "admin noscript loading stale",
+         acl="connection", group="connection", since="2.4.0",
+         synopsis="[TYPE type] [ID client-id [client-id ...]]",
+         complexity="O(N) where N is the number of client connections",
+         summary="Describe every client connection, one line each")
+def client_list_command(c: Client) -> None:
+    """Mirrors the LIST branch of clientCommand() in networking.c: every
+    client, those of one TYPE, or those with the IDs given (unknown IDs
+    are skipped), in the order they connected."""
+    args = c.argv[2:]
+    if len(args) == 2 and args[0].lower() == b"type":
+        wanted = client_type_by_name(args[1])
+        if wanted is None:
+            c.add_reply(resp.error(b"Unknown client type '%s'"
+                                   % resp.c_string(args[1])))
+            return
+        clients = [cl for cl in c.server.clients.values()
+                   if get_client_type(cl) == wanted]
+    elif len(args) > 1 and args[0].lower() == b"id":
+        ids = [resp.string2ll(arg) for arg in args[1:]]
+        if None in ids:
+            c.add_reply(resp.error("Invalid client ID"))
+            return
+        clients = [c.server.clients[i] for i in ids if i in c.server.clients]
+    elif args:
+        c.add_reply(resp.error("syntax error"))
+        return
+    else:
+        clients = list(c.server.clients.values())
+    lines = b"".join(cat_client_info_string(cl) + b"\n" for cl in clients)
+    c.add_reply(resp.verbatim(lines, c.resp))
+# --8<-- [end:client_list_command]
+
+
+@command("client|info", 2, "noscript loading stale", acl="connection",
+         group="connection", since="6.2.0",
+         summary="Describe this connection, as CLIENT LIST would")
+def client_info_command(c: Client) -> None:
+    c.add_reply(resp.verbatim(cat_client_info_string(c) + b"\n", c.resp))
+
+
+# --8<-- [start:cat_client_info_string]
+def cat_client_info_string(c: Client) -> bytes:
+    """One line of CLIENT LIST: Redis 7.0.15's fields, in its order.
+
+    Mirrors catClientInfoString() in networking.c. What this step does
+    not have shows as Redis shows it unused: database 0 (there is no
+    SELECT yet), no subscriptions, no MULTI (-1), the default user, no
+    tracking redirection (-1).
+
+    Simplified: the memory fields describe our two bytearrays. qbuf-free
+    and rbs are what CPython has allocated for the query and the reply
+    buffer, beyond the bytes in use and in all; rbp, obl and omem are
+    all the bytes waiting to be sent (Redis: the recent peak of its
+    16 KiB reply buffer, the bytes in that buffer, the memory of the
+    list of blocks beyond it); oll is 0, as we have no such list;
+    tot-mem adds up the sizes of the client's Python objects.
+    """
+    now = time.monotonic()
+    waiting = len(c.buf)
+    fields = {
+        "id": c.id, "addr": get_client_peer_id(c),
+        "laddr": get_client_sockname(c), "fd": c.fd,
+        "name": (c.name or b"").decode(),
+        "age": int(now - c.ctime), "idle": int(now - c.lastinteraction),
+        "flags": client_flags_string(c), "db": 0,
+        "sub": 0, "psub": 0, "ssub": 0, "multi": -1,
+        "qbuf": len(c.querybuf),
+        "qbuf-free": allocated(c.querybuf) - len(c.querybuf),
+        "argv-mem": sum(map(len, c.argv)), "multi-mem": 0,
+        "rbs": allocated(c.buf), "rbp": waiting, "obl": waiting,
+        "oll": 0, "omem": waiting, "tot-mem": client_memory(c),
+        "events": client_events_string(c),
+        "cmd": c.cmd.fullname if c.cmd else "NULL",
+        "user": "default", "redir": -1, "resp": c.resp,
+    }
+    return " ".join(f"{k}={v}" for k, v in fields.items()).encode()
+# --8<-- [end:cat_client_info_string]
+
+
+def get_client_peer_id(c: Client) -> str:
+    """The client's "ip:port". Mirrors getClientPeerId(): found once."""
+    if c.peerid is None:
+        c.peerid = format_fd_addr(c.conn.getpeername)
+    return c.peerid
+
+
+def get_client_sockname(c: Client) -> str:
+    """Our "ip:port" for it. Mirrors getClientSockname(): found once."""
+    if c.sockname is None:
+        c.sockname = format_fd_addr(c.conn.getsockname)
+    return c.sockname
+
+
+def format_fd_addr(get_name) -> str:
+    """Mirrors anetFormatFdAddr(): "ip:port", "[ip6]:port", or "?:0"
+    when the socket cannot say (the peer has reset it, say)."""
+    try:
+        ip, port = get_name()[:2]
+    except OSError:
+        ip, port = "?", 0
+    return f"[{ip}]:{port}" if ":" in ip else f"{ip}:{port}"
+
+
+# CLIENT LIST's flags: a letter per flag we have, in Redis's order.
+FLAG_LETTERS = ((CLIENT_CLOSE_AFTER_REPLY, "c"), (CLIENT_CLOSE_ASAP, "A"),
+                (CLIENT_NO_EVICT, "e"))
+
+
+def client_flags_string(c: Client) -> str:
+    return "".join(letter for flag, letter in FLAG_LETTERS
+                   if c.flags & flag) or "N"
+
+
+def client_events_string(c: Client) -> str:
+    """"r", "rw" or "w": the file events the loop watches for it."""
+    mask = get_file_events(c.server.el, c.fd)
+    return ("r" if mask & AE_READABLE else "") + (
+        "w" if mask & AE_WRITABLE else "")
+
+
+EMPTY_BYTEARRAY_SIZE = bytearray().__sizeof__()
+
+
+def allocated(buf: bytearray) -> int:
+    """How many bytes `buf` holds before it must grow: what CPython
+    allocated for it, less the NUL it keeps after the last byte."""
+    return max(buf.__sizeof__() - EMPTY_BYTEARRAY_SIZE - 1, 0)
+
+
+def client_memory(c: Client) -> int:
+    return (sys.getsizeof(c) + c.querybuf.__sizeof__() + c.buf.__sizeof__()
+            + sys.getsizeof(c.argv) + sum(map(sys.getsizeof, c.argv)))
+
+
+# Redis's client types, by the names CLIENT LIST and KILL take.
+CLIENT_TYPES = {b"normal": "normal", b"slave": "slave",
+                b"replica": "slave", b"pubsub": "pubsub",
+                b"master": "master"}
+
+
+def client_type_by_name(name: bytes) -> str | None:
+    """Mirrors getClientTypeByName(); None for an unknown name."""
+    return CLIENT_TYPES.get(resp.c_string(name).lower())
+
+
+def get_client_type(c: Client) -> str:
+    """Mirrors getClientType().
+
+    Simplified: we have no replicas, no master and no pub/sub yet, so
+    every client is a normal one.
+    """
+    return "normal"
+
+
+# --8<-- [start:client_kill_command]
+@command("client|kill", -3, "admin noscript loading stale",
+         acl="connection", group="connection", since="2.4.0",
+         synopsis="[ip:port] [ID client-id] [TYPE type] [USER username] "
+                  "[ADDR ip:port] [LADDR ip:port] [SKIPME yes/no]",
+         complexity="O(N) where N is the number of client connections",
+         summary="Close the connections of the clients given")
+def client_kill_command(c: Client) -> None:
+    """Mirrors the KILL branch of clientCommand() in networking.c.
+
+    The old form, CLIENT KILL ip:port, replies OK (or "No such client")
+    and may close the caller itself. The new form takes filters, each of
+    which a client must match, skips the caller unless told SKIPME no,
+    and replies with the number of clients killed. The caller, if
+    killed, is closed only once its reply is sent.
+
+    Simplified: Redis frees a killed client at once; we free it with the
+    others at the end of the turn (free_client_async), and until then a
+    client that is being closed is not killed twice.
+    """
+    old_form = len(c.argv) == 3
+    if old_form:
+        wanted = KillFilter(addr=resp.c_string(c.argv[2]), skipme=False)
+    else:
+        wanted = parse_kill_filter(c, c.argv[2:])
+        if wanted is None:
+            return  # the error is already replied
+    killed = [cl for cl in c.server.clients.values()
+              if kill_filter_matches(wanted, cl, c)]
+    for victim in killed:
+        if victim is not c:
+            free_client_async(victim)
+    if old_form:
+        c.add_reply(resp.OK if killed else resp.error("No such client"))
+    else:
+        c.add_reply(resp.integer(len(killed)))
+    if c in killed:
+        c.flags |= CLIENT_CLOSE_AFTER_REPLY
+# --8<-- [end:client_kill_command]
+
+
+@dataclass(slots=True)
+class KillFilter:
+    """What CLIENT KILL asks for; None matches any client."""
+
+    id: int | None = None
+    type: str | None = None
+    addr: bytes | None = None  # the client's "ip:port"
+    laddr: bytes | None = None  # our "ip:port" it connected to
+    skipme: bool = True  # spare the client that sent CLIENT KILL
+
+
+def parse_kill_filter(c: Client, options: list[bytes]) -> KillFilter | None:
+    """Read CLIENT KILL's <option> <value> pairs; None after replying
+    the first error."""
+    wanted = KillFilter()
+    for i in range(0, len(options), 2):
+        if i + 1 == len(options):
+            error = "syntax error"  # an option without its value
+        else:
+            error = set_kill_option(wanted, resp.c_string(options[i]).lower(),
+                                    options[i + 1])
+        if error:
+            c.add_reply(resp.error(error))
+            return None
+    return wanted
+
+
+def set_kill_option(wanted: KillFilter, option: bytes,
+                    value: bytes) -> str | bytes | None:
+    """Set the filter `option` names; return the error, if any."""
+    if option == b"id":
+        wanted.id = resp.string2ll(value)
+        if wanted.id is None or wanted.id < 1:
+            return "client-id should be greater than 0"
+    elif option == b"type":
+        wanted.type = client_type_by_name(value)
+        if wanted.type is None:
+            return b"Unknown client type '%s'" % resp.c_string(value)
+    elif option == b"addr":
+        wanted.addr = resp.c_string(value)
+    elif option == b"laddr":
+        wanted.laddr = resp.c_string(value)
+    elif option == b"user":
+        if value != b"default":  # our only user, so every client's
+            return b"No such user '%s'" % resp.c_string(value)
+    elif option == b"skipme" and resp.c_string(value).lower() in (
+            b"yes", b"no"):
+        wanted.skipme = resp.c_string(value).lower() == b"yes"
+    else:
+        return "syntax error"
+    return None
+
+
+def kill_filter_matches(wanted: KillFilter, cl: Client,
+                        caller: Client) -> bool:
+    return ((wanted.addr is None
+             or get_client_peer_id(cl).encode() == wanted.addr)
+            and (wanted.laddr is None
+                 or get_client_sockname(cl).encode() == wanted.laddr)
+            and (wanted.type is None or get_client_type(cl) == wanted.type)
+            and (wanted.id is None or cl.id == wanted.id)
+            and not (cl is caller and wanted.skipme)
+            and not cl.flags & CLIENT_CLOSE_ASAP)
+
+
+@command("client|no-evict", 3, "admin noscript loading stale",
+         acl="connection", group="connection", since="7.0.0",
+         synopsis="enabled",
+         summary="Protect this connection from client eviction, or not")
+def client_no_evict_command(c: Client) -> None:
+    """Mirrors the NO-EVICT branch of clientCommand().
+
+    Simplified: Redis evicts clients when together they use more than
+    maxmemory-clients; we never do, so the flag only shows in CLIENT LIST
+    (flags=e).
+    """
+    mode = resp.c_string(c.argv[2]).lower()
+    if mode == b"on":
+        c.flags |= CLIENT_NO_EVICT
+    elif mode == b"off":
+        c.flags &= ~CLIENT_NO_EVICT
+    else:
+        c.add_reply(resp.error("syntax error"))
+        return
+    c.add_reply(resp.OK)
