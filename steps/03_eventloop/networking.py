@@ -223,6 +223,9 @@ def process_input_buffer(c: Client) -> None:
     while c.qb_pos < len(c.querybuf):
         if c.flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP):
             break
+        if (not c.reqtype and c.querybuf[c.qb_pos] == resp.STAR
+                and process_whole_requests(c)):
+            continue
         if not c.reqtype:  # the first byte chooses the parser
             star = c.querybuf[c.qb_pos] == ord("*")
             c.reqtype = (resp.PROTO_REQ_MULTIBULK if star
@@ -249,6 +252,28 @@ def process_input_buffer(c: Client) -> None:
     c.qb_pos = 0
     # END EXERCISE 02-input-loop
 # --8<-- [end:process_input_buffer]
+
+
+# --8<-- [start:process_whole_requests]
+def process_whole_requests(c: Client) -> bool:
+    """Run the whole requests at the front of the query buffer; False if
+    there is none (the state machine then reads the next request).
+
+    Python: a pipeline's requests are split from the buffer all at once
+    (resp.split_whole_requests), then run one by one, as Redis runs them.
+    """
+    requests, size = resp.split_whole_requests(
+        bytes(c.querybuf[c.qb_pos:]), c.authenticated)
+    for argv in requests:
+        if c.flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP):
+            break  # QUIT, or an error that closes: run nothing more
+        c.argv = argv
+        if not process_command(c):
+            free_client_async(c)
+    c.argv = []
+    c.qb_pos += size
+    return bool(requests)
+# --8<-- [end:process_whole_requests]
 
 
 def reset_client(c: Client) -> None:
