@@ -41,6 +41,11 @@ class Command:
 
 
 COMMAND_TABLE: dict[bytes, Command] = {}  # lowercase name -> command
+# Python: Redis's command dict hashes names ignoring case; a Python dict
+# hashes them as they are. Clients send names in capitals, so lookups
+# find each command under both spellings, and only a name in mixed case
+# pays for lower().
+COMMAND_LOOKUP: dict[bytes, Command] = {}
 
 # The order Redis lists ACL categories in (acl.c ACLCommandCategories).
 ACL_CATEGORY_ORDER = (
@@ -81,6 +86,8 @@ def command(fullname: str, arity: int, flags: str = "", *, acl: str = "",
             COMMAND_TABLE[name.encode()].subcommands[sub.encode()] = row
         else:
             COMMAND_TABLE[name.encode()] = row
+            COMMAND_LOOKUP[name.encode()] = row
+            COMMAND_LOOKUP[name.upper().encode()] = row
         return proc
     return register
 
@@ -97,8 +104,8 @@ def lookup_command(argv: list[bytes]) -> Command | None:
     A container with arguments resolves argv[1] as its subcommand;
     alone, it is the command itself (so "CLIENT" is an arity error).
     """
-    base = COMMAND_TABLE.get(argv[0].lower())
-    if base is None or len(argv) == 1 or not base.subcommands:
+    base = COMMAND_LOOKUP.get(argv[0]) or COMMAND_LOOKUP.get(argv[0].lower())
+    if base is None or not base.subcommands or len(argv) == 1:
         return base
     return base.subcommands.get(argv[1].lower())
 # --8<-- [end:lookup_command]

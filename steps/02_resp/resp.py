@@ -245,6 +245,8 @@ def split_whole_requests(buf: bytes,
             i = end
             continue
         break
+    if i == last:  # all taken, but for what follows the last "\r\n"
+        return requests, len(buf) - len(pieces[last])
     rest = pieces[i:]  # the bytes not taken: these, with their "\r\n"s
     return requests, len(buf) - sum(map(len, rest)) - 2 * (len(rest) - 1)
 # --8<-- [end:split_whole_requests]

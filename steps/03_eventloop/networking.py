@@ -262,8 +262,9 @@ def process_whole_requests(c: Client) -> bool:
     Python: a pipeline's requests are split from the buffer all at once
     (resp.split_whole_requests), then run one by one, as Redis runs them.
     """
-    requests, size = resp.split_whole_requests(
-        bytes(c.querybuf[c.qb_pos:]), c.authenticated)
+    unread = c.querybuf[c.qb_pos:] if c.qb_pos else c.querybuf
+    requests, size = resp.split_whole_requests(bytes(unread),
+                                               c.authenticated)
     for argv in requests:
         if c.flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP):
             break  # QUIT, or an error that closes: run nothing more
