@@ -167,8 +167,9 @@ def call(c, cmd: Command) -> None:
     of a command; and it starts the timer of INFO commandstats, which a
     second reading stops. A reply that starts with "-" is a failed call.
     """
+    server = c.server
     start = time.time_ns()
-    c.server.mstime = start // 1_000_000
+    server.mstime = start // 1_000_000
     replied = len(c.buf)
     try:
         cmd.proc(c)
@@ -178,8 +179,8 @@ def call(c, cmd: Command) -> None:
     cmd.calls += 1
     if len(c.buf) > replied and c.buf[replied] == ERROR_MARK:
         cmd.failed_calls += 1
-        after_error_reply(c.server, c.buf[replied:replied + 32])
-    c.server.stat_numcommands += 1
+        after_error_reply(server, c.buf[replied:replied + 32])
+    server.stat_numcommands += 1
 # --8<-- [end:call]
 
 
