@@ -109,6 +109,55 @@ def test_simplified_notes_come_with_file_line_and_function(hooks, tmp_path):
     ]
 
 
+def test_a_note_may_start_inside_a_paragraph_or_after_a_sentence(hooks, tmp_path):
+    source = tmp_path / "demo.py"
+    source.write_text(
+        "class C:\n"
+        '    """A class.\n\n'
+        "    It buffers replies. Simplified: Redis has a soft\n"
+        "    limit too.\n\n"
+        '    Unrelated.\n    """\n\n'
+        "    def f(self):\n"
+        '        """Send it. Mirrors writeToClient().\n\n'
+        "        A partial send() is normal.\n"
+        "        Simplified: one send() per call;\n"
+        '        Redis loops."""\n'
+        "        # Simplified: a ring, not buckets;\n"
+        "        # a dict hides them.\n"
+        "        # --8<-- [start:g]\n"
+        "        return None\n")
+    notes = sys.modules["simplified"].collect_notes(source)
+    assert [(n.line, n.where, n.text) for n in notes] == [
+        (4, "C", "Redis has a soft limit too."),
+        (14, "f()", "one send() per call; Redis loops."),
+        (16, "f()", "a ring, not buckets; a dict hides them."),
+    ]
+
+
+def simplified_lines(step_dir: Path) -> set[tuple[str, int]]:
+    """(file, line) of every line of a step that says "Simplified:", as grep finds them."""
+    return {(path.name, number) for path in sorted(step_dir.glob("*.py"))
+            for number, line in enumerate(path.read_text().splitlines(), start=1)
+            if "Simplified:" in line}
+
+
+@pytest.mark.parametrize("step_dir", sorted(p for p in (REPO / "steps").iterdir() if p.is_dir()),
+                         ids=lambda p: p.name)
+def test_every_simplified_line_of_a_step_gives_a_note(hooks, step_dir):
+    collect = sys.modules["simplified"].collect_notes
+    collected = {(path.name, note.line) for path in step_dir.glob("*.py")
+                 for note in collect(path)}
+    assert simplified_lines(step_dir) - collected == set()
+    assert all(note.text for path in step_dir.glob("*.py") for note in collect(path))
+
+
+def test_the_appendix_lists_every_note_of_the_newest_step(hooks):
+    out = expand(hooks, "{{ simplified() }}\n")
+    newest = sys.modules["stepfiles"].step_dirs()[-1]
+    for name, line in simplified_lines(newest):
+        assert f"`steps/{newest.name}/{name}:{line}`" in out
+
+
 def test_simplified_lists_the_newest_steps_notes(hooks):
     out = expand(hooks, "{{ simplified() }}\n")
     newest = sys.modules["stepfiles"].step_dirs()[-1].name
