@@ -53,6 +53,12 @@ def test_diffs_leave_out_snippet_markers(hooks):
     assert "--8<--" not in out and "[start:" not in out
 
 
+@pytest.mark.parametrize(("changed", "text"), [(0, "0 files differ."), (1, "1 file differs."),
+                                               (2, "2 files differ.")])
+def test_the_diff_counts_its_files_in_good_english(hooks, changed, text):
+    assert sys.modules["stepdiff"].summary("01_socket", "02_resp", changed, []).endswith(text)
+
+
 def test_a_diff_of_a_step_with_itself_lists_every_file_unchanged(hooks):
     out = expand(hooks, '{{ diff("02_resp", "02_resp") }}\n')
     assert "0 files differ" in out and "`resp.py`" in out and "???" not in out
@@ -89,9 +95,20 @@ def test_exercises_render_title_hint_and_a_collapsed_reference(hooks):
     out = expand(hooks, '{{ exercises("02_resp") }}\n')
     assert "### Parse an inline request { #exercise-02-inline }" in out
     assert "Exercise `02-inline`: `process_inline_buffer()` in `steps/02_resp/resp.py`" in out
-    assert '??? tip "Hint"\n\n    Mirror processInlineBuffer' in out
-    assert '??? example "Reference solution"\n\n    ``````python\n' in out
+    assert ('<details class="tip" data-search-exclude markdown>\n<summary>Hint</summary>'
+            '\n\nMirror processInlineBuffer') in out
+    assert ('<details class="example" data-search-exclude markdown>\n'
+            '<summary>Reference solution</summary>\n\n``````python\n') in out
     assert "BEGIN EXERCISE" not in out
+
+
+def test_exercises_say_what_they_need_with_links_and_why(hooks):
+    out = expand(hooks, '{{ exercises("02_resp") }}\n')
+    section = out.split("{ #exercise-02-process-command }")[1]
+    assert section.startswith("\n\nExercise `02-process-command`")
+    assert ("Needs [`02-bulk-payload`](#exercise-02-bulk-payload), "
+            "[`02-input-loop`](#exercise-02-input-loop): its tests cannot all pass") in section
+    assert "Its tests send multibulk requests" in section
 
 
 def test_simplified_notes_come_with_file_line_and_function(hooks, tmp_path):
