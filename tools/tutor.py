@@ -78,11 +78,11 @@ NO_TESTS_COLLECTED = 5  # pytest's exit status when no test was selected
 console = Console(highlight=False, soft_wrap=True)
 
 
-def prose(text: str, indent: str = "") -> str:
+def prose(text: str) -> str:
     """`text` wrapped to the terminal (at most PROSE_WIDTH), words and ids whole."""
     width = max(min(console.width, PROSE_WIDTH), 40)
-    return escape(textwrap.fill(text, width, subsequent_indent=indent,
-                                break_long_words=False, break_on_hyphens=False))
+    return escape(textwrap.fill(text, width, break_long_words=False,
+                                break_on_hyphens=False))
 
 
 class TutorError(Exception):
