@@ -503,7 +503,7 @@ def show_check(step_dir: Path, workspace: Path, run: TestRun, progress: list[Pro
     done = sum(p.status == "done" for p in progress)
     console.print(f"{bar(done, len(progress))} {done}/{plural(len(progress), 'exercise')} done")
     if left_out:
-        console.print(f"[dim]{left_out}[/]")
+        console.print(f"[dim]{prose(left_out)}[/]")
     if failed:
         console.print()
         show_failure(first_failure(progress, failed), workspace)
@@ -516,18 +516,19 @@ def progress_table(progress: list[Progress]) -> Table:
     """One row per exercise; "needs" lists the exercises it waits for.
 
     Those are the stubs its failing tests ran into, and the exercises its
-    entry says it needs that are not done yet. The table fits 80 columns:
-    only the last column wraps, between ids.
+    entry says it needs that are still to write or to fix (one written but
+    only waiting for others is left out). The table fits 80 columns: only
+    the last column wraps, between ids.
     """
     table = Table(box=None, pad_edge=False)
     for column in ("exercise", "status", "tests"):
         table.add_column(column, no_wrap=True)
     table.add_column("needs")
-    done = {p.exercise.id for p in progress if p.status == "done"}
+    written = {p.exercise.id for p in progress if p.status in ("done", "waiting")}
     for p in progress:
         tests = f"{p.passed}/{p.total}" if p.total else "-"
         needs = [] if p.status == "done" else [
-            i for i in dict.fromkeys([*p.waits_for, *p.exercise.needs]) if i not in done]
+            i for i in dict.fromkeys([*p.waits_for, *p.exercise.needs]) if i not in written]
         table.add_row(p.exercise.id, STATUS_MARKS[p.status], tests, ", ".join(needs))
     return table
 

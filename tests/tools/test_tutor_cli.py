@@ -268,6 +268,9 @@ def test_progress_fits_80_columns_and_lists_what_each_exercise_waits_for():
     first = next(line for line in lines if line.startswith(ids[0]))
     assert "waiting" in first and "02-input-loop" in first
     assert out.count(ids[1]) == 1  # done: its own row, and no longer in any needs
+    assert out.count(ids[0]) == 1  # written, waiting for others: not a need either
+    inline_row = out[out.index(f"\n{ids[2]}"):out.index(f"\n{ids[3]}")]
+    assert "02-input-loop" in inline_row  # still a stub: needed
     for exercise_id in ids:
         assert any(line.startswith(exercise_id) for line in lines)
     assert not re.search(r"\b02-[a-z-]*-\s*$", out, re.M)  # no id cut at a hyphen
