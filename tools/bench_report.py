@@ -23,7 +23,12 @@ from bench.servers import REPO
 
 RESULTS_DIR = REPO / "bench" / "results"
 SOURCE = "tools/bench_report.py"
-MARKS = ("✅", "❌")
+# Met and not met, as mkdocs-material icons: pymdownx.emoji inlines their SVG,
+# so they show without an emoji font; the word is in the tooltip and the
+# legend, and book.css colours them.
+MET = ':material-check-circle:{ .bench-met title="met" }'
+NOT_MET = ':material-close-circle:{ .bench-not-met title="not met" }'
+MARKS = (MET, NOT_MET)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -136,7 +141,8 @@ def plot_expiry(results: dict, path: Path) -> str | None:
 def render_page(results: dict, plots: dict) -> str:
     steps = [t for t in results["targets"] if t != "redis"]
     rows = build_rows(results)
-    parts = [intro(results), machine(results), targets_table(rows, steps),
+    parts = [intro(results), machine(results),
+             targets_table(rows, steps, results["plan"]["quick"]),
              throughput_section(results, plots), baseline_section(results),
              profile_section(results),
              memory_section(results, steps), steps_section(results, steps),
@@ -189,10 +195,13 @@ def machine(results: dict) -> str:
 {quick}"""
 
 
-def targets_table(rows: list[Row], steps: list[str]) -> str:
+def targets_table(rows: list[Row], steps: list[str], quick: bool = False) -> str:
+    legend = (f"{MET} met, {NOT_MET} not met." if not quick else
+              "A --quick run's counts are too small to judge a target: the cells "
+              "show the ratios alone.")
     lines = ["## Ratios and targets", "",
              "The targets come from the issues that built each step; a target "
-             "holds for every later step too. ✅ met, ❌ not met. Where the "
+             f"holds for every later step too. {legend} Where the "
              "target is on an absolute figure (bytes, seconds), the cell shows "
              "it, then the ratio.", ""]
     section = None
@@ -202,7 +211,7 @@ def targets_table(rows: list[Row], steps: list[str]) -> str:
             lines += ["", f"**{section}**", "",
                       "| figure | target | Redis | " + " | ".join(steps) + " |",
                       "|---|---|---:|" + "---:|" * len(steps)]
-        cells = [cell_text(row, s, MARKS) for s in steps]
+        cells = [cell_text(row, s, None if quick else MARKS) for s in steps]
         lines.append(f"| {row.label} | {row.goal or ''} | {fmt(row.redis, row.unit)} | "
                      + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

@@ -13,6 +13,13 @@ with an entry of the same id in the step's ``exercises.toml``:
     title = "Parse an inline request"
     hint = "What to do, and which Redis function to mirror."
 
+    needs = ["02-input-loop"]  # optional, with needs_why
+    needs_why = "Why: its tests send requests, which only the loop reads."
+
+An exercise needs another when some of its tests fail while only the
+other one is a stub: it cannot be done before that one. CI checks that
+`needs` lists exactly those (tests/tools/test_exercise_invariants.py).
+
 Ids are kebab-case and start with their step's number. A block is a
 function body (or a part of one, such as a loop body); blocks never nest
 and never cross a ``# --8<--`` snippet marker. A step folder is a copy of
@@ -44,7 +51,8 @@ EXERCISE_ID = re.compile(r"^(\d\d)-[a-z0-9]+(?:-[a-z0-9]+)*$")
 MARKER = re.compile(r"^(?P<indent>[ \t]*)#\s*(?P<kind>BEGIN|END)\s+EXERCISE\b(?P<rest>.*)$")
 SNIPPET_MARKER = re.compile(r"^\s*# --8<--")
 REQUIRED_KEYS = ("id", "title", "hint")
-OPTIONAL_KEYS = ("chapter_anchor",)
+OPTIONAL_KEYS = ("chapter_anchor", "needs_why")
+LIST_KEYS = ("needs",)  # optional lists of ids
 STUB_PREFIX = 'raise NotImplementedError("exercise '
 
 
@@ -84,6 +92,8 @@ class Exercise:
     solution: str  # the reference block, dedented
     function: str | None  # the function the block is in, if any
     chapter_anchor: str  # where the chapter presents it: "exercise-02-inline"
+    needs: tuple[str, ...] = ()  # the exercises it cannot be done before
+    needs_why: str = ""  # why, in a sentence or two
 
     @property
     def filename(self) -> str:
@@ -213,9 +223,15 @@ def check_entry(entry: dict, where: str, step: int | None) -> None:
         if (key in REQUIRED_KEYS or key in entry) and (
                 not isinstance(entry.get(key), str) or not entry[key].strip()):
             raise ExerciseError(f"{where}: '{key}' must be a non-empty string")
-    unknown = set(entry) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS)
+    unknown = set(entry) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS) - set(LIST_KEYS)
     if unknown:
         raise ExerciseError(f"{where} ({entry['id']}): unknown key(s) {sorted(unknown)}")
+    needs = entry.get("needs", [])
+    if not isinstance(needs, list) or not all(isinstance(i, str) for i in needs):
+        raise ExerciseError(f"{where} ({entry['id']}): 'needs' is a list of exercise ids")
+    if bool(needs) != ("needs_why" in entry):
+        raise ExerciseError(f"{where} ({entry['id']}): 'needs' and 'needs_why' go together "
+                            "(which exercises it needs, and why)")
     if not EXERCISE_ID.match(entry["id"]) or step_number(entry["id"]) > step:
         raise ExerciseError(f"{where}: id {entry['id']!r} must be kebab-case and start "
                             f"with the step's number ({step:02d}-...)")
@@ -243,7 +259,19 @@ def load_exercises(step_dir: Path) -> list[Exercise]:
         if step_number(block.id) == step:
             blocks[block.id] = block
     check_both_ways(step_dir, blocks, entries)
+    check_needs(step_dir, entries)
     return [make_exercise(step_dir, blocks[entry["id"]], entry) for entry in entries]
+
+
+def check_needs(step_dir: Path, entries: list[dict]) -> None:
+    """Each needed id is another exercise of the same step."""
+    ids = [entry["id"] for entry in entries]
+    for entry in entries:
+        for needed in entry.get("needs", []):
+            if needed not in ids or needed == entry["id"]:
+                raise ExerciseError(
+                    f"{step_dir / METADATA_FILE}: {entry['id']} needs {needed!r}, which is "
+                    f"not another exercise of {step_dir.name} ({', '.join(ids)})")
 
 
 def check_both_ways(step_dir: Path, blocks: dict[str, Block], entries: list[dict]) -> None:
@@ -271,6 +299,8 @@ def make_exercise(step_dir: Path, block: Block, entry: dict) -> Exercise:
         solution=textwrap.dedent(block.body),
         function=enclosing_function(block.path.read_text(), block.start_line),
         chapter_anchor=entry.get("chapter_anchor", f"exercise-{block.id}"),
+        needs=tuple(entry.get("needs", [])),
+        needs_why=" ".join(entry.get("needs_why", "").split()),
     )
 
 
@@ -307,6 +337,11 @@ def stub_message(exercise: Exercise) -> str:
     return (f"exercise {exercise.id}: {exercise.title.rstrip('.')}. "
             f"Hint: {first_sentence(exercise.hint)} "
             f"(python tools/tutor.py hint {exercise.id})")
+
+
+def plural(count: int, noun: str) -> str:
+    """A count and its noun: "1 exercise", "2 exercises", "0 tests"."""
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def first_sentence(text: str) -> str:

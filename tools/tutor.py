@@ -27,6 +27,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,7 @@ from exercises import (
     find_exercise,
     load_exercises,
     make_stub,
+    plural,
     replace_block,
     step_dirs,
     step_number,
@@ -68,10 +70,19 @@ BACKUP_DIR = ".tutor-backup"  # code that `reset` replaced
 TEST_TIMEOUT = 60  # seconds one test may take before pytest-timeout stops it
 RUN_TIMEOUT = 900  # seconds a whole check may take
 BAR_WIDTH = 20
+PROSE_WIDTH = 80  # hints and notes are wrapped to the terminal, at most this wide
 NO_TESTS_COLLECTED = 5  # pytest's exit status when no test was selected
 
 # Paths and commands stay on one line, so they can be copied; the terminal wraps them.
+# Tables are laid out to fit 80 columns, and prose is wrapped between words.
 console = Console(highlight=False, soft_wrap=True)
+
+
+def prose(text: str) -> str:
+    """`text` wrapped to the terminal (at most PROSE_WIDTH), words and ids whole."""
+    width = max(min(console.width, PROSE_WIDTH), 40)
+    return escape(textwrap.fill(text, width, break_long_words=False,
+                                break_on_hyphens=False))
 
 
 class TutorError(Exception):
@@ -168,22 +179,30 @@ def cmd_start(args) -> int:
             raise TutorError(f"{shown(workspace)} is not a workspace; not deleting it")
         shutil.rmtree(workspace)
     write_workspace(step_dir, workspace, exercises)
-    console.print(f"Made [bold]{shown(workspace)}[/] from {shown(step_dir)}: "
-                  f"{len(exercises)} exercises to do, each a stub that raises "
-                  "NotImplementedError.")
+    each = ("a stub that raises NotImplementedError:" if len(exercises) == 1 else
+            "each a stub that raises NotImplementedError, in this order:")
+    console.print(prose(f"Made {shown(workspace)} from {shown(step_dir)}: "
+                        f"{plural(len(exercises), 'exercise')} to do, {each}"))
     console.print(exercise_table(exercises, workspace))
     console.print(f"Next: open {shown(workspace / exercises[0].filename)}:"
-                  f"{exercises[0].start_line + 1} and run `python tools/tutor.py check "
-                  f"{step_dir.name}` (or `watch`).")
+                  f"{exercises[0].start_line + 1}")
+    console.print(f"then run `python tools/tutor.py check {step_dir.name}` (or `watch`).")
     return 0
 
 
 def exercise_table(exercises: list[Exercise], workspace: Path | None = None) -> Table:
+    """Each exercise's id and title, then where it is and what it needs.
+
+    Three short lines instead of one long row: the table fits 80 columns.
+    """
     table = Table(box=None, pad_edge=False)
-    for column in ("exercise", "title", "where"):
-        table.add_column(column, overflow="fold")
+    table.add_column("exercise", no_wrap=True)
+    table.add_column("title, where, needs")
     for exercise in exercises:
-        table.add_row(exercise.id, escape(exercise.title), where(exercise, workspace))
+        table.add_row(exercise.id, escape(exercise.title))
+        table.add_row("", f"[dim]{where(exercise, workspace)}[/]")
+        if exercise.needs:
+            table.add_row("", f"[dim]needs {', '.join(exercise.needs)}[/]")
     return table
 
 
@@ -210,9 +229,12 @@ def cmd_hint(args) -> int:
     exercise = find_exercise(args.exercise)
     console.print(f"[bold]{exercise.id}[/]: {escape(exercise.title)}")
     console.print(f"in {where(exercise, default_workspace_if_any(exercise), full=True)}\n")
-    console.print(escape(exercise.hint))
-    console.print(f"\nStill stuck? `python tools/tutor.py solution {exercise.id}` shows the "
-                  "reference code.")
+    if exercise.needs:
+        console.print(prose(f"Needs {', '.join(exercise.needs)}: its tests cannot all "
+                            f"pass before those are done. {exercise.needs_why}") + "\n")
+    console.print(prose(exercise.hint))
+    console.print("\n" + prose(f"Still stuck? `python tools/tutor.py solution {exercise.id}` "
+                               "shows the reference code."))
     return 0
 
 
@@ -271,8 +293,7 @@ def every_steps_exercises() -> tuple[dict[Path, list[Exercise]], bool]:
 def cmd_list(args) -> int:
     found, all_fine = every_steps_exercises()
     for step_dir, exercises in found.items():
-        count = f"{len(exercises)} exercise" + ("s" if len(exercises) != 1 else "")
-        console.print(f"[bold]{step_dir.name}[/] ({count})")
+        console.print(f"[bold]{step_dir.name}[/] ({plural(len(exercises), 'exercise')})")
         console.print(exercise_table(exercises))
     return 0 if all_fine else 2
 
@@ -476,29 +497,39 @@ def show_check(step_dir: Path, workspace: Path, run: TestRun, progress: list[Pro
                left_out: str) -> None:
     failed = [t for t in run.tests if t["outcome"] == "failed"]
     console.print(f"[bold]{step_dir.name}[/] in {shown(workspace)}: "
-                  f"{len(run.tests) - len(failed)}/{len(run.tests)} tests passed "
+                  f"{len(run.tests) - len(failed)}/{plural(len(run.tests), 'test')} passed "
                   f"({run.seconds:.1f} s)")
-    console.print(progress_table(progress, workspace))
+    console.print(progress_table(progress))
     done = sum(p.status == "done" for p in progress)
-    console.print(f"{bar(done, len(progress))} {done}/{len(progress)} exercises done")
+    console.print(f"{bar(done, len(progress))} {done}/{plural(len(progress), 'exercise')} done")
     if left_out:
-        console.print(f"[dim]{left_out}[/]")
+        console.print(f"[dim]{prose(left_out)}[/]")
     if failed:
         console.print()
         show_failure(first_failure(progress, failed), workspace)
     elif not left_out:
-        console.print(f"[green]All {len(run.tests)} tests pass: {step_dir.name} is done.[/]")
+        console.print(f"[green]Every test passes ({plural(len(run.tests), 'test')}): "
+                      f"{step_dir.name} is done.[/]")
 
 
-def progress_table(progress: list[Progress], workspace: Path) -> Table:
+def progress_table(progress: list[Progress]) -> Table:
+    """One row per exercise; "needs" lists the exercises it waits for.
+
+    Those are the stubs its failing tests ran into, and the exercises its
+    entry says it needs that are still to write or to fix (one written but
+    only waiting for others is left out). The table fits 80 columns: only
+    the last column wraps, between ids.
+    """
     table = Table(box=None, pad_edge=False)
-    for column in ("exercise", "status", "tests", "where"):
-        table.add_column(column, overflow="fold")
+    for column in ("exercise", "status", "tests"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("needs")
+    written = {p.exercise.id for p in progress if p.status in ("done", "waiting")}
     for p in progress:
         tests = f"{p.passed}/{p.total}" if p.total else "-"
-        note = f" for {', '.join(p.waits_for)}" if p.waits_for else ""
-        table.add_row(p.exercise.id, STATUS_MARKS[p.status] + note, tests,
-                      where(p.exercise, workspace))
+        needs = [] if p.status == "done" else [
+            i for i in dict.fromkeys([*p.waits_for, *p.exercise.needs]) if i not in written]
+        table.add_row(p.exercise.id, STATUS_MARKS[p.status], tests, ", ".join(needs))
     return table
 
 
@@ -654,9 +685,10 @@ def check_between_saves(args, workspace: Path) -> None:
 
 def cmd_status(args) -> int:
     table = Table(box=None, pad_edge=False)
-    for column in ("step", "workspace", "progress", "", "last check"):
-        table.add_column(column, overflow="fold")
+    for column in ("step", "progress", "", "last check"):
+        table.add_column(column, no_wrap=True)
     found, all_fine = every_steps_exercises()
+    console.print(f"Workspaces in {shown(WORKSPACES)}/:")
     for step_dir, exercises in found.items():
         workspace = WORKSPACES / step_dir.name
         table.add_row(step_dir.name, *workspace_status(workspace, exercises))
@@ -666,7 +698,7 @@ def cmd_status(args) -> int:
 
 def workspace_status(workspace: Path, exercises: list[Exercise]) -> tuple[str, ...]:
     if not (workspace / "server.py").exists():
-        return ("-", bar(0, len(exercises)), f"0/{len(exercises)}", "not started")
+        return (bar(0, len(exercises)), f"0/{len(exercises)}", "not started")
     state_file = workspace / STATE_FILE
     state = json.loads(state_file.read_text()) if state_file.exists() else {}
     statuses = state.get("exercises", {})
@@ -676,7 +708,7 @@ def workspace_status(workspace: Path, exercises: list[Exercise]) -> tuple[str, .
         when = time.strftime("%d %b %H:%M", time.localtime(state["checked_at"]))
         if last_edit(workspace) > state["checked_at"]:
             when += " (edited since)"
-    return (shown(workspace), bar(done, len(exercises)), f"{done}/{len(exercises)}", when)
+    return (bar(done, len(exercises)), f"{done}/{len(exercises)}", when)
 
 
 # The command line

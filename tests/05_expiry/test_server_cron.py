@@ -29,11 +29,27 @@ def last_cron_run_shown(proc, client) -> int:
 
 def test_server_cron_runs_hz_times_a_second(start_server):
     proc = start_server(hz=50, trace=True)
+    samples: list[tuple[float, int]] = []  # (when, the last cron run shown)
+    rates: list[float] = []  # runs per second, over each window of 1 s
+
     with RawClient(proc.port) as client:
-        first = last_cron_run_shown(proc, client)
-        time.sleep(1.0)
-        per_second = last_cron_run_shown(proc, client) - first
-    assert 30 <= per_second <= 55, per_second
+        def a_second_at_the_pace_of_hz() -> bool:
+            samples.append((time.monotonic(), last_cron_run_shown(proc, client)))
+            now, runs = samples[-1]
+            earlier = [(t, n) for t, n in samples if now - t >= 1.0]
+            if not earlier:
+                return False
+            then, runs_then = earlier[-1]
+            rates.append((runs - runs_then) / (now - then))
+            return 30 <= rates[-1] <= 55
+
+        # On a busy machine the server may get too little CPU for a while:
+        # the same bounds hold for a later second, which is waited for.
+        try:
+            wait_until(a_second_at_the_pace_of_hz, timeout=20, interval=0.05)
+        except TimeoutError:
+            pytest.fail(f"no second with 30-55 cron runs; runs per second: "
+                        f"{[round(r) for r in rates[::10]]}")
 
 
 def test_trace_folds_turns_where_only_server_cron_ran(start_server):

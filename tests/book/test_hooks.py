@@ -53,6 +53,12 @@ def test_diffs_leave_out_snippet_markers(hooks):
     assert "--8<--" not in out and "[start:" not in out
 
 
+@pytest.mark.parametrize(("changed", "text"), [(0, "0 files differ."), (1, "1 file differs."),
+                                               (2, "2 files differ.")])
+def test_the_diff_counts_its_files_in_good_english(hooks, changed, text):
+    assert sys.modules["stepdiff"].summary("01_socket", "02_resp", changed, []).endswith(text)
+
+
 def test_a_diff_of_a_step_with_itself_lists_every_file_unchanged(hooks):
     out = expand(hooks, '{{ diff("02_resp", "02_resp") }}\n')
     assert "0 files differ" in out and "`resp.py`" in out and "???" not in out
@@ -89,9 +95,20 @@ def test_exercises_render_title_hint_and_a_collapsed_reference(hooks):
     out = expand(hooks, '{{ exercises("02_resp") }}\n')
     assert "### Parse an inline request { #exercise-02-inline }" in out
     assert "Exercise `02-inline`: `process_inline_buffer()` in `steps/02_resp/resp.py`" in out
-    assert '??? tip "Hint"\n\n    Mirror processInlineBuffer' in out
-    assert '??? example "Reference solution"\n\n    ``````python\n' in out
+    assert ('<details class="tip" data-search-exclude markdown>\n<summary>Hint</summary>'
+            '\n\nMirror processInlineBuffer') in out
+    assert ('<details class="example" data-search-exclude markdown>\n'
+            '<summary>Reference solution</summary>\n\n``````python\n') in out
     assert "BEGIN EXERCISE" not in out
+
+
+def test_exercises_say_what_they_need_with_links_and_why(hooks):
+    out = expand(hooks, '{{ exercises("02_resp") }}\n')
+    section = out.split("{ #exercise-02-process-command }")[1]
+    assert section.startswith("\n\nExercise `02-process-command`")
+    assert ("Needs [`02-bulk-payload`](#exercise-02-bulk-payload), "
+            "[`02-input-loop`](#exercise-02-input-loop): its tests cannot all pass") in section
+    assert "Its tests send multibulk requests" in section
 
 
 def test_simplified_notes_come_with_file_line_and_function(hooks, tmp_path):
@@ -107,6 +124,55 @@ def test_simplified_notes_come_with_file_line_and_function(hooks, tmp_path):
         (3, "module", "Redis does it in C; we do not."),
         (9, "f()", "Redis counts in bytes, not items."),
     ]
+
+
+def test_a_note_may_start_inside_a_paragraph_or_after_a_sentence(hooks, tmp_path):
+    source = tmp_path / "demo.py"
+    source.write_text(
+        "class C:\n"
+        '    """A class.\n\n'
+        "    It buffers replies. Simplified: Redis has a soft\n"
+        "    limit too.\n\n"
+        '    Unrelated.\n    """\n\n'
+        "    def f(self):\n"
+        '        """Send it. Mirrors writeToClient().\n\n'
+        "        A partial send() is normal.\n"
+        "        Simplified: one send() per call;\n"
+        '        Redis loops."""\n'
+        "        # Simplified: a ring, not buckets;\n"
+        "        # a dict hides them.\n"
+        "        # --8<-- [start:g]\n"
+        "        return None\n")
+    notes = sys.modules["simplified"].collect_notes(source)
+    assert [(n.line, n.where, n.text) for n in notes] == [
+        (4, "C", "Redis has a soft limit too."),
+        (14, "f()", "one send() per call; Redis loops."),
+        (16, "f()", "a ring, not buckets; a dict hides them."),
+    ]
+
+
+def simplified_lines(step_dir: Path) -> set[tuple[str, int]]:
+    """(file, line) of every line of a step that says "Simplified:", as grep finds them."""
+    return {(path.name, number) for path in sorted(step_dir.glob("*.py"))
+            for number, line in enumerate(path.read_text().splitlines(), start=1)
+            if "Simplified:" in line}
+
+
+@pytest.mark.parametrize("step_dir", sorted(p for p in (REPO / "steps").iterdir() if p.is_dir()),
+                         ids=lambda p: p.name)
+def test_every_simplified_line_of_a_step_gives_a_note(hooks, step_dir):
+    collect = sys.modules["simplified"].collect_notes
+    collected = {(path.name, note.line) for path in step_dir.glob("*.py")
+                 for note in collect(path)}
+    assert simplified_lines(step_dir) - collected == set()
+    assert all(note.text for path in step_dir.glob("*.py") for note in collect(path))
+
+
+def test_the_appendix_lists_every_note_of_the_newest_step(hooks):
+    out = expand(hooks, "{{ simplified() }}\n")
+    newest = sys.modules["stepfiles"].step_dirs()[-1]
+    for name, line in simplified_lines(newest):
+        assert f"`steps/{newest.name}/{name}:{line}`" in out
 
 
 def test_simplified_lists_the_newest_steps_notes(hooks):

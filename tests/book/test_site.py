@@ -4,19 +4,26 @@ outputs) were generated."""
 
 from __future__ import annotations
 
+import json
 import re
+import sys
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
 
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tools"))
+from exercises import load_exercises, steps_with_exercises  # noqa: E402
+
+sys.path.remove(str(REPO / "tools"))
+
 # The site is built, then browsed, once per session, by fixtures whose time
 # would count against whichever test asks first; they bound themselves (the
 # build's own timeout, playwright's per-page ones), so time only the tests.
 pytestmark = pytest.mark.timeout(120, func_only=True)
-
-REPO = Path(__file__).resolve().parents[2]
 
 # Attributes through which a page makes the browser fetch something.
 FETCHING = {
@@ -100,6 +107,46 @@ def test_chapters_render_their_exercises_with_folded_solutions(pages):
     assert chapter.count("Reference solution") >= 4
     # Collapsed: <details> without the "open" attribute.
     assert not re.search(r"<details class=\"example\" open", chapter)
+
+
+def search_sections(site: Path) -> dict[str, str]:
+    """What the book's search can find: each section's location -> its plain text."""
+    script = (site / "search" / "search_index.js").read_text(encoding="utf-8")
+    index = json.loads(script.removeprefix("var __index = "))
+    return {doc["location"]: " ".join(unescape(re.sub(
+        r"<[^>]+>", " ", f"{doc['title']} {doc['text']}")).split()) for doc in index["docs"]}
+
+
+def later_sentences(hint: str) -> list[str]:
+    """The hint's sentences after the first (which the stubs, and so the
+    appendix's example of one, quote)."""
+    return [s for s in re.split(r"(?<=[.!?])\s+", hint)[1:] if len(s) >= 30]
+
+
+def test_search_finds_no_hint_and_no_reference_solution(site):
+    """The chapters show the step's code (it is the solution) in their walk
+    through and diffs; what search must not turn up is the folded hint and
+    reference solution of an exercise's own section."""
+    sections = search_sections(site)
+    everything = " ".join(sections.values())
+    assert "Reference solution" not in everything
+    for exercise in (e for step in steps_with_exercises() for e in load_exercises(step)):
+        section = sections[f"chapters/{exercise.step}.html#{exercise.chapter_anchor}"]
+        assert f"Exercise {exercise.id}" in section  # the section itself is searchable
+        assert "Hint" not in section
+        code = (" ".join(line.split()) for line in exercise.solution.splitlines())
+        for line in (c for c in code if len(c) >= 20):
+            assert line not in section, f"{exercise.id}'s solution is searchable: {line}"
+        assert exercise.hint not in section, f"{exercise.id}'s hint is searchable"
+        for sentence in later_sentences(exercise.hint):
+            assert sentence not in everything, f"{exercise.id}'s hint is searchable"
+
+
+def test_benchmarks_mark_targets_with_inline_svg_icons_not_emoji(pages):
+    page = pages["benchmarks.html"]
+    marks = re.findall(r'<span class="twemoji bench-(?:not-)?met" title="(?:not )?met"><svg', page)
+    assert len(marks) >= 3
+    assert not re.search("[\u2600-\u27bf\U0001f000-\U0001faff]", page)  # needs an emoji font
 
 
 def test_differences_appendix_lists_the_simplified_notes(pages):

@@ -3,29 +3,43 @@
 For each exercise: the reference passes the tests tagged with it, and a
 workspace with only that exercise stubbed fails one of them, and the
 failure the tutor reports names the exercise (the stub's NotImplementedError,
-read from the server's log or the test's error). For each step: the fully stubbed workspace
-still starts (or, for a stub on every turn's path, stops at once with its message), and
-`tutor.py check` on it fails cleanly. Steps are found
-at run time, so a new step's exercises are covered as soon as it has an
-exercises.toml.
+read from the server's log or the test's error). In that same workspace,
+the other exercises whose tests fail on the stub are exactly those whose
+entry lists it in `needs`. For each step: done in the order of its
+exercises.toml, the first exercise alone turns a test green; the fully
+stubbed workspace still starts (or, for a stub on every turn's path, stops
+at once with its message), and `tutor.py check` on it fails cleanly. Steps
+are found at run time, so a new step's exercises are covered as soon as it
+has an exercises.toml.
 
 Each check runs a child pytest (with tools/tutor_plugin.py reporting) on
-only the tagged tests, stopping at the first failure where one is
-expected, to keep CI fast.
+only the tagged tests; the run with one exercise stubbed serves two tests.
 """
 
 import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-from exercises import REPO, ExerciseError, load_exercises, steps_with_exercises, write_workspace
+from exercises import (
+    REPO,
+    ExerciseError,
+    load_exercises,
+    plural,
+    steps_with_exercises,
+    write_workspace,
+)
 from support.servers import ServerProcess, Target
 from tutor import pytest_command
 
 STEPS = steps_with_exercises()
 CHILD_TIMEOUT = 300  # seconds: a hung child fails the test instead of CI
+# Runs of an exercise's tests before a need it lists is called wrong. A stub
+# on server_cron's path stops the server only if a cron runs while a test
+# holds keys with a TTL, so such a need shows in most runs, not all.
+NEED_RUNS = 5
 
 
 def exercises_or_none(step):
@@ -66,20 +80,100 @@ def test_reference_passes_every_exercise_test(step, tmp_path):
             f"no test is tagged @pytest.mark.exercise({exercise_id!r})")
 
 
+@pytest.fixture(scope="module")
+def with_one_stub(tmp_path_factory):
+    """run(step, exercise): (workspace, records) of every test tagged with one
+    of the step's exercises, on a workspace where only `exercise` is a stub.
+    Each exercise's run is made once and shared by the tests below."""
+    runs = {}
+
+    def run(step, exercise) -> tuple[Path, list[dict]]:
+        if exercise.id not in runs:
+            folder = tmp_path_factory.mktemp(exercise.id)
+            write_workspace(step, folder / step.name, [exercise])
+            ids = [e.id for e in load_exercises(step)]
+            tests = run_tagged_tests(folder / step.name, step, ids, folder)[1]
+            runs[exercise.id] = (folder / step.name, tests)
+        return runs[exercise.id]
+
+    return run
+
+
+def short_name(test: dict) -> str:
+    return test["nodeid"].split("::")[-1].split("[")[0]
+
+
 @pytest.mark.parametrize(("step", "exercise"), EXERCISES,
                          ids=[e.id for _step, e in EXERCISES])
-def test_stubbing_one_exercise_fails_one_of_its_tests(step, exercise, tmp_path):
-    workspace = tmp_path / step.name
-    write_workspace(step, workspace, [exercise])
-    status, tests, _output = run_tagged_tests(workspace, step, [exercise.id], tmp_path, "-x")
-    failed = [t for t in tests if t["outcome"] == "failed"]
-    assert status == 1 and failed, f"every test of {exercise.id} passes with its stub"
-    assert exercise.id in failed[0]["exercises"]
+def test_stubbing_one_exercise_fails_one_of_its_tests(step, exercise, with_one_stub):
+    _workspace, tests = with_one_stub(step, exercise)
+    failed = [t for t in tests if t["outcome"] == "failed" and exercise.id in t["exercises"]]
+    assert failed, f"every test of {exercise.id} passes with its stub"
     first = failed[0]
     assert first.get("stub_id") == exercise.id, (
         f"{first['nodeid']} failed with {first.get('error')!r}, and the server log "
         f"did not show the stub: {first.get('server_error')!r}")
     assert first["stub"].startswith(f"exercise {exercise.id}: {exercise.title}")
+
+
+@pytest.mark.parametrize(("step", "exercise"), EXERCISES,
+                         ids=[e.id for _step, e in EXERCISES])
+def test_the_exercises_whose_tests_fail_on_a_stub_list_it_in_needs(step, exercise,
+                                                                   with_one_stub, tmp_path):
+    """X needs Y when some test tagged with X fails on Y's stub while Y is
+    the only stub: X cannot be done before Y. The tutor and the book show
+    `needs`, so it must say exactly that."""
+    workspace, tests = with_one_stub(step, exercise)
+    blocked = blocked_by_the_stub(tests, exercise.id)
+    listing = {e.id for e in load_exercises(step) if exercise.id in e.needs}
+    for other in sorted(listing - set(blocked)):
+        for _run in range(NEED_RUNS - 1):
+            again = run_tagged_tests(workspace, step, [other], tmp_path)[1]
+            if other in blocked_by_the_stub(again, exercise.id):
+                blocked[other] = blocked_by_the_stub(again, exercise.id)[other]
+                break
+    toml = f"steps/{step.name}/exercises.toml"
+    problems = [
+        f"{other}'s tests fail on the stub of {exercise.id} when it is the only stub "
+        f"({', '.join(sorted(set(names))[:3])}): add {exercise.id!r} to {other}'s "
+        f"`needs` in {toml}, and say why in its `needs_why`"
+        for other, names in sorted(blocked.items()) if other not in listing]
+    problems += [
+        f"{other} lists {exercise.id!r} in `needs` in {toml}, but all of {other}'s tests "
+        f"passed in {NEED_RUNS} runs while {exercise.id} was the only stub: take it out"
+        for other in sorted(listing - set(blocked))]
+    assert not problems, "\n".join(problems)
+
+
+def blocked_by_the_stub(tests: list[dict], stub_id: str) -> dict[str, list[str]]:
+    """The other exercises with a test that failed on `stub_id`'s stub: their tests."""
+    blocked: dict[str, list[str]] = {}
+    for test in tests:
+        if test["outcome"] == "failed" and test.get("stub_id") == stub_id:
+            for other in sorted(set(test["exercises"]) - {stub_id}):
+                blocked.setdefault(other, []).append(short_name(test))
+    return blocked
+
+
+@pytest.mark.parametrize("step", STEPS, ids=lambda p: p.name)
+def test_the_first_exercise_in_order_turns_a_test_green(step, tmp_path):
+    """A learner who does the exercises in the order of exercises.toml sees
+    one of the first exercise's tests pass as soon as it is done, while the
+    others are still stubs."""
+    exercises = load_exercises(step)
+    workspace = tmp_path / step.name
+
+    def passing(stubbed) -> set[str]:
+        write_workspace(step, workspace, stubbed)
+        tests = run_tagged_tests(workspace, step, [exercises[0].id], tmp_path)[1]
+        return {t["nodeid"] for t in tests if t["outcome"] == "passed"}
+
+    before = passing(exercises)
+    after = passing(exercises[1:])
+    assert after - before, (
+        f"with {exercises[0].id} done and the others stubbed, none of its tests passes: "
+        f"put first in {step.name}/exercises.toml an exercise with a test that needs no "
+        "other exercise (a unit test of its function, say)")
 
 
 def starts_or_stops_at_a_stub(workspace, step) -> bool:
@@ -115,5 +209,5 @@ def test_fully_stubbed_workspace_starts_and_check_fails_cleanly(step, tmp_path):
     assert check.returncode == 1, check.stdout + check.stderr
     assert check.stderr == ""
     assert "Traceback (most recent call last)" not in check.stdout
-    assert f"0/{len(exercises)} exercises done" in check.stdout
+    assert f"0/{plural(len(exercises), 'exercise')} done" in check.stdout
     assert f"exercise {exercises[0].id}: " in check.stdout

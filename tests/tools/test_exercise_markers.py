@@ -9,6 +9,7 @@ from exercises import (
     find_blocks,
     load_exercises,
     make_stub,
+    plural,
     replace_block,
     stub_source,
     write_workspace,
@@ -181,6 +182,34 @@ def test_bad_entries_are_errors(tmp_path, entry, message):
     with pytest.raises(ExerciseError) as caught:
         load_exercises(step)
     assert message in str(caught.value)
+
+
+def test_needs_names_other_exercises_of_the_step_and_says_why(tmp_path):
+    toml = TOML.replace('chapter_anchor = "printing"\n', 'chapter_anchor = "printing"\n'
+                        'needs = ["02-parse"]\nneeds_why = """\nIt prints what\nparse took.\n"""\n')
+    parse, loop = load_exercises(make_step(tmp_path, toml=toml))
+    assert (parse.needs, parse.needs_why) == ((), "")
+    assert (loop.needs, loop.needs_why) == (("02-parse",), "It prints what parse took.")
+
+
+@pytest.mark.parametrize(("needs", "message"), [
+    ('needs = ["02-parse"]', "'needs' and 'needs_why' go together"),
+    ('needs_why = "Because."', "'needs' and 'needs_why' go together"),
+    ('needs = "02-parse"\nneeds_why = "B."', "'needs' is a list of exercise ids"),
+    ('needs = ["02-ghost"]\nneeds_why = "B."', "02-loop-body needs '02-ghost', which is not"),
+    ('needs = ["02-loop-body"]\nneeds_why = "B."', "02-loop-body needs '02-loop-body'"),
+])
+def test_bad_needs_are_errors(tmp_path, needs, message):
+    toml = TOML.replace('chapter_anchor = "printing"\n', f'chapter_anchor = "printing"\n{needs}\n')
+    with pytest.raises(ExerciseError) as caught:
+        load_exercises(make_step(tmp_path, toml=toml))
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(("count", "text"), [(0, "0 exercises"), (1, "1 exercise"),
+                                             (2, "2 exercises")])
+def test_counts_agree_with_their_noun(count, text):
+    assert plural(count, "exercise") == text
 
 
 def test_exercise_must_be_an_array_of_tables(tmp_path):

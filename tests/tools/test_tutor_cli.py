@@ -1,12 +1,15 @@
 """The tutor's commands, as a learner types them (the slow `check` runs are in
 test_exercise_invariants.py)."""
 
+import os
 import queue
+import re
 import signal
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import tutor
@@ -18,6 +21,7 @@ from exercises import (
     load_exercises,
     steps_with_exercises,
 )
+from rich.console import Console
 
 STEP = "02_resp"
 
@@ -151,7 +155,7 @@ def test_watch_checks_again_after_a_save_and_stops_on_ctrl_c(tmp_path):
         assert wait_for(lines, "Watching", timeout=60)
         # The watcher starts just after that line: save until a check follows.
         deadline = time.monotonic() + 60
-        while not wait_for(lines, "exercises done", timeout=1):
+        while not wait_for(lines, "exercise done", timeout=1):
             assert time.monotonic() < deadline, "no check after saving a file"
             (workspace / "server.py").write_text((workspace / "server.py").read_text() + "\n")
     finally:
@@ -171,3 +175,118 @@ def wait_for(lines: queue.Queue, text: str, timeout: float) -> bool:
         except queue.Empty:
             break
     return False
+
+
+# What a learner sees in an 80-column terminal
+
+def tutor_at_80_columns(*argv: str, cwd: Path = REPO) -> str:
+    """The tutor's output as a terminal 80 columns wide would show it."""
+    done = subprocess.run([sys.executable, str(REPO / "tools" / "tutor.py"), *argv],
+                          capture_output=True, text=True, timeout=60, cwd=cwd,
+                          env={**os.environ, "COLUMNS": "80"})
+    assert done.stderr == ""
+    return done.stdout
+
+
+def fits_80_columns(out: str) -> None:
+    too_wide = [line for line in out.splitlines() if len(line.rstrip()) > 80]
+    assert not too_wide, "\n".join(too_wide)
+
+
+def where_text(exercise) -> str:
+    return f"{exercise.filename}:{exercise.start_line} {exercise.function}()"
+
+
+ALL_EXERCISES = [e for step in steps_with_exercises() for e in load_exercises(step)]
+
+
+def test_list_fits_80_columns_with_each_title_path_and_needed_id_whole():
+    out = tutor_at_80_columns("list")
+    fits_80_columns(out)
+    lines = out.splitlines()
+    for exercise in ALL_EXERCISES:
+        assert any(exercise.id in line and exercise.title in line for line in lines), (
+            f"{exercise.id}'s row was wrapped")
+        assert any(where_text(exercise) in line for line in lines), where_text(exercise)
+        for needed in exercise.needs:
+            assert any(whole_id(needed, line) for line in lines), needed
+
+
+def whole_id(exercise_id: str, line: str) -> bool:
+    return bool(re.search(rf"(?<![\w-]){re.escape(exercise_id)}(?![\w-])", line))
+
+
+def test_start_fits_80_columns_and_says_what_each_exercise_needs(tmp_path):
+    out = tutor_at_80_columns("start", "02_resp", "--dir", "02_resp", cwd=tmp_path)
+    fits_80_columns(out)
+    assert "5 exercises to do" in out
+    needs = " ".join(line.strip() for line in out.splitlines() if "needs" in line or
+                     line.strip().startswith("02-process-command"))
+    assert "02-bulk-payload, 02-input-loop" in needs
+
+
+def test_hint_says_what_the_exercise_needs_and_why_within_80_columns():
+    exercise = next(e for e in ALL_EXERCISES if e.needs)
+    out = tutor_at_80_columns("hint", exercise.id)
+    fits_80_columns(out)
+    text = " ".join(out.split())
+    assert f"Needs {', '.join(exercise.needs)}:" in text
+    assert exercise.needs_why in text and exercise.hint in text
+
+
+def test_status_fits_80_columns(workspaces, capsys, monkeypatch):
+    run(capsys, "start", STEP)
+    monkeypatch.setattr(tutor.console, "width", 80)
+    (workspaces / STEP / tutor.STATE_FILE).write_text(
+        '{"checked_at": 0, "exercises": {}, "passed": 0, "tests": 3}\n')
+    status, out = run(capsys, "status")
+    heading, table = out.split("\n", 1)
+    assert heading.startswith("Workspaces in")  # a path: as long as it is
+    fits_80_columns(table)
+    assert "(edited since)" in table
+
+
+def progress(exercise_ids: list[str], statuses: dict[str, str], waits=None):
+    exercises = {e.id: e for e in ALL_EXERCISES}
+    return [tutor.Progress(exercises[i], statuses.get(i, "not started"),
+                           waits_for=(waits or {}).get(i, [])) for i in exercise_ids]
+
+
+def rendered(table) -> str:
+    console = Console(width=80, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    console.print(table)
+    return console.export_text()
+
+
+def test_progress_fits_80_columns_and_lists_what_each_exercise_waits_for():
+    ids = [e.id for e in load_exercises(REPO / "steps" / STEP)]
+    rows = progress(ids, {ids[0]: "waiting", ids[1]: "done"},
+                    waits={ids[0]: ["02-input-loop"]})
+    out = rendered(tutor.progress_table(rows))
+    fits_80_columns(out)
+    lines = out.splitlines()
+    first = next(line for line in lines if line.startswith(ids[0]))
+    assert "waiting" in first and "02-input-loop" in first
+    assert out.count(ids[1]) == 1  # done: its own row, and no longer in any needs
+    assert out.count(ids[0]) == 1  # written, waiting for others: not a need either
+    inline_row = out[out.index(f"\n{ids[2]}"):out.index(f"\n{ids[3]}")]
+    assert "02-input-loop" in inline_row  # still a stub: needed
+    for exercise_id in ids:
+        assert any(line.startswith(exercise_id) for line in lines)
+    assert not re.search(r"\b02-[a-z-]*-\s*$", out, re.M)  # no id cut at a hyphen
+
+
+def test_counts_of_one_are_singular(workspaces, capsys):
+    status, out = run(capsys, "start", "01_socket")
+    assert "1 exercise to do" in out
+    status, out = run(capsys, "list")
+    assert "01_socket (1 exercise)" in out
+    exercise = load_exercises(REPO / "steps" / "01_socket")[0]
+    one = [tutor.Progress(exercise, "done", 1, 1)]
+    test = {"nodeid": "t", "outcome": "passed", "exercises": [exercise.id]}
+    tutor.show_check(REPO / "steps" / "01_socket", workspaces / "01_socket",
+                     tutor.TestRun([test], 0, "", 1.0), one, "")
+    out = capsys.readouterr().out
+    assert "1/1 test passed" in out and "1/1 exercise done" in out
+    assert "(1 test)" in out
+    assert not re.search(r"\b1 (exercise|test)s\b", out)

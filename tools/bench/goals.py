@@ -207,19 +207,26 @@ def cron_rows(results: dict, steps: list[str]) -> list[Row]:
     return rows
 
 
-def cell_text(row: Row, step: str, marks=("met", "NOT met")) -> str:
-    """What one step's cell shows: the ratio (and the figure), and the verdict."""
+VERDICTS = ("met", "NOT met")
+
+
+def cell_text(row: Row, step: str, marks: tuple[str, str] | None = VERDICTS) -> str:
+    """What one step's cell shows: the ratio (and the figure), and the verdict
+    on its target, unless `marks` is None."""
     if row.ours.get(step) is None and row.absolute.get(step) is None:
         return row.notes.get(step) or "—"
     text = fmt(row.ours.get(step), "×")
     if row.judge_absolute:
         text = f"{fmt(row.absolute.get(step), row.unit)} ({text})"
     met = row.met(step)
-    return text if met is None else f"{text} {marks[0] if met else marks[1]}"
+    if met is None or marks is None:
+        return text
+    return f"{text} {marks[0] if met else marks[1]}"
 
 
-def text_table(rows: list[Row], steps: list[str]) -> str:
-    """The table tools/bench.py prints: ratios ours/redis, per step."""
+def text_table(rows: list[Row], steps: list[str], verdicts: bool = True) -> str:
+    """The table tools/bench.py prints: ratios ours/redis, per step, and
+    whether each target is met (not from --quick's tiny counts)."""
     head = ["", "target", "redis"] + steps
     lines, section = [], None
     table = [head]
@@ -228,7 +235,7 @@ def text_table(rows: list[Row], steps: list[str]) -> str:
             section = row.section
             table.append([f"[{section}]"] + [""] * (len(head) - 1))
         table.append([row.label, str(row.goal or ""), fmt(row.redis, row.unit)]
-                     + [cell_text(row, s) for s in steps])
+                     + [cell_text(row, s, VERDICTS if verdicts else None) for s in steps])
     widths = [max(len(r[i]) for r in table) for i in range(len(head))]
     for r in table:
         lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())

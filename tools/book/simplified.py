@@ -1,13 +1,18 @@
 """Every "Simplified:" note in the newest step, as Markdown: {{ simplified() }}.
 
 The steps say where they knowingly differ from Redis in one place each: a
-`# Simplified:` comment, or a "Simplified:" paragraph closing a docstring
-(STYLE.md). This collects them at build time, with the file, line and the
-function they sit in, so the appendix can never miss one or go stale.
+`# Simplified:` comment, or "Simplified:" in a docstring (STYLE.md), where
+it may open a paragraph, start a line inside one, or follow a sentence on
+its line. A note runs to the end of its paragraph, or over the comment
+lines that follow it. This collects them at build time, with the file,
+line and the function they sit in, so the appendix can never miss one or
+go stale: tests/book/test_hooks.py checks that every line of a step that
+says "Simplified:" gave a note.
 """
 
 import ast
 import io
+import re
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +20,8 @@ from pathlib import Path
 from stepfiles import md_escape, repo_path, step_dirs
 
 PREFIX = "Simplified:"
+# Comments that are markers, never part of a note: snippets, exercises.
+MARKER = re.compile(r"--8<--|(BEGIN|END) EXERCISE ")
 
 
 @dataclass(frozen=True)
@@ -71,50 +78,74 @@ def innermost(scopes: list[tuple[int, int, str]], line: int) -> str:
 
 
 def docstring_notes(path: Path, tree: ast.Module) -> list[Note]:
+    """Notes in docstrings: each runs from "Simplified:" to the paragraph's end.
+
+    A note may open a paragraph, start a line inside one, or follow a
+    sentence on the same line ("... runs out. Simplified: Redis also ...").
+    """
     notes = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef
                           | ast.AsyncFunctionDef):
             continue
-        doc = ast.get_docstring(node, clean=True)
-        if not doc or not node.body:
+        if ast.get_docstring(node, clean=False) is None:
             continue
-        for paragraph in doc.split("\n\n"):
-            if paragraph.startswith(PREFIX):
-                line = node.body[0].lineno + paragraph_offset(node, paragraph)
-                notes.append(Note(path, line, "", one_line(paragraph)))
+        literal = node.body[0]  # the docstring's expression statement
+        lines = literal.value.value.splitlines()
+        for offset, text in notes_in_lines(lines, blank_ends_note=True):
+            notes.append(Note(path, literal.lineno + offset, "", text))
     return notes
 
 
-def paragraph_offset(node: ast.AST, paragraph: str) -> int:
-    """How many lines into the docstring the paragraph starts."""
-    raw = node.body[0].value.value
-    first = paragraph.splitlines()[0].strip()
-    for offset, line in enumerate(raw.splitlines()):
-        if line.strip() == first:
-            return offset
-    return 0
+def notes_in_lines(lines: list[str], blank_ends_note: bool,
+                   ends_note=lambda line: False) -> list[tuple[int, str]]:
+    """(index of the line a note starts on, the note) for each note in `lines`.
+
+    A note runs on over the following lines until a blank line (when
+    `blank_ends_note`), a line `ends_note` stops at, or the next note.
+    """
+    found = []
+    for index, line in enumerate(lines):
+        if PREFIX not in line:
+            continue
+        parts = [line[line.index(PREFIX):]]
+        for following in lines[index + 1:]:
+            if PREFIX in following or ends_note(following) or (
+                    blank_ends_note and not following.strip()):
+                break
+            parts.append(following)
+        found.append((index, one_line(" ".join(parts))))
+    return found
 
 
 def comment_notes(path: Path, source: str) -> list[Note]:
-    """`# Simplified:` comments, with the comment lines that continue them."""
-    comments = [  # (line, text after "#", whether the comment has its own line)
-        (tok.start[0], tok.string.lstrip("#").strip(), tok.line.lstrip().startswith("#"))
+    """`# Simplified:` comments, with the comment lines that continue them.
+
+    A note goes on over the comments of the following lines, as long as
+    each has a line of its own and is not a snippet or exercise marker.
+    """
+    comments = {  # line -> (text after "#", whether the comment has its own line)
+        tok.start[0]: (tok.string.lstrip("#").strip(), tok.line.lstrip().startswith("#"))
         for tok in tokenize.generate_tokens(io.StringIO(source).readline)
-        if tok.type == tokenize.COMMENT]
+        if tok.type == tokenize.COMMENT}
     notes = []
-    for i, (line, text, _) in enumerate(comments):
-        if not text.startswith(PREFIX):
+    for line, (text, _own_line) in sorted(comments.items()):
+        if PREFIX not in text:
             continue
         parts = [text]
-        for next_line, next_text, own_line in comments[i + 1:]:
-            if next_line != line + len(parts) or not own_line \
-                    or next_text.startswith(PREFIX):
-                break
-            parts.append(next_text)
-        notes.append(Note(path, line, "", one_line(" ".join(parts))))
+        while continues_note(comments.get(line + len(parts))):
+            parts.append(comments[line + len(parts)][0])
+        notes += [Note(path, line, "", note)
+                  for _, note in notes_in_lines(parts, blank_ends_note=False)]
     return notes
 
 
+def continues_note(comment: tuple[str, bool] | None) -> bool:
+    if comment is None:
+        return False
+    text, own_line = comment
+    return own_line and PREFIX not in text and not MARKER.match(text)
+
+
 def one_line(text: str) -> str:
-    return " ".join(text.removeprefix(PREFIX).split())
+    return " ".join(text.strip().removeprefix(PREFIX).split())

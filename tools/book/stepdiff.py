@@ -52,9 +52,9 @@ def summary(old: str | None, new: str, changed: int, unchanged: list[str]) -> st
     """The sentence above the blocks: which diff this is, what did not change."""
     if old is None:
         return f"`steps/{new}` is the first step, so every file in it is new."
-    files = f"{changed} file{'s' if changed != 1 else ''}"
+    files = "1 file differs" if changed == 1 else f"{changed} files differ"
     line = (f"`diff -ru steps/{old} steps/{new}`, generated when the book "
-            f"was built: {files} differ.")
+            f"was built: {files}.")
     if unchanged:
         line += " Unchanged: " + ", ".join(f"`{n}`" for n in unchanged) + "."
     return line
