@@ -104,7 +104,9 @@ def plot_throughput(results: dict, path: Path) -> str | None:
         ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
         ax.grid(axis="y", alpha=0.3)
         ax.margins(y=0.15)  # room for the ratios above the bars
-    axes[0].legend(ncols=len(targets), loc="upper right")
+    # Above the plots: inside, it would cover the ratios of the tallest bars.
+    fig.legend(*axes[0].get_legend_handles_labels(), ncols=len(targets),
+               loc="outside upper center")
     fig.savefig(path, dpi=100)
     plt.close(fig)
     return path.name
