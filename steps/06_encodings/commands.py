@@ -11,6 +11,7 @@ Steps:
   04_datatypes  key positions; CommandError, the shared argument parsers
   05_expiry     the command's start time, for expiry; call() counts and
                 times each command, and errors, for INFO
+  06_encodings  authentication is required only while there is a password
 
 Simplified: Redis generates its table from JSON files (src/commands/*.json)
 and also reports key specs and command tips; we report neither.
@@ -149,13 +150,24 @@ def process_command(c) -> bool:
     if (cmd.arity > 0 and cmd.arity != argc) or argc < -cmd.arity:
         reject_command(c, cmd, arity_error(cmd.fullname))
         return True
-    if not c.authenticated and "no_auth" not in cmd.flags:
+    # auth_required(c), spelled out because it runs for every command
+    if (not c.authenticated and c.server.requirepass is not None
+            and "no_auth" not in cmd.flags):
         reject_command(c, cmd, b"-NOAUTH Authentication required.\r\n")
         return True
     call(c, cmd)
     return True
     # END EXERCISE 02-process-command
 # --8<-- [end:process_command]
+
+
+def auth_required(c) -> bool:
+    """Whether the client must AUTH before it runs commands. Mirrors
+    authRequired() in networking.c (here because networking.py imports
+    this module): a client that connected while there was no password
+    stays authenticated when one is set, and with no password nobody
+    needs one."""
+    return not c.authenticated and c.server.requirepass is not None
 
 
 # --8<-- [start:call]

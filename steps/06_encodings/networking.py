@@ -26,6 +26,8 @@ Steps:
                 LIST, INFO, KILL and NO-EVICT
   04_datatypes  each client works in a database (c.db)
   05_expiry     protocol errors count in INFO errorstats
+  06_encodings  output buffer limits by client class, as CONFIG SET
+                sets them; a password set or cleared applies at once
 
 Simplified: Redis keeps replies in a 16 KiB buffer plus a list of blocks;
 one growing bytearray per client does here.
@@ -36,6 +38,7 @@ import socket
 import sys
 import time
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import resp
 from ae import (
@@ -45,7 +48,13 @@ from ae import (
     delete_file_event,
     get_file_events,
 )
-from commands import after_error_reply, command, container, process_command
+from commands import (
+    after_error_reply,
+    auth_required,
+    command,
+    container,
+    process_command,
+)
 
 # Redis keeps its version in version.h.
 REDIS_VERSION = "7.0.15"  # the Redis whose behaviour we copy
@@ -57,6 +66,31 @@ CLIENT_CLOSE_AFTER_REPLY = 1 << 0  # close once the reply has been sent
 CLIENT_CLOSE_ASAP = 1 << 1  # close now, sending nothing more
 CLIENT_PENDING_WRITE = 1 << 2  # queued in server.clients_pending_write
 CLIENT_NO_EVICT = 1 << 3  # CLIENT NO-EVICT ON
+
+# Client classes, which have output buffer limits of their own (server.h).
+CLIENT_TYPE_NORMAL = 0  # a client that sends commands
+CLIENT_TYPE_SLAVE = 1  # a replica
+CLIENT_TYPE_PUBSUB = 2  # a client subscribed to channels
+CLIENT_TYPE_MASTER = 3  # the master, as its replica sees it
+CLIENT_TYPE_NAMES = ("normal", "slave", "pubsub", "master")
+
+
+class ClientBufferLimits(NamedTuple):
+    """A class's output buffer limits. Mirrors clientBufferLimitsConfig."""
+
+    hard_limit_bytes: int  # past it, the client is closed; 0: no limit
+    soft_limit_bytes: int  # past it for soft_limit_seconds, closed too
+    soft_limit_seconds: int
+
+
+def get_client_type_by_name(name: bytes) -> int:
+    """A client class by its name, in any case; -1 if there is none.
+    Mirrors getClientTypeByName()."""
+    name = resp.c_string(name).lower()  # strcasecmp()
+    if name == b"replica":
+        return CLIENT_TYPE_SLAVE
+    names = [n.encode() for n in CLIENT_TYPE_NAMES]
+    return names.index(name) if name in names else -1
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +140,7 @@ class Client:
             self.flags |= CLIENT_PENDING_WRITE
             self.server.clients_pending_write.append(self)
         self.buf += data
-        limit = self.server.client_obuf_hard_limit
+        limit = self.server.client_obuf_limits[CLIENT_TYPE_NORMAL][0]
         if limit and len(self.buf) >= limit:
             close_on_output_buffer_limit(self)
     # --8<-- [end:add_reply]
@@ -236,7 +270,7 @@ def process_input_buffer(c: Client) -> None:
         try:
             if c.reqtype == resp.PROTO_REQ_MULTIBULK:
                 done = resp.process_multibulk_buffer(
-                    c, c.server.proto_max_bulk_len, c.authenticated)
+                    c, c.server.proto_max_bulk_len, not auth_required(c))
             else:
                 done = resp.process_inline_buffer(c)
         except resp.ProtocolError as err:
@@ -269,7 +303,7 @@ def process_whole_requests(c: Client) -> bool:
     """
     unread = c.querybuf[c.qb_pos:] if c.qb_pos else c.querybuf
     requests, size = resp.split_whole_requests(bytes(unread),
-                                               c.authenticated)
+                                               not auth_required(c))
     for argv in requests:
         if c.flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP):
             break  # QUIT, or an error that closes: run nothing more

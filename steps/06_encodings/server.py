@@ -11,8 +11,9 @@ server_cron, runs hz times a second for the background work: active
 expiry (expire.py).
 
 Here too are PING, ECHO, TIME and INFO, which Redis keeps in server.c,
-SHUTDOWN (db.c) and CONFIG (config.c); QUIT, HELLO, AUTH and CLIENT
-are in networking.py.
+and SHUTDOWN (db.c); QUIT, HELLO, AUTH and CLIENT are in networking.py,
+CONFIG in config.py, with the table of parameters that the command-line
+flags are read through.
 
 Steps:
   01_socket     listen, accept, recv, send; one client at a time
@@ -21,8 +22,9 @@ Steps:
   03_eventloop  one event loop serves every client; --trace shows it turn
   04_datatypes  16 databases and the five data types
   05_expiry     server_cron at hz, active expiry, INFO with commandstats
-  06_encodings  values are robj with an encoding; CONFIG SET
                 and errorstats; --trace folds the idle turns
+  06_encodings  values are robj with an encoding; CONFIG moves to
+                config.py, and the flags are read through its table
 """
 
 import argparse
@@ -55,7 +57,15 @@ from ae import (
     ae_stop,
     create_file_event,
 )
-from commands import COMMAND_TABLE, Command, arity_error, command, container
+from commands import COMMAND_TABLE, Command, arity_error, command
+from config import (
+    MAXMEMORY_NO_EVICTION,
+    adjust_open_files_limit,
+    client_buffer_limits_defaults,
+    evict_policy_to_string,
+    load_server_config,
+    lookup_config,
+)
 from db import RedisDb
 from expire import (
     ACTIVE_EXPIRE_CYCLE_FAST,
@@ -67,16 +77,14 @@ from expire import (
 from networking import (
     REDIS_VERSION,
     Client,
+    ClientBufferLimits,
     accept_tcp_handler,
     free_client_async,
     free_clients_in_async_free_queue,
     handle_clients_with_pending_writes,
 )
-from util import stringmatchlen
 
 TCP_BACKLOG = 511  # Redis's default tcp-backlog
-CONFIG_MIN_RESERVED_FDS = 32  # fds kept for the listener, logs, files
-CONFIG_MIN_HZ, CONFIG_MAX_HZ = 1, 500
 
 log = logging.getLogger(__name__)
 
@@ -100,16 +108,34 @@ def setup_logging() -> None:
 class Server:
     """Global server state and configuration. Mirrors struct redisServer."""
 
-    bind: str
-    port: int
-    requirepass: bytes | None  # None: no password (the default user is nopass)
-    proto_max_bulk_len: int  # config proto-max-bulk-len
-    client_max_querybuf_len: int  # config client-query-buffer-limit
-    maxclients: int  # config maxclients
-    client_obuf_hard_limit: int  # client-output-buffer-limit, normal class
-    trace: "TurnTrace | None"  # --trace: one line per turn of the loop
+    # The configuration (config.py reads and sets it), with Redis's
+    # defaults; the command line's defaults may differ.
+    bind: str = "127.0.0.1"
+    port: int = 6379
+    requirepass: bytes | None = None  # None: no password (nopass)
+    proto_max_bulk_len: int = 512 * 1024**2  # config proto-max-bulk-len
+    client_max_querybuf_len: int = 1024**3  # client-query-buffer-limit
+    maxclients: int = 10000
+    # client-output-buffer-limit, by class: CLIENT_TYPE_NORMAL, _SLAVE...
+    client_obuf_limits: list[ClientBufferLimits] = field(
+        default_factory=client_buffer_limits_defaults)
     dbnum: int = 16  # config databases
     hz: int = 10  # server_cron runs hz times a second
+    saveparams: list[tuple[int, int]] = field(default_factory=list)  # save
+    aof_enabled: bool = False  # config appendonly
+    maxmemory: int = 0  # bytes; 0: no limit
+    maxmemory_policy: int = MAXMEMORY_NO_EVICTION
+    lfu_log_factor: int = 10
+    lfu_decay_time: int = 1  # minutes
+    # When a small value leaves its compact encoding (step 06's thresholds)
+    hash_max_listpack_entries: int = 512
+    hash_max_listpack_value: int = 64  # bytes
+    set_max_intset_entries: int = 512
+    zset_max_listpack_entries: int = 128
+    zset_max_listpack_value: int = 64  # bytes
+    list_max_listpack_size: int = -2  # -2: 8 KB per node; >0: entries
+    list_compress_depth: int = 0  # nodes left uncompressed at each end
+    trace: "TurnTrace | None" = None  # --trace: one line per turn
     db: list[RedisDb] = field(default_factory=list)
     el: EventLoop | None = None
     listener: socket.socket | None = None
@@ -335,7 +361,7 @@ def info_memory(server: Server) -> str:
     size over it. Python keeps no such total that is cheap to read
     (tracemalloc would slow every allocation down), so used_memory is the
     resident size itself, its peak the kernel's high-water mark, and the
-    ratio 1.00. There is no maxmemory: nothing is ever evicted.
+    ratio 1.00. Nothing is ever evicted, whatever maxmemory says.
     """
     rss = process_rss()
     peak = max(rss, peak_rss())
@@ -344,8 +370,9 @@ def info_memory(server: Server) -> str:
         "used_memory_rss": rss, "used_memory_rss_human": bytes_to_human(rss),
         "used_memory_peak": peak,
         "used_memory_peak_human": bytes_to_human(peak),
-        "maxmemory": 0, "maxmemory_human": bytes_to_human(0),
-        "maxmemory_policy": "noeviction",
+        "maxmemory": server.maxmemory,
+        "maxmemory_human": bytes_to_human(server.maxmemory),
+        "maxmemory_policy": evict_policy_to_string(server),
         "mem_fragmentation_ratio": "1.00"})
 
 
@@ -447,83 +474,6 @@ INFO_SECTIONS = {b"server": info_server, b"clients": info_clients,
 DEFAULT_INFO_SECTIONS = set(INFO_SECTIONS) - {b"commandstats"}
 
 
-container("config", -2, group="server", since="2.0.0",
-          complexity="Depends on subcommand.",
-          summary="Read the server's configuration")
-
-
-@command("config|get", -3, "admin noscript loading stale",
-         group="server", since="2.0.0", synopsis="parameter [parameter ...]",
-         complexity="O(N) when N is the number of parameters",
-         summary="Read configuration parameters")
-def config_get_command(c: Client) -> None:
-    """Mirrors configGetCommand() in config.c: each parameter asked for,
-    and its value. A name is found in any case and the reply spells it as
-    the client did; a parameter named twice comes once; an unknown one
-    is left out. redis-benchmark asks for "save" and "appendonly".
-
-    Redis gathers the parameters in a hash table, so their order in the
-    reply is no order at all (it changes from one start to the next);
-    ours is the order they were asked for in.
-    """
-    config = config_values(c.server)
-    found: dict[bytes, bytes] = {}  # lower-case name -> name as sent
-    for arg in c.argv[2:]:
-        for name in config_names_matching(arg, config):
-            found.setdefault(name.lower(), name)
-    c.add_reply(resp.map_len(len(found), c.resp) + b"".join(
-        resp.bulk(name) + resp.bulk(config[key])
-        for key, name in found.items()))
-
-
-def config_names_matching(arg: bytes, config: dict) -> list[bytes]:
-    """The parameters one argument of CONFIG GET asks for: itself, or,
-    if it has a glob character, every parameter the pattern matches in
-    any case (Redis: stringmatch() with nocase set). Our names are all
-    lower case, so a lower-case pattern is a case-blind one."""
-    pattern = resp.c_string(arg).lower()  # C's strings end at a NUL
-    if not any(char in pattern for char in b"[*?"):  # strpbrk()
-        return [arg] if arg.lower() in config else []
-    return [name for name in config if stringmatchlen(pattern, name)]
-
-
-def config_values(server: Server) -> dict[bytes, bytes]:
-    """The configuration, by Redis's parameter names."""
-    values = {
-        "bind": server.bind, "port": server.port, "save": "",
-        "appendonly": "no", "maxclients": server.maxclients,
-        "databases": server.dbnum, "hz": server.hz,
-        "requirepass": (server.requirepass or b"").decode(),
-        "proto-max-bulk-len": server.proto_max_bulk_len,
-        "client-query-buffer-limit": server.client_max_querybuf_len,
-        "client-output-buffer-limit":
-            f"normal {server.client_obuf_hard_limit} 0 0 "
-            "slave 268435456 67108864 60 pubsub 33554432 8388608 60",
-    }
-    return {k.encode(): str(v).encode() for k, v in values.items()}
-
-
-CONFIG_HELP = (
-    "GET <pattern>",
-    "    Return parameters matching the glob-like <pattern> and their "
-    "values.",
-    "SET <directive> <value>",
-    "    Set the configuration <directive> to <value>.",
-    "RESETSTAT",
-    "    Reset statistics reported by the INFO command.",
-    "REWRITE",
-    "    Rewrite the configuration file.",
-)
-
-
-@command("config|help", 2, "loading stale", group="server", since="5.0.0",
-         summary="Show helpful text about the different subcommands")
-def config_help_command(c: Client) -> None:
-    """Mirrors configHelpCommand() in config.c: Redis's text as it is,
-    SET, RESETSTAT and REWRITE included, which we do not have."""
-    c.add_reply(resp.help_reply(c.argv[0], CONFIG_HELP))
-
-
 # --8<-- [start:init_server]
 def init_server(server: Server, listener: socket.socket) -> None:
     """Create the databases and the event loop, and watch the listener.
@@ -539,34 +489,6 @@ def init_server(server: Server, listener: socket.socket) -> None:
                       accept_tcp_handler, server)
     ae_create_time_event(server.el, 1, server_cron, server)
 # --8<-- [end:init_server]
-
-
-# --8<-- [start:adjust_open_files_limit]
-def adjust_open_files_limit(server: Server) -> None:
-    """Raise the open-files limit to fit maxclients, or lower maxclients.
-
-    Mirrors adjustOpenFilesLimit() in server.c: each client is a file
-    descriptor, and the default soft limit (often 1024) is too low.
-    """
-    needed = server.maxclients + CONFIG_MIN_RESERVED_FDS
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft >= needed:
-        return
-    unlimited = hard == resource.RLIM_INFINITY
-    target = needed if unlimited or hard >= needed else hard
-    try:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
-        log.info("Increased maximum number of open files to %d (it was "
-                 "originally set to %d).", target, soft)
-        soft = target
-    except (ValueError, OSError) as err:
-        log.warning("Can't raise the open files limit to %d: %s",
-                    target, err)
-    if soft < needed:
-        server.maxclients = max(1, soft - CONFIG_MIN_RESERVED_FDS)
-        log.warning("Maximum open files is %d: maxclients reduced to %d. "
-                    "Raise 'ulimit -n' for more.", soft, server.maxclients)
-# --8<-- [end:adjust_open_files_limit]
 
 
 def listen_to_port(bind: str, port: int) -> socket.socket:
@@ -679,36 +601,41 @@ def finish_shutdown(server: Server, flags: int) -> bool:
     return True
 
 
-def memory_size(text: str) -> int:
-    """Parse "512mb", "1gb", "100k" as Redis's memtoull() does."""
-    units = {"": 1, "b": 1, "k": 1000, "kb": 1024, "m": 1000**2,
-             "mb": 1024**2, "g": 1000**3, "gb": 1024**3}
-    number = text.rstrip("bgkmBGKM")
-    unit = text[len(number):].lower()
-    if not number.isdigit() or unit not in units:
-        raise argparse.ArgumentTypeError(f"invalid memory size: {text!r}")
-    return int(number) * units[unit]
-
-
-def normal_obuf_limit(text: str) -> int:
-    """The hard limit of the normal class in "normal 256mb 0 0 pubsub ..."."""
-    words = text.split()
-    if len(words) % 4 or not words:
-        raise argparse.ArgumentTypeError("expected groups of 4 words")
-    limits = {words[i]: memory_size(words[i + 1])
-              for i in range(0, len(words), 4)}
-    if not set(limits) <= {"normal", "replica", "slave", "pubsub"}:
-        raise argparse.ArgumentTypeError(f"unknown class in {text!r}")
-    return limits.get("normal", 256 * 1024**2)
+# Step 06's parameters: the thresholds of the compact encodings, and what
+# OBJECT FREQ depends on. Each: name, old name, default, help.
+ENCODING_FLAGS = (
+    ("hash-max-listpack-entries", "hash-max-ziplist-entries", "512",
+     "a hash with more fields is a hash table, not a listpack"),
+    ("hash-max-listpack-value", "hash-max-ziplist-value", "64",
+     "... and so is one with a longer field or value (bytes)"),
+    ("zset-max-listpack-entries", "zset-max-ziplist-entries", "128",
+     "a sorted set with more members is a skiplist, not a listpack"),
+    ("zset-max-listpack-value", "zset-max-ziplist-value", "64",
+     "... and so is one with a longer member (bytes)"),
+    ("set-max-intset-entries", None, "512",
+     "a set of more integers is a hash table, not an intset"),
+    ("list-max-listpack-size", "list-max-ziplist-size", "-2",
+     "a list node's listpack: N entries, or -1 to -5 for 4 to 64 KB"),
+    ("list-compress-depth", None, "0",
+     "list nodes left uncompressed at each end (none is compressed)"),
+    ("maxmemory", None, "0",
+     "a memory limit, reported only: nothing is evicted"),
+    ("maxmemory-policy", None, "noeviction",
+     "what would be evicted; an LFU policy makes OBJECT FREQ answer"),
+    ("lfu-log-factor", None, "10", "how slowly LFU counters grow"),
+    ("lfu-decay-time", None, "1",
+     "minutes for an LFU counter to halve while its key is unused"),
+)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    """Flags use Redis's config names, so `redis-server` takes them too."""
+    """Flags use Redis's config names, so `redis-server` takes them too;
+    main() reads their values through the config table (config.py)."""
     parser = argparse.ArgumentParser(
         description="Step 06 (encodings) of Redis, Step by Step: compact "
                     "encodings for small values.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument("--port", type=int, default=6379,
+    parser.add_argument("--port", default="6379",
                         help="the TCP port to listen on")
     parser.add_argument("--bind", default="127.0.0.1",
                         help="the address to listen on; Redis binds every "
@@ -716,31 +643,42 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--requirepass", default=None,
                         help="the password clients must send with AUTH; "
                              "None: no password")
-    parser.add_argument("--proto-max-bulk-len", type=memory_size,
-                        default="512mb", metavar="BYTES",
+    parser.add_argument("--proto-max-bulk-len", default="512mb",
+                        metavar="BYTES",
                         help="the longest bulk string a client may send")
-    parser.add_argument("--client-query-buffer-limit", type=memory_size,
-                        default="1gb", metavar="BYTES",
+    parser.add_argument("--client-query-buffer-limit", default="1gb",
+                        metavar="BYTES",
                         help="the most unparsed input a client may have; "
                              "past it the client is dropped")
     parser.add_argument("--dir", default=".",
                         help="where Redis writes its dump file; accepted "
                              "for redis-server's sake, unused until step 10")
-    parser.add_argument("--maxclients", type=int, default=10000,
+    parser.add_argument("--maxclients", default="10000",
                         help="the most clients connected at once")
-    parser.add_argument("--databases", type=int, default=16,
+    parser.add_argument("--databases", default="16",
                         help="how many databases SELECT can choose from")
-    parser.add_argument("--hz", type=int, default=10,
+    parser.add_argument("--hz", default="10",
                         help="server_cron runs this many times a second "
                              "(1 to 500)")
     parser.add_argument(
-        "--client-output-buffer-limit", type=normal_obuf_limit,
-        default="normal 256mb 0 0", metavar='"normal HARD SOFT SECONDS"',
+        "--client-output-buffer-limit", default="normal 256mb 0 0",
+        metavar='"normal HARD SOFT SECONDS"',
         help="unread replies a client may pile up before it is dropped "
              "(Redis's default for normal clients is no limit)")
+    for name, alias, default, text in ENCODING_FLAGS:
+        names = [f"--{name}"] + ([f"--{alias}"] if alias else [])
+        parser.add_argument(*names, default=default, help=text)
     parser.add_argument("--trace", action="store_true",
                         help="print one line per turn of the event loop")
     return parser.parse_args(argv)
+
+
+def config_options(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """The flags that are configuration parameters, as (name, value)."""
+    options = [(dest.replace("_", "-"), value)
+               for dest, value in vars(args).items() if value is not None]
+    return [(name, value) for name, value in options
+            if lookup_config(name.encode())]
 
 
 def warn_if_exposed(server: Server) -> None:
@@ -757,13 +695,11 @@ def warn_if_exposed(server: Server) -> None:
 def main(argv: list[str]) -> int:
     setup_logging()
     args = parse_args(argv)
-    password = args.requirepass
-    server = Server(args.bind, args.port,
-                    password.encode() if password else None,
-                    args.proto_max_bulk_len, args.client_query_buffer_limit,
-                    args.maxclients, args.client_output_buffer_limit,
-                    TurnTrace() if args.trace else None, args.databases,
-                    min(max(args.hz, CONFIG_MIN_HZ), CONFIG_MAX_HZ))
+    server = Server(trace=TurnTrace() if args.trace else None)
+    error = load_server_config(server, config_options(args))
+    if error:
+        print(error, file=sys.stderr)
+        return 1
     adjust_open_files_limit(server)
     try:
         listener = listen_to_port(server.bind, server.port)
