@@ -541,8 +541,13 @@ def scan_command(c) -> None:
     db = c.db
 
     def key_if_wanted(key: bytes) -> tuple[bytes, ...]:
-        # Expires it, but no INFO stats, and no access.
-        value = lookup_key(db, key, None, LOOKUP_NOTOUCH)
+        # Only TYPE reads the value: a lookup that INFO counts. Without
+        # it, the key is just expired if its time has come. Neither is an
+        # access: the value's LRU clock is left alone.
+        if options.type is None:
+            value = lookup_key(db, key, None, LOOKUP_NOTOUCH)
+        else:
+            value = lookup_key_read(db, key, None, LOOKUP_NOTOUCH)
         if value is None or options.type not in (
                 None, type_name(value).encode()):
             return ()
