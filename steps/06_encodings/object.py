@@ -527,6 +527,9 @@ MEMORY_HELP = (
 @command("memory|help", 2, "loading stale", group="server", since="4.0.0",
          summary="Show helpful text about the different subcommands")
 def memory_help_command(c) -> None:
-    """Mirrors memoryCommand(): Redis's text as it is, with DOCTOR,
-    MALLOC-STATS, PURGE and STATS, which we do not have."""
+    """Mirrors memoryCommand(): Redis's text as it is.
+
+    Simplified: of MEMORY's subcommands we have USAGE and HELP; Redis's
+    DOCTOR, MALLOC-STATS, PURGE and STATS report on its allocator.
+    """
     c.add_reply(resp.help_reply(c.argv[0], MEMORY_HELP))

@@ -238,14 +238,14 @@ def getex_command(c) -> None:
     already in the past deletes the key, after its value is sent."""
     flags, expire = parse_extended_string_arguments(c.argv, for_set=False)
     key = c.argv[1]
-    o = lookup_key_read(c.db, key, OBJ_STRING)
-    if o is None:
+    value = lookup_key_read(c.db, key, OBJ_STRING)
+    if value is None:
         c.add_reply(resp.null(c.resp))
         return
     when = None
     if expire is not None:
         when = get_expire_milliseconds(c, expire, flags)
-    c.add_reply(resp.bulk(string_bytes(o)))
+    c.add_reply(resp.bulk(string_bytes(value)))
     if flags & (OBJ_EXAT | OBJ_PXAT) and check_already_expired(when):
         db_delete(c.db, key)
     elif when is not None:
@@ -483,13 +483,13 @@ def incrbyfloat_command(c) -> None:
     EMBSTR or RAW string (createStringObjectFromLongDouble()), never an
     INT, even when the sum is a whole number."""
     key = c.argv[1]
-    o = lookup_key_write(c.db, key, OBJ_STRING)
-    value = get_long_double(b"0" if o is None else string_bytes(o))
+    old = lookup_key_write(c.db, key, OBJ_STRING)
+    value = get_long_double(b"0" if old is None else string_bytes(old))
     total = ld_add(value, get_long_double(c.argv[2]))
     if total is None:
         raise CommandError("increment would produce NaN or Infinity")
     new = ld2string(total)
-    if o is None:
+    if old is None:
         db_add(c.db, key, create_string_object(new))
     else:
         db_overwrite(c.db, key, create_string_object(new))
