@@ -265,19 +265,20 @@ def try_object_encoding(o: RedisObject) -> RedisObject:
     An INT object is left as it is. Redis also trims the spare room of
     a long RAW string's buffer; a bytes object has none.
     """
+    s = o.ptr
     if o.encoding == OBJ_ENCODING_INT:
         return o
-    s = o.ptr
+    length = len(s)
     # Every integer ends in a digit: most strings are turned down here,
     # without the cost of string2ll() failing.
-    if len(s) <= 20 and s[-1:].isdigit():
+    if length <= 20 and s[-1:].isdigit():
         value = resp.string2ll(s)  # string2l(): a long is 64 bits here
         if value is not None:
             if 0 <= value < OBJ_SHARED_INTEGERS:
                 return shared.integers[value]
             o.encoding, o.ptr = OBJ_ENCODING_INT, value
             return o
-    if len(s) <= OBJ_ENCODING_EMBSTR_SIZE_LIMIT:
+    if length <= OBJ_ENCODING_EMBSTR_SIZE_LIMIT:
         o.encoding = OBJ_ENCODING_EMBSTR
     return o
 # --8<-- [end:try_object_encoding]
