@@ -11,6 +11,8 @@ grows the string with zero bytes; a read past the end sees zeros.
 
 Steps:
   04_datatypes  SETBIT GETBIT BITCOUNT BITPOS BITOP BITFIELD BITFIELD_RO
+  06_encodings  string objects: a write leaves a RAW string, an INT is
+                read as its digits
 
 Simplified: Redis grows and edits its sds string in place, so SETBIT and
 a BITFIELD write cost O(1). A bytes value cannot change: each write here
@@ -27,10 +29,17 @@ from commands import SYNTAX_ERROR, CommandError, command, get_long_long
 from db import (
     db_add,
     db_delete,
-    db_overwrite,
     lookup_key_read,
     lookup_key_write,
     set_key,
+)
+from object import (
+    OBJ_STRING,
+    RedisObject,
+    create_object,
+    create_raw_string_object,
+    db_unshare_string_value,
+    string_bytes,
 )
 
 BIT_OFFSET_ERROR = "bit offset is not an integer or out of range"
@@ -105,31 +114,36 @@ def get_bitfield_type_from_argument(arg: bytes) -> tuple[bool, int]:
     return signed, bits
 
 
-def lookup_string_for_bit_command(c, maxbit: int) -> tuple[bytearray, bool]:
+def lookup_string_for_bit_command(c, maxbit: int) -> tuple[RedisObject,
+                                                           bytearray]:
     """The string at argv[1], long enough to hold bit `maxbit`.
 
     Mirrors lookupStringForBitCommand(): WRONGTYPE for another type;
-    zero bytes are added as needed. Returns a bytearray to edit, and
-    whether the key is new; store_string_for_bit_command() saves it.
+    a missing key is added, an existing string made RAW and the key's
+    own; zero bytes are added as needed. Returns the string object and
+    a bytearray of its bytes to edit; store_string_for_bit_command()
+    saves them.
     """
-    value = lookup_key_write(c.db, c.argv[1], bytes)
-    buf = bytearray(value or b"")
+    o = lookup_key_write(c.db, c.argv[1], OBJ_STRING)
+    if o is None:
+        o = create_raw_string_object(b"")
+        db_add(c.db, c.argv[1], o)
+    else:
+        o = db_unshare_string_value(c.db, c.argv[1], o)
+    buf = bytearray(o.ptr)
     size = (maxbit >> 3) + 1
     if len(buf) < size:
         buf.extend(bytes(size - len(buf)))
-    return buf, value is None
+    return o, buf
 
 
-def store_string_for_bit_command(c, buf: bytearray, created: bool) -> None:
-    """Store the edited string at argv[1]; a key that had a TTL keeps it.
+def store_string_for_bit_command(o: RedisObject, buf: bytearray) -> None:
+    """Store the edited bytes in the string object.
 
-    Redis has no such step: it adds the key in lookupStringForBitCommand()
-    and then edits its string in place. We store the edited copy.
+    Redis has no such step: it edits its string in place. We store the
+    edited copy.
     """
-    if created:
-        db_add(c.db, c.argv[1], bytes(buf))
-    else:
-        db_overwrite(c.db, c.argv[1], bytes(buf))
+    o.ptr = bytes(buf)
 
 
 @command("setbit", 4, "write denyoom", acl="bitmap", group="bitmap",
@@ -146,11 +160,11 @@ def set_bit_command(c) -> None:
     on = get_long_long(c.argv[3], BIT_VALUE_ERROR)
     if on not in (0, 1):
         raise CommandError(BIT_VALUE_ERROR)
-    buf, created = lookup_string_for_bit_command(c, offset)
+    o, buf = lookup_string_for_bit_command(c, offset)
     byte, shift = offset >> 3, 7 - (offset & 7)
     old = buf[byte] >> shift & 1
     buf[byte] = buf[byte] & ~(1 << shift) | on << shift
-    store_string_for_bit_command(c, buf, created)
+    store_string_for_bit_command(o, buf)
     c.add_reply(resp.integer(old))
 
 
@@ -160,10 +174,11 @@ def set_bit_command(c) -> None:
 def get_bit_command(c) -> None:
     """Mirrors getbitCommand(): a missing key is all zeros."""
     offset = get_bit_offset_from_argument(c, c.argv[2])
-    value = lookup_key_read(c.db, c.argv[1], bytes)
+    o = lookup_key_read(c.db, c.argv[1], OBJ_STRING)
+    value = b"" if o is None else string_bytes(o)
     byte = offset >> 3
     bit = 0
-    if value is not None and byte < len(value):
+    if byte < len(value):
         bit = value[byte] >> (7 - (offset & 7)) & 1
     c.add_reply(resp.integer(bit))
 
@@ -175,22 +190,25 @@ def get_bit_command(c) -> None:
 def bitop_command(c) -> None:
     """Mirrors bitopCommand(): a missing key, and the bytes past the end
     of a shorter string, count as zeros. The result is as long as the
-    longest source; an empty result deletes the destination."""
+    longest source, a RAW string whatever its length; an empty result
+    deletes the destination."""
     op = keyword(c.argv[1])
     if op not in (b"and", b"or", b"xor", b"not"):
         raise CommandError(SYNTAX_ERROR)
     if op == b"not" and len(c.argv) != 4:
         raise CommandError("BITOP NOT must be called with a single source "
                            "key.")
-    sources = [lookup_key_read(c.db, key, bytes) or b""
-               for key in c.argv[3:]]
+    objects = [lookup_key_read(c.db, key, OBJ_STRING) for key in c.argv[3:]]
+    sources = [b"" if o is None else string_bytes(o) for o in objects]
     maxlen = max(map(len, sources))
     if maxlen == 0:
         db_delete(c.db, c.argv[2])
     elif op == b"not":
-        set_key(c.db, c.argv[2], sources[0].translate(INVERT))
+        set_key(c.db, c.argv[2], create_object(
+            OBJ_STRING, sources[0].translate(INVERT)))
     else:
-        set_key(c.db, c.argv[2], bitop(op, sources, maxlen))
+        set_key(c.db, c.argv[2], create_object(
+            OBJ_STRING, bitop(op, sources, maxlen)))
     c.add_reply(resp.integer(maxlen))
 
 
@@ -264,10 +282,11 @@ def bitcount_command(c) -> None:
     """Mirrors bitcountCommand(), in its order: a missing key counts 0
     before any argument is read, and an empty negative range counts 0
     before BYTE or BIT is read."""
-    value = lookup_key_read(c.db, c.argv[1], bytes)
-    if value is None:
+    o = lookup_key_read(c.db, c.argv[1], OBJ_STRING)
+    if o is None:
         c.add_reply(resp.integer(0))
         return
+    value = string_bytes(o)
     if len(c.argv) == 2:
         lo, hi = bit_range(0, -1, len(value), False)
     elif len(c.argv) in (4, 5):
@@ -300,10 +319,11 @@ def bitpos_command(c) -> None:
     bit = get_long_long(c.argv[2])
     if bit not in (0, 1):
         raise CommandError("The bit argument must be 1 or 0.")
-    value = lookup_key_read(c.db, c.argv[1], bytes)
-    if value is None:
+    o = lookup_key_read(c.db, c.argv[1], OBJ_STRING)
+    if o is None:
         c.add_reply(resp.integer(-1 if bit else 0))
         return
+    value = string_bytes(o)
     if len(c.argv) > 6:
         raise CommandError(SYNTAX_ERROR)
     end_given = len(c.argv) >= 5
@@ -499,17 +519,18 @@ def bitfield_generic(c, readonly_command: bool) -> None:
     ops = parse_bitfield_ops(c)
     writes = [op for op in ops if op.opcode != BITFIELDOP_GET]
     if not writes:
-        value = lookup_key_read(c.db, c.argv[1], bytes) or b""
+        o = lookup_key_read(c.db, c.argv[1], OBJ_STRING)
+        value = b"" if o is None else string_bytes(o)
         c.add_reply(resp.array_len(len(ops)) + b"".join(
             bitfield_get(value, op) for op in ops))
         return
     if readonly_command:
         raise CommandError("BITFIELD_RO only supports the GET subcommand")
-    buf, created = lookup_string_for_bit_command(
+    o, buf = lookup_string_for_bit_command(
         c, max(op.offset + op.bits - 1 for op in writes))
     replies = [bitfield_get(buf, op) if op.opcode == BITFIELDOP_GET
                else bitfield_write(c, buf, op) for op in ops]
-    store_string_for_bit_command(c, buf, created)
+    store_string_for_bit_command(o, buf)
     c.add_reply(resp.array_len(len(ops)) + b"".join(replies))
 
 

@@ -5,9 +5,9 @@ a client works in one of them at a time (SELECT). Every command reaches
 its keys through the lookups here, which is where the value's type is
 checked: a list command on a string gets WRONGTYPE, from one place.
 
-Values are plain Python objects, one type per Redis type:
-  string  bytes         list  collections.deque     hash  dict
-  set     set           zset  t_zset.ZSet (a dict plus a skiplist)
+Values are RedisObjects (object.py): each knows its type, its encoding
+and when it was last accessed. A lookup checks the type and, unless told
+not to (LOOKUP_NOTOUCH), stamps the object with the LRU clock.
 
 Beside the keyspace each database keeps its expires table: the keys with
 a time to live, and when they die (Unix ms). A key whose time has come is
@@ -22,10 +22,8 @@ and ZSCAN.
 Steps:
   04_datatypes  databases, lookups, type checks, the keyspace commands
   05_expiry     the expires table, expire_if_needed on every lookup
-
-Simplified: Redis wraps every value in a robj (type, encoding, LRU clock,
-refcount) and picks a compact encoding for small ones (listpack, intset);
-here the Python object is the value, and its class is its type.
+  06_encodings  values are RedisObjects: lookups check o.type and stamp
+                o.lru; LOOKUP_NOTOUCH
 """
 
 # The field named "dict" (Redis's name) would shadow the type in the
@@ -38,6 +36,7 @@ import re
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import resp
 from commands import (
@@ -51,16 +50,20 @@ from commands import (
 from networking import CLIENT_CLOSE_ASAP
 from util import stringmatchlen
 
-# The name TYPE replies with, by Python class; t_zset.py adds ZSet.
-TYPE_NAMES: dict[type, str] = {bytes: "string", deque: "list", dict: "hash",
-                               set: "set"}
+if TYPE_CHECKING:  # object.py imports this module: no import at run time
+    from object import RedisObject
 
-# How COPY duplicates a value, by class; t_zset.py adds ZSet. Mirrors the
-# switch in copyCommand() (dupStringObject(), listTypeDup(), ...). Bytes
-# never change in place, so a string's copy can share them, and so can
-# the members, fields and values a new container holds.
-DUP_FUNCTIONS: dict[type, Callable] = {bytes: bytes, deque: deque,
-                                       dict: dict, set: set}
+# The name TYPE replies with, by type: OBJ_STRING (0) to OBJ_HASH (4).
+TYPE_NAMES = ("string", "list", "set", "zset", "hash")
+
+# How COPY duplicates a value, by type: object.py and each t_*.py add
+# theirs. Mirrors the switch in copyCommand() (dupStringObject(),
+# listTypeDup(), ...).
+DUP_FUNCTIONS: dict[int, Callable[[RedisObject], RedisObject]] = {}
+
+# lookup_key()'s flags. Mirrors LOOKUP_* in server.h.
+LOOKUP_NONE = 0
+LOOKUP_NOTOUCH = 1 << 0  # leave the LRU clock of the value as it was
 
 
 @dataclass(slots=True)
@@ -77,36 +80,41 @@ class RedisDb:
     expire_ring: deque[bytes] = field(default_factory=deque)
     avg_ttl: int = 0  # ms, estimated by active expiry (INFO keyspace)
     # Last: from here on in this class, "dict" names this field.
-    dict: dict[bytes, object] = field(default_factory=dict)  # the keyspace
+    dict: dict[bytes, RedisObject] = field(default_factory=dict)  # keyspace
 
 
-def type_name(value: object) -> str:
-    return TYPE_NAMES[type(value)]
+def type_name(value: RedisObject) -> str:
+    return TYPE_NAMES[value.type]
 
 
 # --8<-- [start:lookup_key]
-def lookup_key(db: RedisDb, key: bytes, kind: type | None) -> object | None:
+def lookup_key(db: RedisDb, key: bytes, kind: int | None,
+               flags: int = LOOKUP_NONE) -> RedisObject | None:
     """The value at `key`, or None. Mirrors lookupKey() and checkType().
 
-    With `kind`, a value of another type raises WRONGTYPE: every command
-    that expects a type checks it here, the same way.
+    With `kind` (OBJ_STRING...), a value of another type raises
+    WRONGTYPE: every command that expects a type checks it here, the
+    same way. A value found is stamped with the LRU clock, its last
+    access, unless `flags` has LOOKUP_NOTOUCH.
     """
     # BEGIN EXERCISE 04-lookup-key
     value = db.dict.get(key)
     if value is not None and db.expires and expire_if_needed(db, key):
         return None  # it was there, but its time had come
-    if value is not None and kind is not None and type(value) is not kind:
+    if value is not None and not flags & LOOKUP_NOTOUCH:
+        value.lru = db.server.lruclock  # LRU_CLOCK()
+    if value is not None and kind is not None and value.type != kind:
         raise CommandError(WRONGTYPE)
     return value
     # END EXERCISE 04-lookup-key
 # --8<-- [end:lookup_key]
 
 
-def lookup_key_read(db: RedisDb, key: bytes,
-                    kind: type | None = None) -> object | None:
-    """Look up a key to read it. Mirrors lookupKeyRead(), which also
-    counts hits and misses for INFO."""
-    value = lookup_key(db, key, kind)
+def lookup_key_read(db: RedisDb, key: bytes, kind: int | None = None,
+                    flags: int = LOOKUP_NONE) -> RedisObject | None:
+    """Look up a key to read it. Mirrors lookupKeyReadWithFlags(), which
+    also counts hits and misses for INFO."""
+    value = lookup_key(db, key, kind, flags)
     if value is None:
         db.server.stat_keyspace_misses += 1
     else:
@@ -178,17 +186,17 @@ def remove_expire(db: RedisDb, key: bytes) -> bool:
 
 
 def lookup_key_write(db: RedisDb, key: bytes,
-                     kind: type | None = None) -> object | None:
+                     kind: int | None = None) -> RedisObject | None:
     """Look up a key about to be changed. Mirrors lookupKeyWrite()."""
     return lookup_key(db, key, kind)
 
 
-def db_add(db: RedisDb, key: bytes, value: object) -> None:
+def db_add(db: RedisDb, key: bytes, value: RedisObject) -> None:
     """Add a key that does not exist yet. Mirrors dbAdd()."""
     db.dict[key] = value
 
 
-def db_overwrite(db: RedisDb, key: bytes, value: object) -> None:
+def db_overwrite(db: RedisDb, key: bytes, value: RedisObject) -> None:
     """Give an existing key a new value. Mirrors dbOverwrite().
 
     For commands that change a value (INCR, APPEND...): unlike set_key(),
@@ -198,7 +206,7 @@ def db_overwrite(db: RedisDb, key: bytes, value: object) -> None:
 
 
 # --8<-- [start:set_key]
-def set_key(db: RedisDb, key: bytes, value: object,
+def set_key(db: RedisDb, key: bytes, value: RedisObject,
             keep_ttl: bool = False) -> None:
     """Add a key or replace its value, whatever its type. Mirrors setKey():
     a new value starts with no TTL, unless keep_ttl (SET ... KEEPTTL)."""
@@ -331,8 +339,9 @@ def unlink_command(c) -> None:
          complexity="O(N) where N is the number of keys",
          summary="Count how many of the keys exist (repeats count again)")
 def exists_command(c) -> None:
-    """Mirrors existsCommand()."""
-    count = sum(lookup_key_read(c.db, key) is not None for key in c.argv[1:])
+    """Mirrors existsCommand(): a look that is no access (NOTOUCH)."""
+    count = sum(lookup_key_read(c.db, key, None, LOOKUP_NOTOUCH) is not None
+                for key in c.argv[1:])
     c.add_reply(resp.integer(count))
 
 
@@ -343,7 +352,7 @@ def exists_command(c) -> None:
          "access to each")
 def touch_command(c) -> None:
     """Mirrors touchCommand() in expire.c: EXISTS, but each lookup counts
-    as a read (Redis updates the key's LRU clock)."""
+    as an access, which stamps the value's LRU clock."""
     count = sum(lookup_key_read(c.db, key) is not None for key in c.argv[1:])
     c.add_reply(resp.integer(count))
 
@@ -532,7 +541,13 @@ def scan_command(c) -> None:
     db = c.db
 
     def key_if_wanted(key: bytes) -> tuple[bytes, ...]:
-        value = lookup_key(db, key, None)  # expires it, but no INFO stats
+        # Only TYPE reads the value: a lookup that INFO counts. Without
+        # it, the key is just expired if its time has come. Neither is an
+        # access: the value's LRU clock is left alone.
+        if options.type is None:
+            value = lookup_key(db, key, None, LOOKUP_NOTOUCH)
+        else:
+            value = lookup_key_read(db, key, None, LOOKUP_NOTOUCH)
         if value is None or options.type not in (
                 None, type_name(value).encode()):
             return ()
@@ -550,8 +565,8 @@ def dbsize_command(c) -> None:
          since="1.0.0", synopsis="key", keys=(1, 1, 1),
          summary="Name the type of the value at a key")
 def type_command(c) -> None:
-    """Mirrors typeCommand(): "none" for a missing key."""
-    value = lookup_key_read(c.db, c.argv[1])
+    """Mirrors typeCommand(): "none" for a missing key. No access."""
+    value = lookup_key_read(c.db, c.argv[1], None, LOOKUP_NOTOUCH)
     c.add_reply(resp.simple("none" if value is None else type_name(value)))
 
 
@@ -640,7 +655,7 @@ def copy_command(c) -> None:
             c.add_reply(resp.integer(0))
             return
         db_delete(dst, newkey)
-    db_add(dst, newkey, DUP_FUNCTIONS[type(value)](value))
+    db_add(dst, newkey, DUP_FUNCTIONS[value.type](value))
     if when != -1:
         set_expire(dst, newkey, when)
     c.add_reply(resp.integer(1))

@@ -8,7 +8,8 @@ keys nobody reads again don't hold memory for ever. Then come the
 commands that set, read and remove a TTL.
 
 Steps:
-  05_expiry  active expiry; EXPIRE, TTL, PERSIST and their variants
+  05_expiry     active expiry; EXPIRE, TTL, PERSIST and their variants
+  06_encodings  TTL and its variants look without touching (NOTOUCH)
 """
 
 import time
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 import resp
 from commands import CommandError, command, get_long_long
 from db import (
+    LOOKUP_NOTOUCH,
     db_delete,
     delete_expired_key,
     get_expire,
@@ -297,9 +299,10 @@ def pexpireat_command(c) -> None:
 def ttl_generic_command(c, output_ms: bool, output_abs: bool) -> None:
     """Mirrors ttlGenericCommand(), for TTL, PTTL, EXPIRETIME and
     PEXPIRETIME: -2 if there is no key, -1 if it has no TTL. Seconds are
-    rounded to the nearest one: 1.5 s left reads as TTL 2."""
+    rounded to the nearest one: 1.5 s left reads as TTL 2. Asking is no
+    access: the key's LRU clock is left alone."""
     # BEGIN EXERCISE 05-ttl
-    if lookup_key_read(c.db, c.argv[1]) is None:
+    if lookup_key_read(c.db, c.argv[1], None, LOOKUP_NOTOUCH) is None:
         c.add_reply(resp.integer(-2))
         return
     when = get_expire(c.db, c.argv[1])

@@ -23,8 +23,8 @@ Steps:
   04_datatypes  16 databases and the five data types
   05_expiry     server_cron at hz, active expiry, INFO with commandstats
                 and errorstats; --trace folds the idle turns
-  06_encodings  values are robj with an encoding; CONFIG moves to
-                config.py, and the flags are read through its table
+  06_encodings  values are robj with an encoding; the LRU clock; CONFIG
+                moves to config.py, and the flags are read through its table
 """
 
 import argparse
@@ -83,6 +83,7 @@ from networking import (
     free_clients_in_async_free_queue,
     handle_clients_with_pending_writes,
 )
+from object import get_lru_clock, use_server_clock
 
 TCP_BACKLOG = 511  # Redis's default tcp-backlog
 
@@ -158,6 +159,7 @@ class Server:
     stat_expire_cycle_time_used: int = 0  # µs spent in active expiry
     expire_cycle: ExpireCycleState = field(default_factory=ExpireCycleState)
     mstime: int = 0  # Unix ms, cached: when the current command started
+    lruclock: int = 0  # the LRU clock (object.py), cached by server_cron
     cronloops: int = 0  # how many times server_cron ran
     start_time: float = field(default_factory=time.time)
 
@@ -168,10 +170,11 @@ def server_cron(el: EventLoop, id: int, server: Server) -> int:
 
     A time event (ae.py) that reschedules itself: it returns how many
     milliseconds until its next run, 100 at the default hz of 10. Of
-    Redis's long list of chores we have one: active expiry, which Redis
-    runs from databasesCron().
+    Redis's long list of chores we have two: reading the LRU clock, and
+    active expiry, which Redis runs from databasesCron().
     """
     server.mstime = mstime()  # updateCachedTime()
+    server.lruclock = get_lru_clock()
     active_expire_cycle(server, ACTIVE_EXPIRE_CYCLE_SLOW)
     server.cronloops += 1
     return 1000 // server.hz
@@ -344,6 +347,7 @@ def info_server(server: Server) -> str:
         "server_time_usec": time.time_ns() // 1000,
         "uptime_in_seconds": uptime, "uptime_in_days": uptime // 86400,
         "hz": server.hz, "configured_hz": server.hz,
+        "lru_clock": server.lruclock,
         "executable": os.path.abspath(sys.argv[0])})
 
 
@@ -478,8 +482,11 @@ DEFAULT_INFO_SECTIONS = set(INFO_SECTIONS) - {b"commandstats"}
 def init_server(server: Server, listener: socket.socket) -> None:
     """Create the databases and the event loop, and watch the listener.
 
-    Mirrors initServer() in server.c.
+    Mirrors initServer() in server.c (and the clock's first reading, in
+    initServerConfig()).
     """
+    server.lruclock = get_lru_clock()
+    use_server_clock(server)
     server.db = [RedisDb(i, server) for i in range(server.dbnum)]
     listener.setblocking(False)
     server.listener = listener

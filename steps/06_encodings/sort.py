@@ -10,6 +10,7 @@ STORE writes the result to a list instead of replying with it.
 
 Steps:
   04_datatypes  SORT and SORT_RO
+  06_encodings  the keys read and stored are objects
 
 Elements that compare equal (ALPHA BY keys holding the same string, or
 none) keep the order they were read in: a list's own order; for a set or
@@ -37,6 +38,15 @@ from commands import (
     get_long_long,
 )
 from db import db_delete, lookup_key_read, set_key
+from object import (
+    OBJ_HASH,
+    OBJ_LIST,
+    OBJ_SET,
+    OBJ_STRING,
+    OBJ_ZSET,
+    create_quicklist_object,
+    string_bytes,
+)
 from t_zset import C_WHITESPACE, ZSet, strtod, zrange_by_rank
 from util import FLOAT_SYNTAX, exact_decimal, exact_hex
 
@@ -110,11 +120,15 @@ def lookup_key_by_pattern(db, pattern: bytes, subst: bytes) -> bytes | None:
         return None
     arrow = spat.find(b"->", star + 1)
     if arrow < 0 or arrow + 2 == len(spat):  # no field, or an empty one
-        value = lookup_key_read(db, pattern.replace(b"*", subst, 1))
-        return value if type(value) is bytes else None
+        o = lookup_key_read(db, pattern.replace(b"*", subst, 1))
+        if o is None or o.type != OBJ_STRING:
+            return None
+        return string_bytes(o)
     keyname = pattern[:star] + subst + pattern[star + 1:arrow]
-    value = lookup_key_read(db, keyname)
-    return value.get(pattern[arrow + 2:]) if type(value) is dict else None
+    o = lookup_key_read(db, keyname)
+    if o is None or o.type != OBJ_HASH:
+        return None
+    return o.ptr.get(pattern[arrow + 2:])
 # --8<-- [end:lookup_key_by_pattern]
 
 
@@ -159,11 +173,11 @@ def strtod_out_of_range(text: bytes, score: float) -> bool:
 def sort_command_generic(c, readonly: bool) -> None:
     """Sort, slice, then reply or store. Mirrors sortCommandGeneric()."""
     options = parse_sort_options(c.argv[2:], readonly)
-    sortval = lookup_key_read(c.db, c.argv[1])
-    if sortval is None:
-        sortval = deque()  # a missing key sorts as an empty list
-    elif type(sortval) not in (deque, set, ZSet):
+    o = lookup_key_read(c.db, c.argv[1])
+    if o is not None and o.type not in (OBJ_LIST, OBJ_SET, OBJ_ZSET):
         raise CommandError(WRONGTYPE)
+    # A missing key sorts as an empty list.
+    sortval = deque() if o is None else o.ptr
     if options.dontsort and type(sortval) is set and options.storekey:
         # A set has no order of its own, but a stored list must be the
         # same on every replica: sort it as strings.
@@ -272,7 +286,9 @@ def sort_store(c, storekey: bytes, output: list[bytes | None]) -> None:
     a GET that found nothing stored as ""; an empty result deletes it.
     The reply is the length of the list."""
     if output:
-        set_key(c.db, storekey, deque(v or b"" for v in output))
+        o = create_quicklist_object()
+        o.ptr.extend(v or b"" for v in output)
+        set_key(c.db, storekey, o)
     else:
         db_delete(c.db, storekey)
     c.add_reply(resp.integer(len(output)))

@@ -7,6 +7,7 @@ last field is deleted.
 
 Steps:
   04_datatypes  the hash commands
+  06_encodings  hash objects (OBJ_HASH)
 
 Simplified: Redis keeps a small hash (up to 512 fields of up to 64
 bytes) in a listpack, one packed array, and converts it to a hash table
@@ -26,6 +27,7 @@ from commands import (
     get_range_long,
 )
 from db import (
+    DUP_FUNCTIONS,
     EMPTY_SCAN,
     add_reply_random_picks,
     db_add,
@@ -37,20 +39,38 @@ from db import (
     random_element,
     scan_generic,
 )
+from object import OBJ_HASH, RedisObject, create_hash_object
 from util import ld2string, ld_add, string2ld
 
 
 def hash_type_lookup_write_or_create(c, key: bytes) -> dict:
-    """The hash at `key`, created empty if missing.
+    """The fields of the hash at `key`, created empty if missing.
 
     Mirrors hashTypeLookupWriteOrCreate(): callers check their arguments
     first and cannot fail afterwards, so no empty hash is left behind.
     """
-    h = lookup_key_write(c.db, key, dict)
-    if h is None:
-        h = {}
-        db_add(c.db, key, h)
-    return h
+    o = lookup_key_write(c.db, key, OBJ_HASH)
+    if o is None:
+        o = create_hash_object()
+        db_add(c.db, key, o)
+    return o.ptr
+
+
+def hash_type_dup(o: RedisObject) -> RedisObject:
+    """A copy of a hash (COPY). Mirrors hashTypeDup(): fields and values
+    are bytes, which never change, so the copy can share them."""
+    new = create_hash_object()
+    new.ptr.update(o.ptr)
+    return new
+
+
+DUP_FUNCTIONS[OBJ_HASH] = hash_type_dup
+
+
+def hash_fields(c, key: bytes) -> dict:
+    """The fields of the hash at `key` to read, empty if it is missing."""
+    o = lookup_key_read(c.db, key, OBJ_HASH)
+    return {} if o is None else o.ptr
 
 
 # --8<-- [start:hset_command]
@@ -103,8 +123,7 @@ def hsetnx_command(c) -> None:
          since="2.0.0", synopsis="key field", keys=(1, 1, 1),
          summary="Read a field of a hash")
 def hget_command(c) -> None:
-    h = lookup_key_read(c.db, c.argv[1], dict)
-    value = None if h is None else h.get(c.argv[2])
+    value = hash_fields(c, c.argv[1]).get(c.argv[2])
     c.add_reply(resp.null(c.resp) if value is None else resp.bulk(value))
 
 
@@ -114,7 +133,7 @@ def hget_command(c) -> None:
          summary="Read several fields of a hash")
 def hmget_command(c) -> None:
     """Mirrors hmgetCommand(): a missing key is an empty hash."""
-    h = lookup_key_read(c.db, c.argv[1], dict) or {}
+    h = hash_fields(c, c.argv[1])
     null = resp.null(c.resp)
     c.add_reply(resp.array_len(len(c.argv) - 2) + b"".join(
         null if (value := h.get(field)) is None else resp.bulk(value)
@@ -127,10 +146,11 @@ def hmget_command(c) -> None:
          summary="Delete fields of a hash; reply with how many existed")
 def hdel_command(c) -> None:
     """Mirrors hdelCommand(): the key goes with the last field."""
-    h = lookup_key_write(c.db, c.argv[1], dict)
-    if h is None:
+    o = lookup_key_write(c.db, c.argv[1], OBJ_HASH)
+    if o is None:
         c.add_reply(resp.integer(0))
         return
+    h = o.ptr
     deleted = sum(h.pop(field, None) is not None for field in c.argv[2:])
     if not h:
         db_delete(c.db, c.argv[1])
@@ -141,15 +161,14 @@ def hdel_command(c) -> None:
          since="2.0.0", synopsis="key", keys=(1, 1, 1),
          summary="Count the fields of a hash")
 def hlen_command(c) -> None:
-    h = lookup_key_read(c.db, c.argv[1], dict)
-    c.add_reply(resp.integer(0 if h is None else len(h)))
+    c.add_reply(resp.integer(len(hash_fields(c, c.argv[1]))))
 
 
 @command("hstrlen", 3, "readonly fast", acl="hash", group="hash",
          since="3.2.0", synopsis="key field", keys=(1, 1, 1),
          summary="The length of a field's value (0 if missing)")
 def hstrlen_command(c) -> None:
-    h = lookup_key_read(c.db, c.argv[1], dict) or {}
+    h = hash_fields(c, c.argv[1])
     c.add_reply(resp.integer(len(h.get(c.argv[2], b""))))
 
 
@@ -157,7 +176,7 @@ def hstrlen_command(c) -> None:
          since="2.0.0", synopsis="key field", keys=(1, 1, 1),
          summary="Whether a hash has a field")
 def hexists_command(c) -> None:
-    h = lookup_key_read(c.db, c.argv[1], dict) or {}
+    h = hash_fields(c, c.argv[1])
     c.add_reply(resp.integer(c.argv[2] in h))
 
 
@@ -166,7 +185,7 @@ def hexists_command(c) -> None:
          complexity="O(N) where N is the size of the hash",
          summary="List the fields of a hash")
 def hkeys_command(c) -> None:
-    h = lookup_key_read(c.db, c.argv[1], dict) or {}
+    h = hash_fields(c, c.argv[1])
     c.add_reply(resp.bulk_array(list(h)))
 
 
@@ -175,7 +194,7 @@ def hkeys_command(c) -> None:
          complexity="O(N) where N is the size of the hash",
          summary="List the values of a hash")
 def hvals_command(c) -> None:
-    h = lookup_key_read(c.db, c.argv[1], dict) or {}
+    h = hash_fields(c, c.argv[1])
     c.add_reply(resp.bulk_array(list(h.values())))
 
 
@@ -186,7 +205,7 @@ def hvals_command(c) -> None:
 def hgetall_command(c) -> None:
     """Mirrors genericHgetallCommand(): a map in RESP3, a flat array of
     field, value, field, value... in RESP2."""
-    h = lookup_key_read(c.db, c.argv[1], dict) or {}
+    h = hash_fields(c, c.argv[1])
     c.add_reply(resp.map_len(len(h), c.resp) + b"".join(
         resp.bulk(field) + resp.bulk(value) for field, value in h.items()))
 
@@ -239,10 +258,11 @@ def hscan_command(c) -> None:
     """Mirrors hscanCommand(): the options are read only if the key
     exists."""
     cursor = parse_scan_cursor(c.argv[2])
-    h = lookup_key_read(c.db, c.argv[1], dict)
-    if h is None:
+    o = lookup_key_read(c.db, c.argv[1], OBJ_HASH)
+    if o is None:
         c.add_reply(EMPTY_SCAN)
         return
+    h = o.ptr
     options = parse_scan_options(c.argv[3:], keyspace=False)
 
     def field_and_value(field: bytes) -> tuple[bytes, ...]:
@@ -270,19 +290,20 @@ def hrandfield_command(c) -> None:
             raise CommandError("value is out of range")
         hrandfield_with_count_command(c, count, withvalues)
         return
-    h = lookup_key_read(c.db, c.argv[1], dict)
-    c.add_reply(resp.null(c.resp) if h is None
-                else resp.bulk(random_element(h)))
+    o = lookup_key_read(c.db, c.argv[1], OBJ_HASH)
+    c.add_reply(resp.null(c.resp) if o is None
+                else resp.bulk(random_element(o.ptr)))
 
 
 def hrandfield_with_count_command(c, count: int, withvalues: bool) -> None:
     """Mirrors hrandfieldWithCountCommand(). A negative count may repeat
     fields; a positive one gives distinct fields, all of them at most.
     With values, RESP3 pairs each field with its value in an array."""
-    h = lookup_key_read(c.db, c.argv[1], dict)
-    if h is None or count == 0:
+    o = lookup_key_read(c.db, c.argv[1], OBJ_HASH)
+    if o is None or count == 0:
         c.add_reply(resp.EMPTY_ARRAY)
         return
+    h = o.ptr
 
     def reply_for(fields: list[bytes]) -> bytes:
         if not withvalues:

@@ -7,6 +7,7 @@ loses its last element is deleted, so a key never holds an empty list.
 
 Steps:
   04_datatypes  the list commands
+  06_encodings  list objects (OBJ_LIST, encoding quicklist)
 
 Simplified: Redis stores a list as a quicklist, a linked list of
 listpacks (packed arrays of up to 8 KiB); a collections.deque (a linked
@@ -27,13 +28,35 @@ from commands import (
     get_positive_long,
     get_range_long,
 )
-from db import db_add, db_delete, lookup_key_read, lookup_key_write
+from db import (
+    DUP_FUNCTIONS,
+    db_add,
+    db_delete,
+    lookup_key_read,
+    lookup_key_write,
+)
+from object import (
+    OBJ_LIST,
+    RedisObject,
+    create_quicklist_object,
+)
 
 LIST_HEAD = 0  # the left end: LPUSH, LPOP, LEFT
 LIST_TAIL = 1  # the right end: RPUSH, RPOP, RIGHT
 
 PUSH_COMPLEXITY = ("O(1) for each element added, so O(N) to add N elements "
                    "when the command is called with multiple arguments.")
+
+
+def list_type_dup(o: RedisObject) -> RedisObject:
+    """A copy of a list (COPY). Mirrors listTypeDup(): the elements are
+    bytes, which never change, so the copy can share them."""
+    new = create_quicklist_object()
+    new.ptr.extend(o.ptr)
+    return new
+
+
+DUP_FUNCTIONS[OBJ_LIST] = list_type_dup
 
 
 # --8<-- [start:push_generic_command]
@@ -44,18 +67,18 @@ def push_generic_command(c, where: int, xx: bool) -> None:
     LPUSH k a b c leaves c at the head.
     """
     key = c.argv[1]
-    lobj = lookup_key_write(c.db, key, deque)
+    lobj = lookup_key_write(c.db, key, OBJ_LIST)
     if lobj is None:
         if xx:
             c.add_reply(b":0\r\n")
             return
-        lobj = deque()
+        lobj = create_quicklist_object()
         db_add(c.db, key, lobj)
     if where == LIST_HEAD:
-        lobj.extendleft(c.argv[2:])
+        lobj.ptr.extendleft(c.argv[2:])
     else:
-        lobj.extend(c.argv[2:])
-    c.add_reply(resp.integer(len(lobj)))
+        lobj.ptr.extend(c.argv[2:])
+    c.add_reply(resp.integer(len(lobj.ptr)))
 # --8<-- [end:push_generic_command]
 
 
@@ -104,27 +127,29 @@ def pop_generic_command(c, where: int) -> None:
     has_count = len(c.argv) == 3
     count = get_positive_long(c.argv[2]) if has_count else 0
     key = c.argv[1]
-    lobj = lookup_key_write(c.db, key, deque)
+    lobj = lookup_key_write(c.db, key, OBJ_LIST)
     if lobj is None:
         c.add_reply(resp.null_array(c.resp) if has_count
                     else resp.null(c.resp))
         return
-    pop = lobj.popleft if where == LIST_HEAD else lobj.pop
+    pop = lobj.ptr.popleft if where == LIST_HEAD else lobj.ptr.pop
     if not has_count:
         reply = resp.bulk(pop())
     else:
         reply = resp.bulk_array(list_pop_range(lobj, where, count))
-    if not lobj:
+    if not lobj.ptr:
         db_delete(c.db, key)
     c.add_reply(reply)
 # --8<-- [end:pop_generic_command]
 
 
-def list_pop_range(lobj: deque, where: int, count: int) -> list[bytes]:
+def list_pop_range(lobj: RedisObject, where: int,
+                   count: int) -> list[bytes]:
     """Pop up to `count` elements from one end, in the order they come
     off (so from the tail, the last element first)."""
-    pop = lobj.popleft if where == LIST_HEAD else lobj.pop
-    return [pop() for _ in range(min(count, len(lobj)))]
+    ql = lobj.ptr
+    pop = ql.popleft if where == LIST_HEAD else ql.pop
+    return [pop() for _ in range(min(count, len(ql)))]
 
 
 @command("lpop", -2, "write fast", acl="list", group="list", since="1.0.0",
@@ -146,8 +171,8 @@ def rpop_command(c) -> None:
 @command("llen", 2, "readonly fast", acl="list", group="list", since="1.0.0",
          synopsis="key", keys=(1, 1, 1), summary="The length of a list")
 def llen_command(c) -> None:
-    lobj = lookup_key_read(c.db, c.argv[1], deque)
-    c.add_reply(resp.integer(0 if lobj is None else len(lobj)))
+    lobj = lookup_key_read(c.db, c.argv[1], OBJ_LIST)
+    c.add_reply(resp.integer(0 if lobj is None else len(lobj.ptr)))
 
 
 # --8<-- [start:sanitize_indexes]
@@ -197,13 +222,13 @@ def lrange_command(c) -> None:
     """Mirrors lrangeCommand() and addListRangeReply()."""
     start = get_long_long(c.argv[2])
     end = get_long_long(c.argv[3])
-    lobj = lookup_key_read(c.db, c.argv[1], deque)
+    lobj = lookup_key_read(c.db, c.argv[1], OBJ_LIST)
     indexes = None if lobj is None else sanitize_indexes(start, end,
-                                                         len(lobj))
+                                                         len(lobj.ptr))
     if indexes is None:
         c.add_reply(resp.EMPTY_ARRAY)
         return
-    c.add_reply(resp.bulk_array(list_range(lobj, *indexes)))
+    c.add_reply(resp.bulk_array(list_range(lobj.ptr, *indexes)))
 
 
 @command("ltrim", 4, "write", acl="list", group="list", since="1.0.0",
@@ -216,16 +241,17 @@ def ltrim_command(c) -> None:
     start = get_long_long(c.argv[2])
     end = get_long_long(c.argv[3])
     key = c.argv[1]
-    lobj = lookup_key_write(c.db, key, deque)
+    lobj = lookup_key_write(c.db, key, OBJ_LIST)
     if lobj is not None:
-        indexes = sanitize_indexes(start, end, len(lobj))
+        ql = lobj.ptr
+        indexes = sanitize_indexes(start, end, len(ql))
         if indexes is None:
             db_delete(c.db, key)
         else:
             for _ in range(indexes[0]):
-                lobj.popleft()
-            for _ in range(len(lobj) - 1 - (indexes[1] - indexes[0])):
-                lobj.pop()
+                ql.popleft()
+            for _ in range(len(ql) - 1 - (indexes[1] - indexes[0])):
+                ql.pop()
     c.add_reply(resp.OK)
 
 
@@ -242,13 +268,13 @@ def check_list_index(lobj: deque, index: int) -> bool:
          summary="An element of a list, by its index")
 def lindex_command(c) -> None:
     """Mirrors lindexCommand(): the key is looked up before the index."""
-    lobj = lookup_key_read(c.db, c.argv[1], deque)
+    lobj = lookup_key_read(c.db, c.argv[1], OBJ_LIST)
     if lobj is None:
         c.add_reply(resp.null(c.resp))
         return
     index = get_long_long(c.argv[2])
-    if check_list_index(lobj, index):
-        c.add_reply(resp.bulk(lobj[index]))
+    if check_list_index(lobj.ptr, index):
+        c.add_reply(resp.bulk(lobj.ptr[index]))
     else:
         c.add_reply(resp.null(c.resp))
 
@@ -260,13 +286,13 @@ def lindex_command(c) -> None:
          summary="Replace an element of a list, by its index")
 def lset_command(c) -> None:
     """Mirrors lsetCommand(): the key is looked up before the index."""
-    lobj = lookup_key_write(c.db, c.argv[1], deque)
+    lobj = lookup_key_write(c.db, c.argv[1], OBJ_LIST)
     if lobj is None:
         raise CommandError("no such key")
     index = get_long_long(c.argv[2])
-    if not check_list_index(lobj, index):
+    if not check_list_index(lobj.ptr, index):
         raise CommandError("index out of range")
-    lobj[index] = c.argv[3]
+    lobj.ptr[index] = c.argv[3]
     c.add_reply(resp.OK)
 
 
@@ -284,17 +310,17 @@ def linsert_command(c) -> None:
     where = c.argv[2].lower()
     if where not in (b"before", b"after"):
         raise CommandError(SYNTAX_ERROR)
-    lobj = lookup_key_write(c.db, c.argv[1], deque)
+    lobj = lookup_key_write(c.db, c.argv[1], OBJ_LIST)
     if lobj is None:
         c.add_reply(b":0\r\n")
         return
     try:
-        index = lobj.index(c.argv[3])
+        index = lobj.ptr.index(c.argv[3])
     except ValueError:
         c.add_reply(b":-1\r\n")
         return
-    lobj.insert(index + (where == b"after"), c.argv[4])
-    c.add_reply(resp.integer(len(lobj)))
+    lobj.ptr.insert(index + (where == b"after"), c.argv[4])
+    c.add_reply(resp.integer(len(lobj.ptr)))
 
 
 # --8<-- [start:lpos_command]
@@ -316,12 +342,12 @@ def lpos_command(c) -> None:
     compares only the first n elements. Indexes are always from the head.
     """
     rank, count, maxlen = parse_lpos_options(c.argv[3:])
-    lobj = lookup_key_read(c.db, c.argv[1], deque)
+    lobj = lookup_key_read(c.db, c.argv[1], OBJ_LIST)
     if lobj is None:
         c.add_reply(resp.EMPTY_ARRAY if count != -1 else resp.null(c.resp))
         return
     wanted = 1 if count == -1 else count  # COUNT 0 means "all"
-    found = lpos_search(lobj, c.argv[2], rank, wanted, maxlen)
+    found = lpos_search(lobj.ptr, c.argv[2], rank, wanted, maxlen)
     if count != -1:
         c.add_reply(resp.array_len(len(found))
                     + b"".join(map(resp.integer, found)))
@@ -396,11 +422,12 @@ def lrem_command(c) -> None:
     head (count > 0), from the tail (count < 0), or all of them (0)."""
     count = get_long_long(c.argv[2])
     key, element = c.argv[1], c.argv[3]
-    lobj = lookup_key_write(c.db, key, deque)
+    lobj = lookup_key_write(c.db, key, OBJ_LIST)
     if lobj is None:
         c.add_reply(b":0\r\n")
         return
-    items = reversed(lobj) if count < 0 else lobj
+    ql = lobj.ptr
+    items = reversed(ql) if count < 0 else ql
     limit = abs(count)
     kept, removed = [], 0
     for item in items:
@@ -409,9 +436,9 @@ def lrem_command(c) -> None:
         else:
             kept.append(item)
     if removed:
-        lobj.clear()
-        lobj.extend(reversed(kept) if count < 0 else kept)
-    if not lobj:
+        ql.clear()
+        ql.extend(reversed(kept) if count < 0 else kept)
+    if not ql:
         db_delete(c.db, key)
     c.add_reply(resp.integer(removed))
 
@@ -425,20 +452,20 @@ def lmove_generic_command(c, wherefrom: int, whereto: int) -> None:
     rotation).
     """
     source, destination = c.argv[1], c.argv[2]
-    sobj = lookup_key_write(c.db, source, deque)
+    sobj = lookup_key_write(c.db, source, OBJ_LIST)
     if sobj is None:
         c.add_reply(resp.null(c.resp))
         return
-    dobj = lookup_key_write(c.db, destination, deque)
-    value = sobj.popleft() if wherefrom == LIST_HEAD else sobj.pop()
+    dobj = lookup_key_write(c.db, destination, OBJ_LIST)
+    value = sobj.ptr.popleft() if wherefrom == LIST_HEAD else sobj.ptr.pop()
     if dobj is None:
-        dobj = deque()
+        dobj = create_quicklist_object()
         db_add(c.db, destination, dobj)
     if whereto == LIST_HEAD:
-        dobj.appendleft(value)
+        dobj.ptr.appendleft(value)
     else:
-        dobj.append(value)
-    if not sobj:
+        dobj.ptr.append(value)
+    if not sobj.ptr:
         db_delete(c.db, source)
     c.add_reply(resp.bulk(value))
 # --8<-- [end:lmove_generic_command]
@@ -504,12 +531,12 @@ def parse_mpop_arguments(argv: list[bytes], numkeys_idx: int,
 # --8<-- [end:parse_mpop_arguments]
 
 
-def list_pop_range_and_reply_with_key(c, lobj: deque, key: bytes,
+def list_pop_range_and_reply_with_key(c, lobj: RedisObject, key: bytes,
                                       where: int, count: int) -> None:
     """Pop up to `count` elements from one end of the list at `key` and
     reply [key, [element, ...]]. Mirrors listPopRangeAndReplyWithKey()."""
     elements = list_pop_range(lobj, where, count)
-    if not lobj:
+    if not lobj.ptr:
         db_delete(c.db, key)
     c.add_reply(resp.array_len(2) + resp.bulk(key)
                 + resp.bulk_array(elements))
@@ -524,7 +551,7 @@ def mpop_generic_command(c, keys: list[bytes], where: int,
     Only that key is type-checked: the keys after it are not read.
     """
     for key in keys:
-        lobj = lookup_key_write(c.db, key, deque)
+        lobj = lookup_key_write(c.db, key, OBJ_LIST)
         if lobj is not None:
             list_pop_range_and_reply_with_key(c, lobj, key, where, count)
             return

@@ -8,6 +8,7 @@ empty set.
 
 Steps:
   04_datatypes  the set commands
+  06_encodings  set objects (OBJ_SET)
 
 Simplified: Redis keeps a set of up to 512 integers in an intset, a
 sorted array, and converts it to a hash table when it grows or gets a
@@ -25,6 +26,7 @@ from commands import (
     get_range_long,
 )
 from db import (
+    DUP_FUNCTIONS,
     EMPTY_SCAN,
     add_reply_random_picks,
     db_add,
@@ -37,6 +39,24 @@ from db import (
     scan_generic,
     set_key,
 )
+from object import OBJ_SET, RedisObject, create_set_object
+
+
+def set_type_dup(o: RedisObject) -> RedisObject:
+    """A copy of a set (COPY). Mirrors setTypeDup(): the members are
+    bytes, which never change, so the copy can share them."""
+    new = create_set_object()
+    new.ptr.update(o.ptr)
+    return new
+
+
+DUP_FUNCTIONS[OBJ_SET] = set_type_dup
+
+
+def set_members(c, key: bytes) -> set:
+    """The members of the set at `key` to read, none if it is missing."""
+    o = lookup_key_read(c.db, key, OBJ_SET)
+    return set() if o is None else o.ptr
 
 
 def set_reply(c, members) -> bytes:
@@ -50,10 +70,11 @@ def set_reply(c, members) -> bytes:
          complexity="O(N) where N is the number of members",
          summary="Add members to a set; reply with how many are new")
 def sadd_command(c) -> None:
-    s = lookup_key_write(c.db, c.argv[1], set)
-    if s is None:
-        s = set()
-        db_add(c.db, c.argv[1], s)
+    o = lookup_key_write(c.db, c.argv[1], OBJ_SET)
+    if o is None:
+        o = create_set_object()
+        db_add(c.db, c.argv[1], o)
+    s = o.ptr
     before = len(s)
     s.update(c.argv[2:])
     c.add_reply(resp.integer(len(s) - before))
@@ -65,10 +86,11 @@ def sadd_command(c) -> None:
          summary="Remove members from a set; reply with how many were in")
 def srem_command(c) -> None:
     """Mirrors sremCommand(): the key goes with the last member."""
-    s = lookup_key_write(c.db, c.argv[1], set)
-    if s is None:
+    o = lookup_key_write(c.db, c.argv[1], OBJ_SET)
+    if o is None:
         c.add_reply(resp.integer(0))
         return
+    s = o.ptr
     before = len(s)
     s.difference_update(c.argv[2:])
     if not s:
@@ -86,21 +108,21 @@ def smove_command(c) -> None:
     if lookup_key_write(c.db, src) is None:
         c.add_reply(resp.integer(0))
         return
-    srcset = lookup_key_write(c.db, src, set)
-    dstset = lookup_key_write(c.db, dst, set)
+    srcset = lookup_key_write(c.db, src, OBJ_SET)
+    dstset = lookup_key_write(c.db, dst, OBJ_SET)
     if srcset is dstset:  # the same key: nothing moves
-        c.add_reply(resp.integer(member in srcset))
+        c.add_reply(resp.integer(member in srcset.ptr))
         return
-    if member not in srcset:
+    if member not in srcset.ptr:
         c.add_reply(resp.integer(0))
         return
-    srcset.remove(member)
-    if not srcset:
+    srcset.ptr.remove(member)
+    if not srcset.ptr:
         db_delete(c.db, src)
     if dstset is None:
-        db_add(c.db, dst, {member})
-    else:
-        dstset.add(member)
+        dstset = create_set_object()
+        db_add(c.db, dst, dstset)
+    dstset.ptr.add(member)
     c.add_reply(resp.integer(1))
 
 
@@ -108,7 +130,7 @@ def smove_command(c) -> None:
          since="1.0.0", synopsis="key member", keys=(1, 1, 1),
          summary="Whether a member is in a set")
 def sismember_command(c) -> None:
-    s = lookup_key_read(c.db, c.argv[1], set) or ()
+    s = set_members(c, c.argv[1])
     c.add_reply(resp.integer(c.argv[2] in s))
 
 
@@ -117,7 +139,7 @@ def sismember_command(c) -> None:
          complexity="O(N) where N is the number of members",
          summary="Whether each member is in a set (1 or 0 each)")
 def smismember_command(c) -> None:
-    s = lookup_key_read(c.db, c.argv[1], set) or ()
+    s = set_members(c, c.argv[1])
     c.add_reply(resp.array_len(len(c.argv) - 2) + b"".join(
         resp.integer(member in s) for member in c.argv[2:]))
 
@@ -126,7 +148,7 @@ def smismember_command(c) -> None:
          since="1.0.0", synopsis="key", keys=(1, 1, 1),
          summary="Count the members of a set")
 def scard_command(c) -> None:
-    s = lookup_key_read(c.db, c.argv[1], set) or ()
+    s = set_members(c, c.argv[1])
     c.add_reply(resp.integer(len(s)))
 
 
@@ -141,10 +163,11 @@ def spop_command(c) -> None:
         return
     if len(c.argv) > 3:
         raise CommandError(SYNTAX_ERROR)
-    s = lookup_key_write(c.db, c.argv[1], set)
-    if s is None:
+    o = lookup_key_write(c.db, c.argv[1], OBJ_SET)
+    if o is None:
         c.add_reply(resp.null(c.resp))
         return
+    s = o.ptr
     member = random_element(s)
     s.remove(member)
     if not s:
@@ -159,10 +182,11 @@ def spop_with_count_command(c) -> None:
     set has no random access); Redis picks each one in O(1).
     """
     count = get_positive_long(c.argv[2])
-    s = lookup_key_write(c.db, c.argv[1], set)
-    if s is None or count == 0:
+    o = lookup_key_write(c.db, c.argv[1], OBJ_SET)
+    if o is None or count == 0:
         c.add_reply(set_reply(c, ()))
         return
+    s = o.ptr
     if count >= len(s):
         db_delete(c.db, c.argv[1])
         c.add_reply(set_reply(c, s))
@@ -184,19 +208,20 @@ def srandmember_command(c) -> None:
         return
     if len(c.argv) > 3:
         raise CommandError(SYNTAX_ERROR)
-    s = lookup_key_read(c.db, c.argv[1], set)
-    c.add_reply(resp.null(c.resp) if s is None
-                else resp.bulk(random_element(s)))
+    o = lookup_key_read(c.db, c.argv[1], OBJ_SET)
+    c.add_reply(resp.null(c.resp) if o is None
+                else resp.bulk(random_element(o.ptr)))
 
 
 def srandmember_with_count_command(c) -> None:
     """Mirrors srandmemberWithCountCommand(): an array, not a set, since
     a negative count may repeat members."""
     count = get_range_long(c.argv[2], -resp.LLONG_MAX, resp.LLONG_MAX)
-    s = lookup_key_read(c.db, c.argv[1], set)
-    if s is None or count == 0:
+    o = lookup_key_read(c.db, c.argv[1], OBJ_SET)
+    if o is None or count == 0:
         c.add_reply(resp.EMPTY_ARRAY)
         return
+    s = o.ptr
     if count > 0:
         c.add_reply(resp.bulk_array(random.sample(list(s),
                                                   min(count, len(s)))))
@@ -216,7 +241,8 @@ def sinter_generic_command(c, keys: list[bytes], dstkey: bytes | None = None,
     (SINTERSTORE), or only count them, up to `limit` if not 0
     (SINTERCARD). A missing key is an empty set, so the result is empty.
     """
-    sets = [lookup_key_read(c.db, key, set) for key in keys]
+    objects = [lookup_key_read(c.db, key, OBJ_SET) for key in keys]
+    sets = [None if o is None else o.ptr for o in objects]
     if None in sets:
         result = set()
     elif cardinality_only:
@@ -243,7 +269,9 @@ def store_set_result(c, dstkey: bytes, result: set) -> None:
     """Store a SINTERSTORE/SUNIONSTORE/SDIFFSTORE result, replacing any
     value; an empty result deletes the key."""
     if result:
-        set_key(c.db, dstkey, result)
+        o = create_set_object()
+        o.ptr = result
+        set_key(c.db, dstkey, o)
     else:
         db_delete(c.db, dstkey)
     c.add_reply(resp.integer(len(result)))
@@ -304,7 +332,7 @@ def sunion_diff_generic_command(c, keys: list[bytes], dstkey: bytes | None,
                                 diff: bool) -> None:
     """Mirrors sunionDiffGenericCommand(): the union of the sets, or the
     members of the first that none of the others has."""
-    sets = [lookup_key_read(c.db, key, set) or set() for key in keys]
+    sets = [set_members(c, key) for key in keys]
     result = sets[0].difference(*sets[1:]) if diff else set().union(*sets)
     if dstkey is None:
         c.add_reply(set_reply(c, result))
@@ -354,10 +382,11 @@ def sscan_command(c) -> None:
     """Mirrors sscanCommand(): the options are read only if the key
     exists."""
     cursor = parse_scan_cursor(c.argv[2])
-    s = lookup_key_read(c.db, c.argv[1], set)
-    if s is None:
+    o = lookup_key_read(c.db, c.argv[1], OBJ_SET)
+    if o is None:
         c.add_reply(EMPTY_SCAN)
         return
+    s = o.ptr
     options = parse_scan_options(c.argv[3:], keyspace=False)
     scan_generic(c, cursor, s, options,
                  lambda member: (member,) if member in s else ())

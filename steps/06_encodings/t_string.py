@@ -10,10 +10,9 @@ Steps:
   04_datatypes  the string commands
   05_expiry     SET's options (EX PX EXAT PXAT KEEPTTL NX XX GET), SETEX,
                 PSETEX, GETEX
-
-Simplified: Redis stores small integers as machine words and short
-strings inside their object (the int and embstr encodings); here every
-string is a Python bytes object.
+  06_encodings  string objects: SET and friends store the most compact
+                encoding (int, embstr, raw); APPEND and SETRANGE make a
+                string raw; INCR and DECR store an int
 """
 
 from array import array
@@ -39,6 +38,21 @@ from db import (
     set_key,
 )
 from expire import check_already_expired, expire_time_error, mstime
+from object import (
+    OBJ_ENCODING_INT,
+    OBJ_SHARED_INTEGERS,
+    OBJ_STRING,
+    RedisObject,
+    create_raw_string_object,
+    create_string_object,
+    create_string_object_from_long_long_for_value,
+    db_unshare_string_value,
+    get_long_long_from_object,
+    is_shared,
+    string_bytes,
+    string_object_len,
+    try_object_encoding,
+)
 from util import ld2string, ld_add
 
 EMPTY_BULK = b"$0\r\n\r\n"
@@ -138,7 +152,8 @@ def set_generic_command(c, flags: int, key: bytes, value: bytes,
 
     The order of the checks is Redis's: a bad expire time first, then GET
     (WRONGTYPE here sets nothing), then NX/XX. A new value starts with no
-    TTL (set_key), unless KEEPTTL; an expire option then sets one.
+    TTL (set_key), unless KEEPTTL; an expire option then sets one. The
+    value is stored in its most compact encoding (try_object_encoding).
     """
     when = None
     if expire is not None:
@@ -150,7 +165,8 @@ def set_generic_command(c, flags: int, key: bytes, value: bytes,
         if not flags & OBJ_SET_GET:
             c.add_reply(abort_reply or resp.null(c.resp))
         return
-    set_key(c.db, key, value, keep_ttl=bool(flags & OBJ_KEEPTTL))
+    set_key(c.db, key, try_object_encoding(create_string_object(value)),
+            keep_ttl=bool(flags & OBJ_KEEPTTL))
     if when is not None:
         set_expire(c.db, key, when)
     if not flags & OBJ_SET_GET:
@@ -193,14 +209,15 @@ def psetex_command(c) -> None:
     set_generic_command(c, OBJ_PX, c.argv[1], c.argv[3], c.argv[2])
 
 
-def get_generic_command(c) -> bytes | None:
+def get_generic_command(c) -> RedisObject | None:
     """Reply with the string at argv[1] (null if missing); return it.
 
     Mirrors getGenericCommand(): another type is WRONGTYPE.
     """
-    value = lookup_key_read(c.db, c.argv[1], bytes)
-    c.add_reply(resp.null(c.resp) if value is None else resp.bulk(value))
-    return value
+    o = lookup_key_read(c.db, c.argv[1], OBJ_STRING)
+    c.add_reply(resp.null(c.resp) if o is None
+                else resp.bulk(string_bytes(o)))
+    return o
 
 
 @command("get", 2, "readonly fast", acl="string", group="string",
@@ -221,14 +238,14 @@ def getex_command(c) -> None:
     already in the past deletes the key, after its value is sent."""
     flags, expire = parse_extended_string_arguments(c.argv, for_set=False)
     key = c.argv[1]
-    value = lookup_key_read(c.db, key, bytes)
+    value = lookup_key_read(c.db, key, OBJ_STRING)
     if value is None:
         c.add_reply(resp.null(c.resp))
         return
     when = None
     if expire is not None:
         when = get_expire_milliseconds(c, expire, flags)
-    c.add_reply(resp.bulk(value))
+    c.add_reply(resp.bulk(string_bytes(value)))
     if flags & (OBJ_EXAT | OBJ_PXAT) and check_already_expired(when):
         db_delete(c.db, key)
     elif when is not None:
@@ -252,7 +269,8 @@ def getdel_command(c) -> None:
 def getset_command(c) -> None:
     """Mirrors getsetCommand(): the old value must be a string too."""
     get_generic_command(c)
-    set_key(c.db, c.argv[1], c.argv[2])
+    set_key(c.db, c.argv[1], try_object_encoding(create_string_object(
+        c.argv[2])))
 
 
 @command("mget", -2, "readonly fast", acl="string", group="string",
@@ -264,8 +282,9 @@ def mget_command(c) -> None:
     type, reads as null (never WRONGTYPE)."""
     replies = [resp.array_len(len(c.argv) - 1)]
     for key in c.argv[1:]:
-        value = lookup_key_read(c.db, key)
-        replies.append(resp.bulk(value) if type(value) is bytes
+        o = lookup_key_read(c.db, key)
+        replies.append(resp.bulk(string_bytes(o))
+                       if o is not None and o.type == OBJ_STRING
                        else resp.null(c.resp))
     c.add_reply(b"".join(replies))
 
@@ -297,7 +316,7 @@ def mset_generic_command(c, nx: bool) -> None:
         c.add_reply(resp.integer(0))
         return
     for key, value in pairs:
-        set_key(c.db, key, value)
+        set_key(c.db, key, try_object_encoding(create_string_object(value)))
     c.add_reply(resp.integer(1) if nx else resp.OK)
 
 
@@ -305,30 +324,32 @@ def mset_generic_command(c, nx: bool) -> None:
          since="2.0.0", synopsis="key value", keys=(1, 1, 1),
          summary="Add bytes at the end of a string; reply with its length")
 def append_command(c) -> None:
-    """Mirrors appendCommand().
+    """Mirrors appendCommand(): a new key is stored as SET would store
+    it; an existing string becomes RAW, the key's own, and grows.
 
     Simplified: bytes cannot grow in place, so each APPEND copies the
     string; Redis's sds keeps spare room at its end and appends in
     amortised O(1).
     """
     key, tail = c.argv[1], c.argv[2]
-    value = lookup_key_write(c.db, key, bytes)
-    if value is None:
-        db_add(c.db, key, tail)
-        c.add_reply(resp.integer(len(tail)))
+    o = lookup_key_write(c.db, key, OBJ_STRING)
+    if o is None:
+        o = try_object_encoding(create_string_object(tail))
+        db_add(c.db, key, o)
+        c.add_reply(resp.integer(string_object_len(o)))
         return
-    check_string_length(c, len(value), len(tail))
-    value += tail
-    db_overwrite(c.db, key, value)
-    c.add_reply(resp.integer(len(value)))
+    check_string_length(c, string_object_len(o), len(tail))
+    o = db_unshare_string_value(c.db, key, o)
+    o.ptr += tail
+    c.add_reply(resp.integer(len(o.ptr)))
 
 
 @command("strlen", 2, "readonly fast", acl="string", group="string",
          since="2.2.0", synopsis="key", keys=(1, 1, 1),
          summary="The length of the string at a key (0 if missing)")
 def strlen_command(c) -> None:
-    value = lookup_key_read(c.db, c.argv[1], bytes)
-    c.add_reply(resp.integer(0 if value is None else len(value)))
+    o = lookup_key_read(c.db, c.argv[1], OBJ_STRING)
+    c.add_reply(resp.integer(0 if o is None else string_object_len(o)))
 
 
 @command("getrange", 4, "readonly", acl="string", group="string",
@@ -340,10 +361,11 @@ def getrange_command(c) -> None:
     string; negative offsets count from its end."""
     start = get_long_long(c.argv[2])
     end = get_long_long(c.argv[3])
-    value = lookup_key_read(c.db, c.argv[1], bytes)
-    if value is None or (start < 0 and end < 0 and start > end):
+    o = lookup_key_read(c.db, c.argv[1], OBJ_STRING)
+    if o is None or (start < 0 and end < 0 and start > end):
         c.add_reply(EMPTY_BULK)
         return
+    value = string_bytes(o)
     length = len(value)
     if start < 0:
         start = max(length + start, 0)
@@ -362,7 +384,8 @@ def getrange_command(c) -> None:
          summary="Overwrite part of a string at an offset, padding with "
                  "zero bytes; reply with the new length")
 def setrange_command(c) -> None:
-    """Mirrors setrangeCommand().
+    """Mirrors setrangeCommand(): the string it writes to is RAW, a new
+    one or the key's own (db_unshare_string_value()).
 
     Simplified: the string is copied, as in APPEND; Redis writes in place.
     """
@@ -370,18 +393,19 @@ def setrange_command(c) -> None:
     offset = get_long_long(c.argv[2])
     if offset < 0:
         raise CommandError("offset is out of range")
-    value = lookup_key_write(c.db, key, bytes)
+    o = lookup_key_write(c.db, key, OBJ_STRING)
     if not patch:  # writing nothing changes nothing, creates nothing
-        c.add_reply(resp.integer(0 if value is None else len(value)))
+        c.add_reply(resp.integer(0 if o is None else string_object_len(o)))
         return
     check_string_length(c, offset, len(patch))
-    padded = (value or b"").ljust(offset, b"\0")
-    new = padded[:offset] + patch + padded[offset + len(patch):]
-    if value is None:
-        db_add(c.db, key, new)
+    if o is None:
+        o = create_raw_string_object(b"")
+        db_add(c.db, key, o)
     else:
-        db_overwrite(c.db, key, new)
-    c.add_reply(resp.integer(len(new)))
+        o = db_unshare_string_value(c.db, key, o)
+    padded = o.ptr.ljust(offset, b"\0")
+    o.ptr = padded[:offset] + patch + padded[offset + len(patch):]
+    c.add_reply(resp.integer(len(o.ptr)))
 
 
 # --8<-- [start:incr_decr_command]
@@ -390,21 +414,28 @@ def incr_decr_command(c, incr: int) -> None:
 
     A missing key counts as 0. The value must be a string that
     string2ll() reads, and the result must fit a signed 64-bit integer.
-    The key keeps its time to live: db_overwrite(), not set_key().
+    The key keeps its time to live: db_overwrite(), not set_key(). An
+    INT object of the key's own takes a result outside the shared range
+    in place; any other result is a new INT object, maybe shared.
     """
     # BEGIN EXERCISE 04-incr-decr
     key = c.argv[1]
-    old = lookup_key_write(c.db, key, bytes)
-    value = 0 if old is None else resp.string2ll(old)
+    o = lookup_key_write(c.db, key, OBJ_STRING)
+    value = get_long_long_from_object(o)
     if value is None:
         raise CommandError(NOT_AN_INTEGER)
     value += incr
     if not resp.LLONG_MIN <= value <= resp.LLONG_MAX:
         raise CommandError("increment or decrement would overflow")
-    if old is None:
-        db_add(c.db, key, b"%d" % value)
+    if (o is not None and o.encoding == OBJ_ENCODING_INT and not is_shared(o)
+            and not 0 <= value < OBJ_SHARED_INTEGERS):
+        o.ptr = value
+    elif o is None:
+        db_add(c.db, key, create_string_object_from_long_long_for_value(
+            value))
     else:
-        db_overwrite(c.db, key, b"%d" % value)
+        db_overwrite(c.db, key,
+                     create_string_object_from_long_long_for_value(value))
     c.add_reply(resp.integer(value))
     # END EXERCISE 04-incr-decr
 # --8<-- [end:incr_decr_command]
@@ -448,18 +479,20 @@ def decrby_command(c) -> None:
          "key, in long double precision")
 def incrbyfloat_command(c) -> None:
     """Mirrors incrbyfloatCommand(): read both numbers as long doubles,
-    add, and store the sum as text, in ld2string()'s human form."""
+    add, and store the sum as text, in ld2string()'s human form: an
+    EMBSTR or RAW string (createStringObjectFromLongDouble()), never an
+    INT, even when the sum is a whole number."""
     key = c.argv[1]
-    old = lookup_key_write(c.db, key, bytes)
-    value = get_long_double(b"0" if old is None else old)
+    old = lookup_key_write(c.db, key, OBJ_STRING)
+    value = get_long_double(b"0" if old is None else string_bytes(old))
     total = ld_add(value, get_long_double(c.argv[2]))
     if total is None:
         raise CommandError("increment would produce NaN or Infinity")
     new = ld2string(total)
     if old is None:
-        db_add(c.db, key, new)
+        db_add(c.db, key, create_string_object(new))
     else:
-        db_overwrite(c.db, key, new)
+        db_overwrite(c.db, key, create_string_object(new))
     c.add_reply(resp.bulk(new))
 # --8<-- [end:incrbyfloat_command]
 
@@ -487,10 +520,10 @@ def lcs_command(c) -> None:
     """Mirrors lcsCommand(): a missing key is an empty string; the
     reply is the subsequence, its length (LEN), or where its runs of
     matching bytes are in both strings (IDX)."""
-    values = [lookup_key_read(c.db, key) for key in c.argv[1:3]]
-    if any(v is not None and type(v) is not bytes for v in values):
+    objects = [lookup_key_read(c.db, key) for key in c.argv[1:3]]
+    if any(o is not None and o.type != OBJ_STRING for o in objects):
         raise CommandError(LCS_NOT_STRINGS)  # checked before the options
-    a, b = (v or b"" for v in values)
+    a, b = (b"" if o is None else string_bytes(o) for o in objects)
     getlen, getidx, minmatchlen, withmatchlen = parse_lcs_options(c.argv)
     if getlen and getidx:
         raise CommandError(LCS_LEN_AND_IDX)

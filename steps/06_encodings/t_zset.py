@@ -16,6 +16,7 @@ spans along a search gives a member's rank.
 
 Steps:
   04_datatypes  the skiplist and the sorted set commands
+  06_encodings  sorted set objects (OBJ_ZSET, encoding skiplist)
 
 Simplified: Redis keeps small sorted sets (up to 128 members of up to 64
 bytes) in a listpack, a packed array, and converts them to a dict plus a
@@ -43,7 +44,6 @@ from commands import (
 from db import (
     DUP_FUNCTIONS,
     EMPTY_SCAN,
-    TYPE_NAMES,
     add_reply_random_picks,
     db_add,
     db_delete,
@@ -54,6 +54,13 @@ from db import (
     random_element,
     scan_generic,
     set_key,
+)
+from object import (
+    OBJ_ENCODING_SKIPLIST,
+    OBJ_SET,
+    OBJ_ZSET,
+    RedisObject,
+    create_object,
 )
 from t_list import parse_mpop_arguments, sanitize_indexes
 from util import FLOAT_SYNTAX
@@ -515,25 +522,31 @@ class ZSet:
 # --8<-- [end:zset]
 
 
-TYPE_NAMES[ZSet] = "zset"
+def create_zset_object() -> RedisObject:
+    """An empty sorted set. Mirrors createZsetObject() in object.c,
+    here beside ZSet: object.py cannot import this module, which imports
+    it."""
+    o = create_object(OBJ_ZSET, ZSet())
+    o.encoding = OBJ_ENCODING_SKIPLIST
+    return o
 
 
-def zset_dup(zobj: ZSet) -> ZSet:
+def zset_dup(zobj: RedisObject) -> RedisObject:
     """A copy of a sorted set, with a skiplist of its own (COPY).
 
     Mirrors zsetDup(): the members go in from the last to the first, so
     each one is inserted right after the header, without a search.
     """
-    new = ZSet()
-    ln = zobj.zsl.tail
+    new = create_zset_object()
+    ln = zobj.ptr.zsl.tail
     while ln is not None:
-        zsl_insert(new.zsl, ln.score, ln.ele)
-        new.dict[ln.ele] = ln.score
+        zsl_insert(new.ptr.zsl, ln.score, ln.ele)
+        new.ptr.dict[ln.ele] = ln.score
         ln = ln.backward
     return new
 
 
-DUP_FUNCTIONS[ZSet] = zset_dup
+DUP_FUNCTIONS[OBJ_ZSET] = zset_dup
 
 # zset_add() input flags (ZADD options) and output flags (what it did).
 ZADD_IN_INCR = 1 << 0  # add the score to the current one
@@ -548,7 +561,7 @@ ZADD_OUT_UPDATED = 1 << 3
 
 
 # --8<-- [start:zset_add]
-def zset_add(zobj: ZSet, score: float, ele: bytes,
+def zset_add(zobj: RedisObject, score: float, ele: bytes,
              flags: int) -> tuple[int, float]:
     """Add a member or update its score, as the ZADD_IN_* flags allow.
 
@@ -559,13 +572,14 @@ def zset_add(zobj: ZSet, score: float, ele: bytes,
     a score of -0 as the integer 0, and a big one in a skiplist, which
     keeps -0. We store 0, as in the common, small case (-0.0 + 0.0 is 0.0).
     """
-    curscore = zobj.dict.get(ele)
+    zs = zobj.ptr
+    curscore = zs.dict.get(ele)
     if curscore is None:
         if flags & ZADD_IN_XX:
             return ZADD_OUT_NOP, score
         stored = score + 0.0
-        zsl_insert(zobj.zsl, stored, ele)
-        zobj.dict[ele] = stored
+        zsl_insert(zs.zsl, stored, ele)
+        zs.dict[ele] = stored
         return ZADD_OUT_ADDED, score
     if flags & ZADD_IN_NX:
         return ZADD_OUT_NOP, score
@@ -579,29 +593,31 @@ def zset_add(zobj: ZSet, score: float, ele: bytes,
     if score == curscore:
         return 0, score
     stored = score + 0.0
-    zsl_update_score(zobj.zsl, curscore, ele, stored)
-    zobj.dict[ele] = stored
+    zsl_update_score(zs.zsl, curscore, ele, stored)
+    zs.dict[ele] = stored
     return ZADD_OUT_UPDATED, score
 # --8<-- [end:zset_add]
 
 
-def zset_del(zobj: ZSet, ele: bytes) -> bool:
+def zset_del(zobj: RedisObject, ele: bytes) -> bool:
     """Remove a member; False if it was not there. Mirrors zsetDel()."""
-    score = zobj.dict.pop(ele, None)
+    zs = zobj.ptr
+    score = zs.dict.pop(ele, None)
     if score is None:
         return False
-    zsl_delete(zobj.zsl, score, ele)
+    zsl_delete(zs.zsl, score, ele)
     return True
 
 
-def zset_rank(zobj: ZSet, ele: bytes, reverse: bool) -> int:
+def zset_rank(zobj: RedisObject, ele: bytes, reverse: bool) -> int:
     """The 0-based rank of a member (reverse: from the highest score),
     or -1. Mirrors zsetRank()."""
-    score = zobj.dict.get(ele)
+    zs = zobj.ptr
+    score = zs.dict.get(ele)
     if score is None:
         return -1
-    rank = zsl_get_rank(zobj.zsl, score, ele)
-    return len(zobj) - rank if reverse else rank - 1
+    rank = zsl_get_rank(zs.zsl, score, ele)
+    return len(zs) - rank if reverse else rank - 1
 
 
 # Sorted set commands.
@@ -628,11 +644,11 @@ def zadd_generic_command(c, flags: int) -> None:
             break
         scoreidx += 1
     pairs = check_zadd_arguments(argv, scoreidx, flags)
-    zobj = lookup_key_write(c.db, argv[1], ZSet)
+    zobj = lookup_key_write(c.db, argv[1], OBJ_ZSET)
     if zobj is None and flags & ZADD_IN_XX:
         pairs = []  # only updates, and nothing to update
     elif zobj is None:
-        zobj = ZSet()
+        zobj = create_zset_object()
         db_add(c.db, argv[1], zobj)
     added = updated = processed = 0
     score = 0.0
@@ -704,12 +720,12 @@ def zincrby_command(c) -> None:
 def zrem_command(c) -> None:
     """Mirrors zremCommand()."""
     key = c.argv[1]
-    zobj = lookup_key_write(c.db, key, ZSet)
+    zobj = lookup_key_write(c.db, key, OBJ_ZSET)
     deleted = 0
     if zobj is not None:
         for ele in c.argv[2:]:
             deleted += zset_del(zobj, ele)
-            if not zobj:
+            if not zobj.ptr:
                 db_delete(c.db, key)
                 break
     c.add_reply(resp.integer(deleted))
@@ -743,17 +759,18 @@ def zremrange_generic_command(c, rangetype: int) -> None:
     zremrangeGenericCommand(): the range is checked before the key."""
     key = c.argv[1]
     bounds = parse_range(rangetype, c.argv[2], c.argv[3])
-    zobj = lookup_key_write(c.db, key, ZSet)
+    zobj = lookup_key_write(c.db, key, OBJ_ZSET)
+    zs = None if zobj is None else zobj.ptr
     deleted = 0
-    if zobj is not None and rangetype == ZRANGE_RANK:
-        indexes = sanitize_indexes(*bounds, len(zobj))
+    if zs is not None and rangetype == ZRANGE_RANK:
+        indexes = sanitize_indexes(*bounds, len(zs))
         if indexes is not None:
             start, end = indexes
-            deleted = zsl_delete_range_by_rank(zobj.zsl, start + 1, end + 1,
-                                               zobj.dict)
-    elif zobj is not None:
-        deleted = zsl_delete_range(zobj.zsl, bounds, zobj.dict)
-    if zobj is not None and not zobj:
+            deleted = zsl_delete_range_by_rank(zs.zsl, start + 1, end + 1,
+                                               zs.dict)
+    elif zs is not None:
+        deleted = zsl_delete_range(zs.zsl, bounds, zs.dict)
+    if zs is not None and not zs:
         db_delete(c.db, key)
     c.add_reply(resp.integer(deleted))
 
@@ -807,13 +824,13 @@ def zrange_generic_command(c, argc_start: int, store: bool, rangetype: int,
     if reverse and rangetype != ZRANGE_RANK:
         min_arg, max_arg = max_arg, min_arg  # given as max, then min
     bounds = parse_range(rangetype, min_arg, max_arg)
-    zobj = lookup_key_read(c.db, key, ZSet)
+    zobj = lookup_key_read(c.db, key, OBJ_ZSET)
     if zobj is None:
         nodes = []
     elif rangetype == ZRANGE_RANK:
-        nodes = zrange_by_rank(zobj, *bounds, reverse)
+        nodes = zrange_by_rank(zobj.ptr, *bounds, reverse)
     else:
-        nodes = zrange_in_range(zobj, bounds, offset, limit, reverse)
+        nodes = zrange_in_range(zobj.ptr, bounds, offset, limit, reverse)
     if store:
         zrange_result_store(c, argv[1], nodes)
     else:
@@ -942,7 +959,7 @@ def zrange_result_store(c, dstkey: bytes,
         db_delete(c.db, dstkey)
         c.add_reply(b":0\r\n")
         return
-    dstobj = ZSet()
+    dstobj = create_zset_object()
     for node in nodes:
         zset_add(dstobj, node.score, node.ele, 0)
     set_key(c.db, dstkey, dstobj)
@@ -1033,8 +1050,8 @@ def zrevrangebylex_command(c) -> None:
 def zcount_generic_command(c, spec: RangeSpec) -> None:
     """ZCOUNT and ZLEXCOUNT, in O(log n): the difference of the ranks of
     the first and last members in range. Mirrors zcountCommand()."""
-    zobj = lookup_key_read(c.db, c.argv[1], ZSet)
-    count = 0 if zobj is None else zsl_count_in_range(zobj.zsl, spec)
+    zobj = lookup_key_read(c.db, c.argv[1], OBJ_ZSET)
+    count = 0 if zobj is None else zsl_count_in_range(zobj.ptr.zsl, spec)
     c.add_reply(resp.integer(count))
 
 
@@ -1073,16 +1090,16 @@ def zlexcount_command(c) -> None:
          since="1.2.0", synopsis="key", keys=(1, 1, 1),
          summary="The number of members of a sorted set")
 def zcard_command(c) -> None:
-    zobj = lookup_key_read(c.db, c.argv[1], ZSet)
-    c.add_reply(resp.integer(0 if zobj is None else len(zobj)))
+    zobj = lookup_key_read(c.db, c.argv[1], OBJ_ZSET)
+    c.add_reply(resp.integer(0 if zobj is None else len(zobj.ptr)))
 
 
 @command("zscore", 3, "readonly fast", acl="sortedset", group="sorted-set",
          since="1.2.0", synopsis="key member", keys=(1, 1, 1),
          summary="The score of a member of a sorted set")
 def zscore_command(c) -> None:
-    zobj = lookup_key_read(c.db, c.argv[1], ZSet)
-    score = None if zobj is None else zobj.dict.get(c.argv[2])
+    zobj = lookup_key_read(c.db, c.argv[1], OBJ_ZSET)
+    score = None if zobj is None else zobj.ptr.dict.get(c.argv[2])
     c.add_reply(resp.null(c.resp) if score is None
                 else resp.double(score, c.resp))
 
@@ -1094,8 +1111,8 @@ def zscore_command(c) -> None:
          summary="The scores of members of a sorted set")
 def zmscore_command(c) -> None:
     """A missing key is answered like an empty sorted set."""
-    zobj = lookup_key_read(c.db, c.argv[1], ZSet)
-    scores = {} if zobj is None else zobj.dict
+    zobj = lookup_key_read(c.db, c.argv[1], OBJ_ZSET)
+    scores = {} if zobj is None else zobj.ptr.dict
     out = [resp.array_len(len(c.argv) - 2)]
     for ele in c.argv[2:]:
         score = scores.get(ele)
@@ -1106,7 +1123,7 @@ def zmscore_command(c) -> None:
 
 def zrank_generic_command(c, reverse: bool) -> None:
     """Mirrors zrankGenericCommand()."""
-    zobj = lookup_key_read(c.db, c.argv[1], ZSet)
+    zobj = lookup_key_read(c.db, c.argv[1], OBJ_ZSET)
     rank = -1 if zobj is None else zset_rank(zobj, c.argv[2], reverse)
     c.add_reply(resp.null(c.resp) if rank < 0 else resp.integer(rank))
 
@@ -1145,7 +1162,7 @@ def generic_zpop_command(c, keys: list[bytes], where: int, emitkey: bool,
     """
     zobj = None
     for key in keys:
-        zobj = lookup_key_write(c.db, key, ZSet)
+        zobj = lookup_key_write(c.db, key, OBJ_ZSET)
         if zobj is not None:
             break
     if zobj is None:
@@ -1155,16 +1172,16 @@ def generic_zpop_command(c, keys: list[bytes], where: int, emitkey: bool,
     if count == 0:
         c.add_reply(resp.EMPTY_ARRAY)
         return
-    rangelen = min(1 if count == -1 else count, len(zobj))
+    rangelen = min(1 if count == -1 else count, len(zobj.ptr))
     out = [zpop_reply_header(key, rangelen, emitkey, use_nested_array)]
-    zsl = zobj.zsl
+    zsl = zobj.ptr.zsl
     for _ in range(rangelen):
         node = zsl.tail if where == ZSET_MAX else zsl.header.level[0].forward
         zset_del(zobj, node.ele)
         if use_nested_array:
             out.append(b"*2\r\n")
         out += (resp.bulk(node.ele), resp.double(node.score, c.resp))
-    if not zobj:
+    if not zobj.ptr:
         db_delete(c.db, key)
     c.add_reply(b"".join(out))
 # --8<-- [end:generic_zpop_command]
@@ -1266,9 +1283,9 @@ def zrandmember_command(c) -> None:
             raise CommandError("value is out of range")
         zrandmember_with_count_command(c, count, withscores)
         return
-    zobj = lookup_key_read(c.db, c.argv[1], ZSet)
+    zobj = lookup_key_read(c.db, c.argv[1], OBJ_ZSET)
     c.add_reply(resp.null(c.resp) if zobj is None
-                else resp.bulk(random_element(zobj.dict)))
+                else resp.bulk(random_element(zobj.ptr.dict)))
 
 
 # --8<-- [start:zrandmember_with_count_command]
@@ -1276,11 +1293,12 @@ def zrandmember_with_count_command(c, count: int, withscores: bool) -> None:
     """Mirrors zrandmemberWithCountCommand(). A negative count may repeat
     members; a positive one gives distinct members, all of them at most.
     With scores, RESP3 pairs each member with its score in an array."""
-    zobj = lookup_key_read(c.db, c.argv[1], ZSet)
+    zobj = lookup_key_read(c.db, c.argv[1], OBJ_ZSET)
     if zobj is None or count == 0:
         c.add_reply(resp.EMPTY_ARRAY)
         return
-    scores, proto = zobj.dict, c.resp
+    zs = zobj.ptr
+    scores, proto = zs.dict, c.resp
 
     def reply_for(members: list[bytes]) -> bytes:
         pairs = ((ele, scores[ele]) for ele in members)
@@ -1289,11 +1307,11 @@ def zrandmember_with_count_command(c, count: int, withscores: bool) -> None:
     if count < 0 or count == 1:  # picks that may repeat
         c.add_reply(zset_reply_len(abs(count), withscores, proto))
         add_reply_random_picks(c, list(scores), abs(count), reply_for)
-    elif count >= len(zobj):
+    elif count >= len(zs):
         # Everything, in the order Redis's zuiNext() walks a sorted set:
         # from the highest score down.
-        pairs = zsl_reverse_pairs(zobj.zsl)
-        c.add_reply(zset_reply_len(len(zobj), withscores, proto)
+        pairs = zsl_reverse_pairs(zs.zsl)
+        c.add_reply(zset_reply_len(len(zs), withscores, proto)
                     + zset_reply_items(pairs, withscores, proto))
     else:
         c.add_reply(zset_reply_len(count, withscores, proto)
@@ -1317,37 +1335,37 @@ AGGREGATES = {b"sum": REDIS_AGGR_SUM, b"min": REDIS_AGGR_MIN,
               b"max": REDIS_AGGR_MAX}
 
 
-def zui_lookup_inputs(db, keys: list[bytes]) -> list[ZSet | set | None]:
+def zui_lookup_inputs(db, keys: list[bytes]) -> list[RedisObject | None]:
     """The inputs at `keys` (None for a missing key), each type-checked
     as it is read, so the first one of another type is the error."""
     inputs = []
     for key in keys:
         obj = lookup_key_read(db, key)
-        if obj is not None and type(obj) not in (ZSet, set):
+        if obj is not None and obj.type not in (OBJ_ZSET, OBJ_SET):
             raise CommandError(WRONGTYPE)
         inputs.append(obj)
     return inputs
 
 
-def zui_length(obj: ZSet | set | None) -> int:
+def zui_length(obj: RedisObject | None) -> int:
     """Mirrors zuiLength(): a missing input is empty."""
-    return 0 if obj is None else len(obj)
+    return 0 if obj is None else len(obj.ptr)
 
 
-def zui_items(obj: ZSet | set | None):
+def zui_items(obj: RedisObject | None):
     """The (member, score) pairs of an input. Mirrors zuiNext()."""
     if obj is None:
         return ()
-    if type(obj) is ZSet:
-        return obj.dict.items()
-    return ((ele, 1.0) for ele in obj)
+    if obj.type == OBJ_ZSET:
+        return obj.ptr.dict.items()
+    return ((ele, 1.0) for ele in obj.ptr)
 
 
-def zui_find(obj: ZSet | set, ele: bytes) -> float | None:
+def zui_find(obj: RedisObject, ele: bytes) -> float | None:
     """The score of a member of an input, or None. Mirrors zuiFind()."""
-    if type(obj) is ZSet:
-        return obj.dict.get(ele)
-    return 1.0 if ele in obj else None
+    if obj.type == OBJ_ZSET:
+        return obj.ptr.dict.get(ele)
+    return 1.0 if ele in obj.ptr else None
 
 
 def zunion_inter_aggregate(target: float, val: float,
@@ -1494,14 +1512,14 @@ def zdiff(inputs: list) -> dict[bytes, float]:
 def zsetop_store(c, dstkey: bytes, result: dict[bytes, float]) -> None:
     """The STORE forms' end: replace dstkey (any type) by the result, or
     delete it when the result is empty; reply with the result's size."""
-    dstobj = ZSet()
+    dstobj = create_zset_object()
     for ele, score in result.items():
         zset_add(dstobj, score, ele, 0)
-    if dstobj:
+    if dstobj.ptr:
         set_key(c.db, dstkey, dstobj)
     else:
         db_delete(c.db, dstkey)
-    c.add_reply(resp.integer(len(dstobj)))
+    c.add_reply(resp.integer(len(dstobj.ptr)))
 
 
 def zsetop_reply(c, result: dict[bytes, float], withscores: bool) -> None:
@@ -1616,12 +1634,12 @@ def zscan_command(c) -> None:
     it has at most COUNT members, in the dict's order.
     """
     cursor = parse_scan_cursor(c.argv[2])
-    zobj = lookup_key_read(c.db, c.argv[1], ZSet)
+    zobj = lookup_key_read(c.db, c.argv[1], OBJ_ZSET)
     if zobj is None:
         c.add_reply(EMPTY_SCAN)
         return
     options = parse_scan_options(c.argv[3:], keyspace=False)
-    scores = zobj.dict
+    scores = zobj.ptr.dict
 
     def member_and_score(ele: bytes) -> tuple[bytes, ...]:
         score = scores.get(ele)
