@@ -10,7 +10,8 @@ STORE writes the result to a list instead of replying with it.
 
 Steps:
   04_datatypes  SORT and SORT_RO
-  06_encodings  the keys read and stored are objects
+  06_encodings  the keys read and stored are objects; a sorted set in a
+                listpack is converted to a skiplist first
 
 Elements that compare equal (ALPHA BY keys holding the same string, or
 none) keep the order they were read in: a list's own order; for a set or
@@ -39,6 +40,7 @@ from commands import (
 )
 from db import db_delete, lookup_key_read, set_key
 from object import (
+    OBJ_ENCODING_SKIPLIST,
     OBJ_HASH,
     OBJ_LIST,
     OBJ_SET,
@@ -47,7 +49,7 @@ from object import (
     create_quicklist_object,
     string_bytes,
 )
-from t_zset import C_WHITESPACE, ZSet, strtod, zrange_by_rank
+from t_zset import C_WHITESPACE, ZSet, strtod, zset_convert, zsl_range_by_rank
 from util import FLOAT_SYNTAX, exact_decimal, exact_hex
 
 SORT_SCORE_ERROR = "One or more scores can't be converted into double"
@@ -176,6 +178,10 @@ def sort_command_generic(c, readonly: bool) -> None:
     o = lookup_key_read(c.db, c.argv[1])
     if o is not None and o.type not in (OBJ_LIST, OBJ_SET, OBJ_ZSET):
         raise CommandError(WRONGTYPE)
+    if o is not None and o.type == OBJ_ZSET:
+        # Redis too reads a sorted set as a skiplist, converting a
+        # listpack for good, even SORT_RO's, even if SORT then fails.
+        zset_convert(o, OBJ_ENCODING_SKIPLIST)
     # A missing key sorts as an empty list.
     sortval = deque() if o is None else o.ptr
     if options.dontsort and type(sortval) is set and options.storekey:
@@ -224,8 +230,8 @@ def native_range(sortval: deque | ZSet, start: int, end: int,
     if end < start:
         return []
     if type(sortval) is ZSet:
-        return [node.ele for node in zrange_by_rank(sortval, start, end,
-                                                    desc)]
+        pairs = zsl_range_by_rank(sortval.zsl, start, end, desc)
+        return [ele for ele, _ in pairs]
     elements = reversed(sortval) if desc else iter(sortval)
     return list(islice(elements, start, end + 1))
 

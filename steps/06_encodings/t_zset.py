@@ -3,33 +3,40 @@
 A sorted set maps members to scores and keeps its members in order: by
 score, and members with the same score by their bytes (so a set whose
 scores are all equal is sorted alphabetically, which BYLEX relies on).
-Two structures hold the same pairs, as in Redis: a dict answers "what is
-the score of m?" in O(1), and a skiplist answers everything about order
-(ranks, ranges, the first and last members) in O(log n).
 
-A skiplist is a sorted linked list with express lanes. Every node is on
-level 0; about one in four is also on level 1, one in sixteen on level 2,
-and so on. A search starts on the highest level and drops down a level
-whenever the next node would overshoot. Each forward link also records
-its span, the number of level-0 nodes it jumps over, so adding up the
-spans along a search gives a member's rank.
+A small sorted set is a listpack (listpack.py): member, score, member,
+score... in that order, one packed blob. Finding a member walks it, which
+for a few dozen pairs costs less than the pointers of anything faster.
+When it grows past zset-max-listpack-entries members (128), or is given
+a member longer than zset-max-listpack-value bytes (64), it is converted,
+once and for good, to the general encoding.
+
+That one has two structures holding the same pairs, as in Redis: a dict
+answers "what is the score of m?" in O(1), and a skiplist answers
+everything about order (ranks, ranges, the first and last members) in
+O(log n). A skiplist is a sorted linked list with express lanes. Every
+node is on level 0; about one in four is also on level 1, one in sixteen
+on level 2, and so on. A search starts on the highest level and drops
+down a level whenever the next node would overshoot. Each forward link
+also records its span, the number of level-0 nodes it jumps over, so
+adding up the spans along a search gives a member's rank.
 
 Steps:
   04_datatypes  the skiplist and the sorted set commands
-  06_encodings  sorted set objects (OBJ_ZSET, encoding skiplist)
-
-Simplified: Redis keeps small sorted sets (up to 128 members of up to 64
-bytes) in a listpack, a packed array, and converts them to a dict plus a
-skiplist when they grow; here every sorted set is a dict plus a skiplist.
+  06_encodings  sorted set objects (OBJ_ZSET), small ones in a listpack
+                (the zzl_* functions) until they grow past the limits
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from math import inf, isnan
 from random import random, sample
+from typing import NamedTuple
 
+import object as objects  # objects.server: the Server and its config
 import resp
 from commands import (
     SYNTAX_ERROR,
@@ -55,7 +62,28 @@ from db import (
     scan_generic,
     set_key,
 )
+from intset import intset_find, intset_len, intset_values
+from listpack import (
+    LP_EOF,
+    LP_HDR_SIZE,
+    lp_delete_range,
+    lp_delete_range_with_entry,
+    lp_entries,
+    lp_find,
+    lp_from_entries,
+    lp_get_with_size,
+    lp_insert_entries,
+    lp_length,
+    lp_new,
+    lp_prev,
+    lp_random_pair,
+    lp_random_pairs_unique,
+    lp_safe_to_add,
+    lp_seek,
+)
 from object import (
+    OBJ_ENCODING_INTSET,
+    OBJ_ENCODING_LISTPACK,
     OBJ_ENCODING_SKIPLIST,
     OBJ_SET,
     OBJ_ZSET,
@@ -63,7 +91,7 @@ from object import (
     create_object,
 )
 from t_list import parse_mpop_arguments, sanitize_indexes
-from util import FLOAT_SYNTAX
+from util import FLOAT_SYNTAX, stringmatchlen
 
 ZSKIPLIST_MAXLEVEL = 32  # enough for 4^32 elements
 ZSKIPLIST_P = 0.25  # the chance that a node also goes on the next level
@@ -323,11 +351,11 @@ class ZLexRangeSpec:
     """A range of members. Mirrors zlexrangespec.
 
     It is meant for a sorted set whose scores are all equal, where the
-    skiplist's order is the members' order.
-
-    Simplified: when scores differ the answer is unspecified, and Redis
-    gives different ones for a small set (a listpack, scanned from its
-    start) and a big one (a skiplist, searched); we always search.
+    members are in order. When scores differ the answer is unspecified:
+    Redis walks a listpack from one end to the first member past the
+    range's near end, and searches a skiplist as if the members were in
+    order, an answer that then depends on its nodes' random heights. So
+    do we.
     """
 
     min: bytes | object  # or MINSTRING / MAXSTRING
@@ -505,10 +533,196 @@ def zsl_parse_lex_range(min_arg: bytes,
     return ZLexRangeSpec(low[0], high[0], low[1], high[1])
 
 
+# The listpack-backed sorted set. Mirrors the zzl* functions of t_zset.c.
+# A position in the listpack is a byte offset (listpack.py): `eptr` is a
+# member's entry, and its score is the entry after it.
+
+class ZzlPair(NamedTuple):
+    """A member and its score, read from a listpack. Its fields are named
+    as a skiplist node's, so a range spec tests either the same way."""
+
+    ele: bytes
+    score: float
+
+
+LISTPACK_INT_LIMIT = 2**62  # double2ll() takes whole scores up to this
+
+
+# --8<-- [start:zzl_score_element]
+def zzl_score_element(score: float) -> int | bytes:
+    """What zzlInsertAt() stores for a score: an integer when double2ll()
+    says the score is one (so -0 is stored as 0), else the text of
+    d2string(): "inf", "-inf", or 17 significant digits."""
+    if -LISTPACK_INT_LIMIT <= score <= LISTPACK_INT_LIMIT and (
+            score.is_integer()):
+        return int(score)
+    return b"%.17g" % score
+# --8<-- [end:zzl_score_element]
+
+
+def zzl_get_score(zl: bytes, sptr: int) -> float:
+    """The score whose entry is at `sptr`. Mirrors zzlGetScore(): an
+    integer entry, or text that strtod() reads (zzlStrtod())."""
+    return float(lp_get_with_size(zl, sptr)[0])
+
+
+def zzl_pair_of(ele: bytes | int, score: bytes | int) -> ZzlPair:
+    """A member and its score from their listpack entries: an integer
+    member in decimal (lpGetObject()), the score read as zzlGetScore()
+    reads it."""
+    return ZzlPair(b"%d" % ele if type(ele) is int else ele, float(score))
+
+
+def zzl_read(zl: bytes, eptr: int) -> tuple[ZzlPair, int]:
+    """The pair whose member is at `eptr`, and the offset after it (the
+    next member's, or the end byte's)."""
+    ele, size = lp_get_with_size(zl, eptr)
+    score, size2 = lp_get_with_size(zl, eptr + size)
+    return zzl_pair_of(ele, score), eptr + size + size2
+
+
+def zzl_length(zl: bytes) -> int:
+    """The number of members. Mirrors zzlLength()."""
+    return lp_length(zl) // 2
+
+
+def zzl_prev(zl: bytes, eptr: int) -> int | None:
+    """The member before the one at `eptr`, or None. Mirrors zzlPrev()."""
+    sptr = lp_prev(zl, eptr)
+    return None if sptr is None else lp_prev(zl, sptr)
+
+
+def zzl_walk(zl: bytes, eptr: int | None,
+             reverse: bool) -> Iterator[ZzlPair]:
+    """The pairs from the one at `eptr` on, towards the tail or (reverse)
+    the head: zzlNext() or zzlPrev() in a loop (going forward, reading a
+    pair tells where the next one starts)."""
+    while eptr is not None:
+        pair, after = zzl_read(zl, eptr)
+        yield pair
+        if reverse:
+            eptr = zzl_prev(zl, eptr)
+        else:
+            eptr = None if zl[after] == LP_EOF else after
+
+
+def zzl_is_in_range(zl: bytes, spec: RangeSpec) -> bool:
+    """Whether some of the listpack may be in range: a quick test on its
+    two ends. Mirrors zzlIsInRange() and zzlIsInLexRange()."""
+    if spec.is_empty():
+        return False
+    last = lp_seek(zl, -2)
+    if last is None or not spec.value_gte_min(zzl_read(zl, last)[0]):
+        return False
+    return spec.value_lte_max(zzl_read(zl, LP_HDR_SIZE)[0])
+
+
+# --8<-- [start:zzl_first_in_range]
+def zzl_first_in_range(zl: bytes, spec: RangeSpec) -> int | None:
+    """The first member in range, or None. Mirrors zzlFirstInRange() and
+    zzlFirstInLexRange(): walk from the head to the first pair that is
+    not below the range; it is the answer if it is not above it either.
+
+    For a lex range over members whose scores differ, this walk gives
+    another answer than the skiplist's search: both are "unspecified".
+    """
+    if not zzl_is_in_range(zl, spec):
+        return None
+    eptr = LP_HDR_SIZE
+    while zl[eptr] != LP_EOF:
+        pair, after = zzl_read(zl, eptr)
+        if spec.value_gte_min(pair):
+            return eptr if spec.value_lte_max(pair) else None
+        eptr = after
+    return None
+# --8<-- [end:zzl_first_in_range]
+
+
+def zzl_last_in_range(zl: bytes, spec: RangeSpec) -> int | None:
+    """The last member in range, or None: the same walk from the tail.
+    Mirrors zzlLastInRange() and zzlLastInLexRange()."""
+    if not zzl_is_in_range(zl, spec):
+        return None
+    eptr = lp_seek(zl, -2)
+    while eptr is not None:
+        pair = zzl_read(zl, eptr)[0]
+        if spec.value_lte_max(pair):
+            return eptr if spec.value_gte_min(pair) else None
+        eptr = zzl_prev(zl, eptr)
+    return None
+
+
+def zzl_find(zl: bytes, ele: bytes) -> tuple[int, float] | None:
+    """Where `ele` is and its score, or None. Mirrors zzlFind(): lpFind()
+    compares every other entry, the members, and skips the scores."""
+    eptr = lp_find(zl, LP_HDR_SIZE, ele, 1)
+    if eptr is None:
+        return None
+    size = lp_get_with_size(zl, eptr)[1]
+    return eptr, zzl_get_score(zl, eptr + size)
+
+
+def zzl_delete(zl: bytes, eptr: int) -> bytes:
+    """Remove the pair at `eptr`. Mirrors zzlDelete()."""
+    return lp_delete_range_with_entry(zl, eptr, 2)
+
+
+def zzl_insert_at(zl: bytes, eptr: int | None, ele: bytes,
+                  score: float) -> bytes:
+    """Insert a pair before the member at `eptr`, or at the tail if None.
+    Mirrors zzlInsertAt(), which inserts the member, then the score after
+    it: here both go in at once, which gives the same bytes."""
+    if eptr is None:
+        eptr = len(zl) - 1  # the end byte: appending
+    return lp_insert_entries(zl, (ele, zzl_score_element(score)), eptr)
+
+
+# --8<-- [start:zzl_insert]
+def zzl_insert(zl: bytes, ele: bytes, score: float) -> bytes:
+    """Insert a member that is not in the listpack yet, in order.
+    Mirrors zzlInsert(): walk to the first pair that sorts after
+    (score, ele), by score, then by member bytes, and insert before it.
+    """
+    eptr = LP_HDR_SIZE
+    while zl[eptr] != LP_EOF:
+        pair, after = zzl_read(zl, eptr)
+        if pair.score > score or (pair.score == score and pair.ele > ele):
+            return zzl_insert_at(zl, eptr, ele, score)
+        eptr = after
+    return zzl_insert_at(zl, None, ele, score)
+# --8<-- [end:zzl_insert]
+
+
+def zzl_delete_range(zl: bytes, spec: RangeSpec) -> tuple[bytes, int]:
+    """Remove every pair in range; return the listpack and how many.
+    Mirrors zzlDeleteRangeByScore() and zzlDeleteRangeByLex(): from the
+    first pair in range, the pairs up to the first one past its end.
+    Redis deletes them one by one; one cut gives the same bytes."""
+    eptr = zzl_first_in_range(zl, spec)
+    if eptr is None:
+        return zl, 0
+    end, deleted = eptr, 0
+    while zl[end] != LP_EOF:
+        pair, after = zzl_read(zl, end)
+        if not spec.value_lte_max(pair):
+            break
+        end, deleted = after, deleted + 1
+    return lp_delete_range_with_entry(zl, eptr, 2 * deleted), deleted
+
+
+def zzl_delete_range_by_rank(zl: bytes, start: int,
+                             end: int) -> tuple[bytes, int]:
+    """Remove the pairs of 1-based ranks start to end (inclusive).
+    Mirrors zzlDeleteRangeByRank()."""
+    num = end - start + 1
+    return lp_delete_range(zl, 2 * (start - 1), 2 * num), num
+
+
 # --8<-- [start:zset]
 @dataclass(slots=True)
 class ZSet:
-    """A sorted set. Mirrors struct zset in server.h.
+    """A sorted set in its skiplist encoding. Mirrors struct zset in
+    server.h.
 
     Every member is in both structures: `dict` gives its score, `zsl`
     keeps the (score, member) pairs in order.
@@ -522,21 +736,91 @@ class ZSet:
 # --8<-- [end:zset]
 
 
+# The common sorted set API: each function works on either encoding.
+
 def create_zset_object() -> RedisObject:
-    """An empty sorted set. Mirrors createZsetObject() in object.c,
-    here beside ZSet: object.py cannot import this module, which imports
-    it."""
+    """An empty sorted set in a skiplist. Mirrors createZsetObject() in
+    object.c, here beside ZSet: object.py cannot import this module,
+    which imports it."""
     o = create_object(OBJ_ZSET, ZSet())
     o.encoding = OBJ_ENCODING_SKIPLIST
     return o
 
 
-def zset_dup(zobj: RedisObject) -> RedisObject:
-    """A copy of a sorted set, with a skiplist of its own (COPY).
+def create_zset_listpack_object() -> RedisObject:
+    """An empty sorted set in a listpack. Mirrors
+    createZsetListpackObject() in object.c."""
+    o = create_object(OBJ_ZSET, lp_new())
+    o.encoding = OBJ_ENCODING_LISTPACK
+    return o
 
-    Mirrors zsetDup(): the members go in from the last to the first, so
-    each one is inserted right after the header, without a search.
+
+def zset_length(zobj: RedisObject) -> int:
+    """The number of members. Mirrors zsetLength()."""
+    if zobj.encoding == OBJ_ENCODING_LISTPACK:
+        return zzl_length(zobj.ptr)
+    return zobj.ptr.zsl.length
+
+
+# --8<-- [start:zset_convert]
+def zset_convert(zobj: RedisObject, encoding: int) -> None:
+    """Change the encoding of a sorted set, in place. Mirrors
+    zsetConvert(): a listpack's pairs are inserted into a new skiplist
+    and dict; a skiplist's nodes, in order, are appended to a listpack.
     """
+    if zobj.encoding == encoding:
+        return
+    if zobj.encoding == OBJ_ENCODING_LISTPACK:
+        zs = ZSet()
+        for ele, score in zset_pairs(zobj):
+            zsl_insert(zs.zsl, score, ele)
+            zs.dict[ele] = score
+        zobj.ptr, zobj.encoding = zs, OBJ_ENCODING_SKIPLIST
+    else:
+        entries = []
+        node = zobj.ptr.zsl.header.level[0].forward
+        while node is not None:
+            entries += (node.ele, zzl_score_element(node.score))
+            node = node.level[0].forward
+        zobj.ptr = lp_from_entries(entries)
+        zobj.encoding = OBJ_ENCODING_LISTPACK
+# --8<-- [end:zset_convert]
+
+
+def zset_convert_to_listpack_if_needed(zobj: RedisObject, maxelelen: int,
+                                       totelelen: int) -> None:
+    """Make a skiplist small enough for a listpack into one: the STORE
+    forms of ZUNION, ZINTER and ZDIFF build their result in a skiplist.
+    Mirrors zsetConvertToListpackIfNeeded()."""
+    if zobj.encoding == OBJ_ENCODING_LISTPACK:
+        return
+    server = objects.server
+    if (zobj.ptr.zsl.length <= server.zset_max_listpack_entries
+            and maxelelen <= server.zset_max_listpack_value
+            and lp_safe_to_add(None, totelelen)):
+        zset_convert(zobj, OBJ_ENCODING_LISTPACK)
+
+
+def zset_score(zobj: RedisObject, ele: bytes) -> float | None:
+    """The score of a member, or None. Mirrors zsetScore()."""
+    if zobj.encoding == OBJ_ENCODING_LISTPACK:
+        found = zzl_find(zobj.ptr, ele)
+        return None if found is None else found[1]
+    return zobj.ptr.dict.get(ele)
+
+
+def zset_dup(zobj: RedisObject) -> RedisObject:
+    """A copy of a sorted set, in the same encoding (COPY). Mirrors
+    zsetDup(). A listpack is bytes, which never change: the copy can
+    share them, and the first write to either key makes new ones.
+
+    The members of a skiplist go in from the last to the first, so each
+    one is inserted right after the header, without a search.
+    """
+    if zobj.encoding == OBJ_ENCODING_LISTPACK:
+        new = create_object(OBJ_ZSET, zobj.ptr)
+        new.encoding = OBJ_ENCODING_LISTPACK
+        return new
     new = create_zset_object()
     ln = zobj.ptr.zsl.tail
     while ln is not None:
@@ -566,21 +850,51 @@ def zset_add(zobj: RedisObject, score: float, ele: bytes,
     """Add a member or update its score, as the ZADD_IN_* flags allow.
 
     Mirrors zsetAdd(). Returns the ZADD_OUT_* flags saying what happened
-    and the member's new score.
-
-    Simplified: Redis keeps a small sorted set in a listpack, which stores
-    a score of -0 as the integer 0, and a big one in a skiplist, which
-    keeps -0. We store 0, as in the common, small case (-0.0 + 0.0 is 0.0).
+    and the member's new score. A listpack that a new member would take
+    past zset-max-listpack-entries members, or a member longer than
+    zset-max-listpack-value bytes, is first converted to a skiplist.
     """
+    if isnan(score):
+        return ZADD_OUT_NAN, score
+    if zobj.encoding == OBJ_ENCODING_LISTPACK:
+        found = zzl_find(zobj.ptr, ele)
+        if found is not None:
+            eptr, curscore = found
+            retflags, score = zset_new_score(score, curscore, flags)
+            if retflags & ZADD_OUT_UPDATED:  # move it: delete, insert
+                zobj.ptr = zzl_insert(zzl_delete(zobj.ptr, eptr), ele, score)
+            return retflags, score
+        if flags & ZADD_IN_XX:
+            return ZADD_OUT_NOP, score
+        server = objects.server
+        if (zzl_length(zobj.ptr) + 1 > server.zset_max_listpack_entries
+                or len(ele) > server.zset_max_listpack_value
+                or not lp_safe_to_add(zobj.ptr, len(ele))):
+            zset_convert(zobj, OBJ_ENCODING_SKIPLIST)  # and go on below
+        else:
+            zobj.ptr = zzl_insert(zobj.ptr, ele, score)
+            return ZADD_OUT_ADDED, score
     zs = zobj.ptr
     curscore = zs.dict.get(ele)
     if curscore is None:
         if flags & ZADD_IN_XX:
             return ZADD_OUT_NOP, score
-        stored = score + 0.0
-        zsl_insert(zs.zsl, stored, ele)
-        zs.dict[ele] = stored
+        zsl_insert(zs.zsl, score, ele)
+        zs.dict[ele] = score
         return ZADD_OUT_ADDED, score
+    retflags, score = zset_new_score(score, curscore, flags)
+    if retflags & ZADD_OUT_UPDATED:
+        zsl_update_score(zs.zsl, curscore, ele, score)
+        zs.dict[ele] = score
+    return retflags, score
+# --8<-- [end:zset_add]
+
+
+def zset_new_score(score: float, curscore: float,
+                   flags: int) -> tuple[int, float]:
+    """What zsetAdd() does with a member that is already there, in either
+    encoding: nothing (NX, GT, LT; the same score), an update, or an
+    error when INCR makes NaN. Returns the flags and the new score."""
     if flags & ZADD_IN_NX:
         return ZADD_OUT_NOP, score
     if flags & ZADD_IN_INCR:
@@ -590,17 +904,17 @@ def zset_add(zobj: RedisObject, score: float, ele: bytes,
     if ((flags & ZADD_IN_LT and score >= curscore)
             or (flags & ZADD_IN_GT and score <= curscore)):
         return ZADD_OUT_NOP, score
-    if score == curscore:
-        return 0, score
-    stored = score + 0.0
-    zsl_update_score(zs.zsl, curscore, ele, stored)
-    zs.dict[ele] = stored
-    return ZADD_OUT_UPDATED, score
-# --8<-- [end:zset_add]
+    return (0 if score == curscore else ZADD_OUT_UPDATED), score
 
 
 def zset_del(zobj: RedisObject, ele: bytes) -> bool:
     """Remove a member; False if it was not there. Mirrors zsetDel()."""
+    if zobj.encoding == OBJ_ENCODING_LISTPACK:
+        found = zzl_find(zobj.ptr, ele)
+        if found is None:
+            return False
+        zobj.ptr = zzl_delete(zobj.ptr, found[0])
+        return True
     zs = zobj.ptr
     score = zs.dict.pop(ele, None)
     if score is None:
@@ -611,13 +925,22 @@ def zset_del(zobj: RedisObject, ele: bytes) -> bool:
 
 def zset_rank(zobj: RedisObject, ele: bytes, reverse: bool) -> int:
     """The 0-based rank of a member (reverse: from the highest score),
-    or -1. Mirrors zsetRank()."""
-    zs = zobj.ptr
-    score = zs.dict.get(ele)
-    if score is None:
-        return -1
-    rank = zsl_get_rank(zs.zsl, score, ele)
-    return len(zs) - rank if reverse else rank - 1
+    or -1. Mirrors zsetRank(): a listpack is walked from its head until
+    the member is found; a skiplist adds up spans (zsl_get_rank())."""
+    length = zset_length(zobj)
+    if zobj.encoding == OBJ_ENCODING_LISTPACK:
+        members = lp_entries(zobj.ptr, strings=True)[::2]
+        try:
+            rank = members.index(ele) + 1
+        except ValueError:
+            return -1
+    else:
+        zs = zobj.ptr
+        score = zs.dict.get(ele)
+        if score is None:
+            return -1
+        rank = zsl_get_rank(zs.zsl, score, ele)
+    return length - rank if reverse else rank - 1
 
 
 # Sorted set commands.
@@ -648,7 +971,7 @@ def zadd_generic_command(c, flags: int) -> None:
     if zobj is None and flags & ZADD_IN_XX:
         pairs = []  # only updates, and nothing to update
     elif zobj is None:
-        zobj = create_zset_object()
+        zobj = zset_type_create(pairs[0][1])
         db_add(c.db, argv[1], zobj)
     added = updated = processed = 0
     score = 0.0
@@ -666,6 +989,18 @@ def zadd_generic_command(c, flags: int) -> None:
     else:
         c.add_reply(resp.null(c.resp))
 # --8<-- [end:zadd_generic_command]
+
+
+def zset_type_create(first_member: bytes) -> RedisObject:
+    """A new sorted set for ZADD: a listpack, unless the limits make a
+    skiplist of it at once (no listpack at all, or a first member too
+    long). Mirrors the test in zaddGenericCommand(), which Redis 7.2
+    moves into a zsetTypeCreate() of its own."""
+    server = objects.server
+    if (server.zset_max_listpack_entries == 0
+            or server.zset_max_listpack_value < len(first_member)):
+        return create_zset_object()
+    return create_zset_listpack_object()
 
 
 def check_zadd_arguments(argv: list[bytes], scoreidx: int,
@@ -725,7 +1060,7 @@ def zrem_command(c) -> None:
     if zobj is not None:
         for ele in c.argv[2:]:
             deleted += zset_del(zobj, ele)
-            if not zobj.ptr:
+            if not zset_length(zobj):
                 db_delete(c.db, key)
                 break
     c.add_reply(resp.integer(deleted))
@@ -760,19 +1095,37 @@ def zremrange_generic_command(c, rangetype: int) -> None:
     key = c.argv[1]
     bounds = parse_range(rangetype, c.argv[2], c.argv[3])
     zobj = lookup_key_write(c.db, key, OBJ_ZSET)
-    zs = None if zobj is None else zobj.ptr
     deleted = 0
-    if zs is not None and rangetype == ZRANGE_RANK:
-        indexes = sanitize_indexes(*bounds, len(zs))
+    if zobj is not None and rangetype == ZRANGE_RANK:
+        indexes = sanitize_indexes(*bounds, zset_length(zobj))
         if indexes is not None:
-            start, end = indexes
-            deleted = zsl_delete_range_by_rank(zs.zsl, start + 1, end + 1,
-                                               zs.dict)
-    elif zs is not None:
-        deleted = zsl_delete_range(zs.zsl, bounds, zs.dict)
-    if zs is not None and not zs:
+            deleted = zset_delete_range_by_rank(zobj, *indexes)
+    elif zobj is not None:
+        deleted = zset_delete_range(zobj, bounds)
+    if zobj is not None and not zset_length(zobj):
         db_delete(c.db, key)
     c.add_reply(resp.integer(deleted))
+
+
+def zset_delete_range_by_rank(zobj: RedisObject, start: int,
+                              end: int) -> int:
+    """Remove the members of 0-based ranks start to end, in either
+    encoding; return how many."""
+    if zobj.encoding == OBJ_ENCODING_LISTPACK:
+        zobj.ptr, deleted = zzl_delete_range_by_rank(zobj.ptr, start + 1,
+                                                     end + 1)
+        return deleted
+    zs = zobj.ptr
+    return zsl_delete_range_by_rank(zs.zsl, start + 1, end + 1, zs.dict)
+
+
+def zset_delete_range(zobj: RedisObject, spec: RangeSpec) -> int:
+    """Remove the members in a score or lex range, in either encoding;
+    return how many."""
+    if zobj.encoding == OBJ_ENCODING_LISTPACK:
+        zobj.ptr, deleted = zzl_delete_range(zobj.ptr, spec)
+        return deleted
+    return zsl_delete_range(zobj.ptr.zsl, spec, zobj.ptr.dict)
 
 
 REMRANGE_COMPLEXITY = ("O(log(N)+M) with N being the number of elements in "
@@ -825,16 +1178,18 @@ def zrange_generic_command(c, argc_start: int, store: bool, rangetype: int,
         min_arg, max_arg = max_arg, min_arg  # given as max, then min
     bounds = parse_range(rangetype, min_arg, max_arg)
     zobj = lookup_key_read(c.db, key, OBJ_ZSET)
+    length = -1  # the result's length, when known before it is read
     if zobj is None:
-        nodes = []
+        pairs = []
     elif rangetype == ZRANGE_RANK:
-        nodes = zrange_by_rank(zobj.ptr, *bounds, reverse)
+        pairs = zrange_by_rank(zobj, *bounds, reverse)
+        length = len(pairs)
     else:
-        nodes = zrange_in_range(zobj.ptr, bounds, offset, limit, reverse)
+        pairs = zrange_in_range(zobj, bounds, offset, limit, reverse)
     if store:
-        zrange_result_store(c, argv[1], nodes)
+        zrange_result_store(c, argv[1], pairs, length)
     else:
-        zrange_result_reply(c, nodes, withscores)
+        zrange_result_reply(c, pairs, withscores)
 # --8<-- [end:zrange_generic_command]
 
 
@@ -874,52 +1229,73 @@ def parse_zrange_options(args: list[bytes], store: bool, rangetype: int,
     return rangetype, direction, withscores, offset, limit
 
 
-def zrange_by_rank(zobj: ZSet, start: int, end: int,
-                   reverse: bool) -> list[ZSkiplistNode]:
-    """The nodes from rank start to end. Mirrors
-    genericZrangebyrankCommand(): one O(log n) jump to the first node,
-    then a walk along level 0."""
-    length = len(zobj)
+def zrange_by_rank(zobj: RedisObject, start: int, end: int,
+                   reverse: bool) -> list[tuple[bytes, float]]:
+    """The (member, score) pairs from rank start to end. Mirrors
+    genericZrangebyrankCommand(): a listpack seeks the first pair's
+    entry; a skiplist jumps to its node in O(log n). Both then walk."""
+    length = zset_length(zobj)
     indexes = sanitize_indexes(start, end, length)
     if indexes is None:
         return []
     start, end = indexes
-    zsl = zobj.zsl
+    if zobj.encoding == OBJ_ENCODING_LISTPACK:
+        zl = zobj.ptr
+        eptr = lp_seek(zl, -2 - 2 * start if reverse else 2 * start)
+        return list(islice(zzl_walk(zl, eptr, reverse), end - start + 1))
+    return zsl_range_by_rank(zobj.ptr.zsl, start, end, reverse)
+
+
+def zsl_range_by_rank(zsl: ZSkiplist, start: int, end: int,
+                      reverse: bool) -> list[tuple[bytes, float]]:
+    """The pairs of 0-based ranks start to end (both valid) of a
+    skiplist, the first found in O(log n) unless it is at an end."""
     if reverse:
         ln = zsl.tail if start == 0 else zsl_get_element_by_rank(
-            zsl, length - start)
+            zsl, zsl.length - start)
     else:
         ln = zsl.header.level[0].forward if start == 0 else (
             zsl_get_element_by_rank(zsl, start + 1))
-    nodes = []
-    for _ in range(end - start + 1):
-        nodes.append(ln)
+    return [(node.ele, node.score)
+            for node in islice(zsl_walk(ln, reverse), end - start + 1)]
+
+
+def zsl_walk(ln: ZSkiplistNode | None,
+             reverse: bool) -> Iterator[ZSkiplistNode]:
+    """The nodes from `ln` on, along level 0 or (reverse) backwards."""
+    while ln is not None:
+        yield ln
         ln = ln.backward if reverse else ln.level[0].forward
-    return nodes
 
 
 # --8<-- [start:zrange_in_range]
-def zrange_in_range(zobj: ZSet, spec: RangeSpec, offset: int, limit: int,
-                    reverse: bool) -> list[ZSkiplistNode]:
-    """The nodes in a score or lex range, after skipping `offset` of
+def zrange_in_range(zobj: RedisObject, spec: RangeSpec, offset: int,
+                    limit: int, reverse: bool) -> list[tuple[bytes, float]]:
+    """The pairs in a score or lex range, after skipping `offset` of
     them, at most `limit` (negative: all). Mirrors
-    genericZrangebyscoreCommand() and genericZrangebylexCommand()."""
-    zsl = zobj.zsl
-    if offset > 0 and offset >= len(zobj):
+    genericZrangebyscoreCommand() and genericZrangebylexCommand():
+    find the first (or last) member in range, then walk while in range.
+    """
+    if offset > 0 and offset >= zset_length(zobj):
         return []
-    if reverse:
-        ln, in_range = zsl_last_in_range(zsl, spec), spec.value_gte_min
+    if zobj.encoding == OBJ_ENCODING_LISTPACK:
+        zl = zobj.ptr
+        first = zzl_last_in_range if reverse else zzl_first_in_range
+        walk = zzl_walk(zl, first(zl, spec), reverse)
     else:
-        ln, in_range = zsl_first_in_range(zsl, spec), spec.value_lte_max
-    while ln is not None and offset != 0:  # < 0: walks off the end, as C
-        offset -= 1
-        ln = ln.backward if reverse else ln.level[0].forward
-    nodes = []
-    while ln is not None and limit != 0 and in_range(ln):
+        zsl = zobj.ptr.zsl
+        first = zsl_last_in_range if reverse else zsl_first_in_range
+        walk = zsl_walk(first(zsl, spec), reverse)
+    if offset < 0:
+        return []  # C counts down from -1 and walks off the end
+    in_range = spec.value_gte_min if reverse else spec.value_lte_max
+    pairs = []
+    for x in islice(walk, offset, None):
+        if limit == 0 or not in_range(x):
+            break
         limit -= 1
-        nodes.append(ln)
-        ln = ln.backward if reverse else ln.level[0].forward
-    return nodes
+        pairs.append((x.ele, x.score))
+    return pairs
 # --8<-- [end:zrange_in_range]
 
 
@@ -942,28 +1318,36 @@ def zset_reply_items(pairs: Iterable[tuple[bytes, float]], withscores: bool,
     return b"".join(out)
 
 
-def zrange_result_reply(c, nodes: list[ZSkiplistNode],
+def zrange_result_reply(c, pairs: list[tuple[bytes, float]],
                         withscores: bool) -> None:
     """Mirrors zrangeResultBeginClient() and the functions that emit
     each member to the client."""
-    pairs = ((node.ele, node.score) for node in nodes)
-    c.add_reply(zset_reply_len(len(nodes), withscores, c.resp)
+    c.add_reply(zset_reply_len(len(pairs), withscores, c.resp)
                 + zset_reply_items(pairs, withscores, c.resp))
 
 
-def zrange_result_store(c, dstkey: bytes,
-                        nodes: list[ZSkiplistNode]) -> None:
-    """ZRANGESTORE's end: replace dstkey (any type) by the nodes, or
-    delete it when there are none. Mirrors zrangeResultFinalizeStore()."""
-    if not nodes:
+# --8<-- [start:zrange_result_store]
+def zrange_result_store(c, dstkey: bytes, pairs: list[tuple[bytes, float]],
+                        length: int) -> None:
+    """ZRANGESTORE's end: replace dstkey (any type) by the pairs, or
+    delete it when there are none. Mirrors zrangeResultBeginStore(),
+    which makes a skiplist if the result's length is known (a range of
+    ranks) to be past zset-max-listpack-entries, else a listpack, and
+    zrangeResultFinalizeStore(). Each pair goes in through zset_add(),
+    which converts the listpack if the result outgrows it."""
+    if not pairs:
         db_delete(c.db, dstkey)
         c.add_reply(b":0\r\n")
         return
-    dstobj = create_zset_object()
-    for node in nodes:
-        zset_add(dstobj, node.score, node.ele, 0)
+    if length > objects.server.zset_max_listpack_entries:
+        dstobj = create_zset_object()
+    else:
+        dstobj = create_zset_listpack_object()
+    for ele, score in pairs:
+        zset_add(dstobj, score, ele, 0)
     set_key(c.db, dstkey, dstobj)
-    c.add_reply(resp.integer(len(nodes)))
+    c.add_reply(resp.integer(len(pairs)))
+# --8<-- [end:zrange_result_store]
 
 
 RANGE_COMPLEXITY = ("O(log(N)+M) with N being the number of elements in the "
@@ -1051,8 +1435,24 @@ def zcount_generic_command(c, spec: RangeSpec) -> None:
     """ZCOUNT and ZLEXCOUNT, in O(log n): the difference of the ranks of
     the first and last members in range. Mirrors zcountCommand()."""
     zobj = lookup_key_read(c.db, c.argv[1], OBJ_ZSET)
-    count = 0 if zobj is None else zsl_count_in_range(zobj.ptr.zsl, spec)
+    if zobj is None:
+        count = 0
+    elif zobj.encoding == OBJ_ENCODING_LISTPACK:
+        count = zzl_count_in_range(zobj.ptr, spec)
+    else:
+        count = zsl_count_in_range(zobj.ptr.zsl, spec)
     c.add_reply(resp.integer(count))
+
+
+def zzl_count_in_range(zl: bytes, spec: RangeSpec) -> int:
+    """The pairs from the first in range while still in range: a walk,
+    where a skiplist has ranks to subtract."""
+    count = 0
+    for pair in zzl_walk(zl, zzl_first_in_range(zl, spec), False):
+        if not spec.value_lte_max(pair):
+            break
+        count += 1
+    return count
 
 
 def zsl_count_in_range(zsl: ZSkiplist, spec: RangeSpec) -> int:
@@ -1091,7 +1491,7 @@ def zlexcount_command(c) -> None:
          summary="The number of members of a sorted set")
 def zcard_command(c) -> None:
     zobj = lookup_key_read(c.db, c.argv[1], OBJ_ZSET)
-    c.add_reply(resp.integer(0 if zobj is None else len(zobj.ptr)))
+    c.add_reply(resp.integer(0 if zobj is None else zset_length(zobj)))
 
 
 @command("zscore", 3, "readonly fast", acl="sortedset", group="sorted-set",
@@ -1099,7 +1499,7 @@ def zcard_command(c) -> None:
          summary="The score of a member of a sorted set")
 def zscore_command(c) -> None:
     zobj = lookup_key_read(c.db, c.argv[1], OBJ_ZSET)
-    score = None if zobj is None else zobj.ptr.dict.get(c.argv[2])
+    score = None if zobj is None else zset_score(zobj, c.argv[2])
     c.add_reply(resp.null(c.resp) if score is None
                 else resp.double(score, c.resp))
 
@@ -1112,10 +1512,9 @@ def zscore_command(c) -> None:
 def zmscore_command(c) -> None:
     """A missing key is answered like an empty sorted set."""
     zobj = lookup_key_read(c.db, c.argv[1], OBJ_ZSET)
-    scores = {} if zobj is None else zobj.ptr.dict
     out = [resp.array_len(len(c.argv) - 2)]
     for ele in c.argv[2:]:
-        score = scores.get(ele)
+        score = None if zobj is None else zset_score(zobj, ele)
         out.append(resp.null(c.resp) if score is None
                    else resp.double(score, c.resp))
     c.add_reply(b"".join(out))
@@ -1172,19 +1571,29 @@ def generic_zpop_command(c, keys: list[bytes], where: int, emitkey: bool,
     if count == 0:
         c.add_reply(resp.EMPTY_ARRAY)
         return
-    rangelen = min(1 if count == -1 else count, len(zobj.ptr))
+    rangelen = min(1 if count == -1 else count, zset_length(zobj))
     out = [zpop_reply_header(key, rangelen, emitkey, use_nested_array)]
-    zsl = zobj.ptr.zsl
     for _ in range(rangelen):
-        node = zsl.tail if where == ZSET_MAX else zsl.header.level[0].forward
-        zset_del(zobj, node.ele)
+        ele, score = zset_end_pair(zobj, where)
+        zset_del(zobj, ele)
         if use_nested_array:
             out.append(b"*2\r\n")
-        out += (resp.bulk(node.ele), resp.double(node.score, c.resp))
-    if not zobj.ptr:
+        out += (resp.bulk(ele), resp.double(score, c.resp))
+    if not zset_length(zobj):
         db_delete(c.db, key)
     c.add_reply(b"".join(out))
 # --8<-- [end:generic_zpop_command]
+
+
+def zset_end_pair(zobj: RedisObject, where: int) -> tuple[bytes, float]:
+    """The member with the lowest (ZSET_MIN) or highest score, and the
+    score: the first or last pair of a listpack or node of a skiplist."""
+    if zobj.encoding == OBJ_ENCODING_LISTPACK:
+        zl = zobj.ptr
+        return zzl_read(zl, lp_seek(zl, -2 if where == ZSET_MAX else 0))[0]
+    zsl = zobj.ptr.zsl
+    node = zsl.tail if where == ZSET_MAX else zsl.header.level[0].forward
+    return node.ele, node.score
 
 
 def zpop_reply_header(key: bytes, rangelen: int, emitkey: bool,
@@ -1285,46 +1694,66 @@ def zrandmember_command(c) -> None:
         return
     zobj = lookup_key_read(c.db, c.argv[1], OBJ_ZSET)
     c.add_reply(resp.null(c.resp) if zobj is None
-                else resp.bulk(random_element(zobj.ptr.dict)))
+                else resp.bulk(zset_type_random_element(zobj)))
+
+
+def zset_type_random_element(zobj: RedisObject) -> bytes:
+    """A random member. Mirrors zsetTypeRandomElement()."""
+    if zobj.encoding == OBJ_ENCODING_LISTPACK:
+        ele = lp_random_pair(zobj.ptr, zset_length(zobj))[0]
+        return b"%d" % ele if type(ele) is int else ele
+    return random_element(zobj.ptr.dict)
+
+
+ZRANDMEMBER_SUB_STRATEGY_MUL = 3  # "a few" members: see below
 
 
 # --8<-- [start:zrandmember_with_count_command]
 def zrandmember_with_count_command(c, count: int, withscores: bool) -> None:
     """Mirrors zrandmemberWithCountCommand(). A negative count may repeat
     members; a positive one gives distinct members, all of them at most.
-    With scores, RESP3 pairs each member with its score in an array."""
+    With scores, RESP3 pairs each member with its score in an array.
+
+    Distinct members are, in Redis: everything, in the order zuiNext()
+    walks a sorted set (from the highest score down) when the count
+    covers it; picked out of a copy when the count is more than a third
+    of the set; else, from a listpack, picked in one walk, so they come
+    in the listpack's order (lpRandomPairsUnique()). A skiplist's are
+    drawn one by one, in random order, as those of a copy come out.
+    """
     zobj = lookup_key_read(c.db, c.argv[1], OBJ_ZSET)
     if zobj is None or count == 0:
         c.add_reply(resp.EMPTY_ARRAY)
         return
-    zs = zobj.ptr
-    scores, proto = zs.dict, c.resp
+    size, proto = zset_length(zobj), c.resp
 
-    def reply_for(members: list[bytes]) -> bytes:
-        pairs = ((ele, scores[ele]) for ele in members)
+    def reply_for(pairs: list[tuple[bytes, float]]) -> bytes:
         return zset_reply_items(pairs, withscores, proto)
 
     if count < 0 or count == 1:  # picks that may repeat
         c.add_reply(zset_reply_len(abs(count), withscores, proto))
-        add_reply_random_picks(c, list(scores), abs(count), reply_for)
-    elif count >= len(zs):
-        # Everything, in the order Redis's zuiNext() walks a sorted set:
-        # from the highest score down.
-        pairs = zsl_reverse_pairs(zs.zsl)
-        c.add_reply(zset_reply_len(len(zs), withscores, proto)
-                    + zset_reply_items(pairs, withscores, proto))
+        add_reply_random_picks(c, zset_pairs(zobj), abs(count), reply_for)
+        return
+    count = min(count, size)
+    if count == size:
+        pairs = list(zui_items(zobj))
+    elif (zobj.encoding == OBJ_ENCODING_LISTPACK
+          and count * ZRANDMEMBER_SUB_STRATEGY_MUL <= size):
+        pairs = [zzl_pair_of(ele, score)
+                 for ele, score in lp_random_pairs_unique(zobj.ptr, count)]
     else:
-        c.add_reply(zset_reply_len(count, withscores, proto)
-                    + reply_for(sample(list(scores), count)))
+        pairs = sample(zset_pairs(zobj), count)
+    c.add_reply(zset_reply_len(count, withscores, proto) + reply_for(pairs))
 # --8<-- [end:zrandmember_with_count_command]
 
 
-def zsl_reverse_pairs(zsl: ZSkiplist) -> Iterator[tuple[bytes, float]]:
-    """Every (member, score), from the tail back to the first node."""
-    node = zsl.tail
-    while node is not None:
-        yield node.ele, node.score
-        node = node.backward
+def zset_pairs(zobj: RedisObject) -> list[tuple[bytes, float]]:
+    """Every (member, score) of a sorted set: a listpack's in order, in
+    one pass over its entries; a skiplist's in its dict's order."""
+    if zobj.encoding == OBJ_ENCODING_LISTPACK:
+        entries = lp_entries(zobj.ptr)
+        return list(map(zzl_pair_of, entries[::2], entries[1::2]))
+    return list(zobj.ptr.dict.items())
 
 
 # ZUNION, ZINTER, ZDIFF, their STORE forms and ZINTERCARD take sorted sets
@@ -1349,22 +1778,41 @@ def zui_lookup_inputs(db, keys: list[bytes]) -> list[RedisObject | None]:
 
 def zui_length(obj: RedisObject | None) -> int:
     """Mirrors zuiLength(): a missing input is empty."""
-    return 0 if obj is None else len(obj.ptr)
+    if obj is None:
+        return 0
+    if obj.type == OBJ_ZSET:
+        return zset_length(obj)
+    if obj.encoding == OBJ_ENCODING_INTSET:
+        return intset_len(obj.ptr)
+    return len(obj.ptr)
 
 
-def zui_items(obj: RedisObject | None):
-    """The (member, score) pairs of an input. Mirrors zuiNext()."""
+def zui_items(obj: RedisObject | None) -> Iterable[tuple[bytes, float]]:
+    """The (member, score) pairs of an input, a set's members with score
+    1. Mirrors zuiInitIterator() and zuiNext(): a sorted set is walked
+    from its highest score down, which suits inserting into a new
+    skiplist."""
     if obj is None:
         return ()
+    if obj.encoding == OBJ_ENCODING_LISTPACK:
+        return zzl_walk(obj.ptr, lp_seek(obj.ptr, -2), True)
     if obj.type == OBJ_ZSET:
-        return obj.ptr.dict.items()
+        return ((node.ele, node.score)
+                for node in zsl_walk(obj.ptr.zsl.tail, True))
+    if obj.encoding == OBJ_ENCODING_INTSET:
+        return ((b"%d" % value, 1.0) for value in intset_values(obj.ptr))
     return ((ele, 1.0) for ele in obj.ptr)
 
 
 def zui_find(obj: RedisObject, ele: bytes) -> float | None:
-    """The score of a member of an input, or None. Mirrors zuiFind()."""
+    """The score of a member of an input, or None. Mirrors zuiFind(): an
+    intset can only hold a member that reads as an integer."""
     if obj.type == OBJ_ZSET:
-        return obj.ptr.dict.get(ele)
+        return zset_score(obj, ele)
+    if obj.encoding == OBJ_ENCODING_INTSET:
+        value = resp.string2ll(ele)
+        found = value is not None and intset_find(obj.ptr, value)
+        return 1.0 if found else None
     return 1.0 if ele in obj.ptr else None
 
 
@@ -1509,25 +1957,37 @@ def zdiff(inputs: list) -> dict[bytes, float]:
             if all(zui_find(obj, ele) is None for obj in others)}
 
 
+# --8<-- [start:zsetop_store]
 def zsetop_store(c, dstkey: bytes, result: dict[bytes, float]) -> None:
     """The STORE forms' end: replace dstkey (any type) by the result, or
-    delete it when the result is empty; reply with the result's size."""
-    dstobj = create_zset_object()
-    for ele, score in result.items():
-        zset_add(dstobj, score, ele, 0)
-    if dstobj.ptr:
-        set_key(c.db, dstkey, dstobj)
-    else:
+    delete it when the result is empty; reply with the result's size.
+
+    As in Redis, the result is built in a skiplist, then converted to a
+    listpack if it is small enough (zsetConvertToListpackIfNeeded()):
+    a score of -0 stays -0 in the one, and is stored as 0 in the other.
+    """
+    if not result:
         db_delete(c.db, dstkey)
-    c.add_reply(resp.integer(len(dstobj.ptr)))
+        c.add_reply(b":0\r\n")
+        return
+    dstobj = create_zset_object()
+    zs = dstobj.ptr
+    for ele, score in result.items():
+        zsl_insert(zs.zsl, score, ele)
+        zs.dict[ele] = score
+    lengths = list(map(len, result))
+    zset_convert_to_listpack_if_needed(dstobj, max(lengths), sum(lengths))
+    set_key(c.db, dstkey, dstobj)
+    c.add_reply(resp.integer(len(result)))
+# --8<-- [end:zsetop_store]
 
 
 def zsetop_reply(c, result: dict[bytes, float], withscores: bool) -> None:
     """ZUNION, ZINTER and ZDIFF's reply: the result by score, then by
     member. Redis puts it in a new skiplist and walks that; sorting the
     pairs gives the same order. A score stays as computed: a weight of
-    -1 makes a score of 0 into -0, sent as "-0" (a STORE form stores 0,
-    see zset_add())."""
+    -1 makes a score of 0 into -0, sent as "-0" (a STORE form keeps it
+    in a skiplist and stores 0 in a listpack, see zsetop_store())."""
     pairs = sorted(result.items(), key=lambda pair: (pair[1], pair[0]))
     c.add_reply(zset_reply_len(len(pairs), withscores, c.resp)
                 + zset_reply_items(pairs, withscores, c.resp))
@@ -1627,11 +2087,12 @@ def zdiffstore_command(c) -> None:
          summary="Iterate over the members of a sorted set and their scores")
 def zscan_command(c) -> None:
     """Mirrors zscanCommand(): the cursor is checked before the key, the
-    options after it.
+    options after it (scanGenericCommand()).
 
-    Simplified: Redis sends a small sorted set (a listpack) whole, in
-    order, whatever the COUNT; scan_generic() sends a set whole only when
-    it has at most COUNT members, in the dict's order.
+    A listpack is sent whole, whatever the COUNT, with cursor 0: its
+    entries as they are stored, so a whole score is written as an
+    integer. A skiplist's dict is scanned, its scores written as
+    createStringObjectFromLongDouble() does ("%.17Lg": 1e+17).
     """
     cursor = parse_scan_cursor(c.argv[2])
     zobj = lookup_key_read(c.db, c.argv[1], OBJ_ZSET)
@@ -1639,26 +2100,24 @@ def zscan_command(c) -> None:
         c.add_reply(EMPTY_SCAN)
         return
     options = parse_scan_options(c.argv[3:], keyspace=False)
+    if zobj.encoding == OBJ_ENCODING_LISTPACK:
+        entries = lp_entries(zobj.ptr, strings=True)
+        items = [x for ele, score in zip(entries[::2], entries[1::2])
+                 if options.pattern is None
+                 or stringmatchlen(options.pattern, ele)
+                 for x in (ele, score)]
+        c.add_reply(b"*2\r\n$1\r\n0\r\n" + resp.bulk_array(items))
+        return
     scores = zobj.ptr.dict
 
     def member_and_score(ele: bytes) -> tuple[bytes, ...]:
         score = scores.get(ele)
-        return () if score is None else (ele, zset_score_string(score))
+        return () if score is None else (ele, ld2string(score))
     scan_generic(c, cursor, scores, options, member_and_score)
 
 
-LISTPACK_INT_LIMIT = 2**62  # double2ll() turns integers up to this to int
-
-
-def zset_score_string(score: float) -> bytes:
-    """A score as ZSCAN shows it: as a listpack stores it (d2string()),
-    an integer value without a fraction.
-
-    Simplified: Redis scans a big sorted set's dict, and formats its
-    scores with "%.17Lg" instead (1e+17 rather than 100000000000000000).
-    """
-    if score in (inf, -inf):
-        return b"inf" if score > 0 else b"-inf"
-    if score.is_integer() and abs(score) <= LISTPACK_INT_LIMIT:
-        return b"%d" % score
+def ld2string(score: float) -> bytes:
+    """A score as createStringObjectFromLongDouble() writes it: "%.17Lg",
+    which for a double's exact value gives what "%.17g" gives, and
+    "inf" or "-inf". Mirrors ld2string() in util.c (LD_STR_AUTO)."""
     return b"%.17g" % score
