@@ -63,6 +63,7 @@ from object import (
     create_object,
 )
 from t_list import parse_mpop_arguments, sanitize_indexes
+from t_set import set_type_is_member, set_type_members, set_type_size
 from util import FLOAT_SYNTAX
 
 ZSKIPLIST_MAXLEVEL = 32  # enough for 4^32 elements
@@ -1349,6 +1350,8 @@ def zui_lookup_inputs(db, keys: list[bytes]) -> list[RedisObject | None]:
 
 def zui_length(obj: RedisObject | None) -> int:
     """Mirrors zuiLength(): a missing input is empty."""
+    if obj is not None and obj.type == OBJ_SET:
+        return set_type_size(obj)
     return 0 if obj is None else len(obj.ptr)
 
 
@@ -1358,14 +1361,14 @@ def zui_items(obj: RedisObject | None):
         return ()
     if obj.type == OBJ_ZSET:
         return obj.ptr.dict.items()
-    return ((ele, 1.0) for ele in obj.ptr)
+    return ((ele, 1.0) for ele in set_type_members(obj))
 
 
 def zui_find(obj: RedisObject, ele: bytes) -> float | None:
     """The score of a member of an input, or None. Mirrors zuiFind()."""
     if obj.type == OBJ_ZSET:
         return obj.ptr.dict.get(ele)
-    return 1.0 if ele in obj.ptr else None
+    return 1.0 if set_type_is_member(obj, ele) else None
 
 
 def zunion_inter_aggregate(target: float, val: float,
