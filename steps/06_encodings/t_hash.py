@@ -46,19 +46,19 @@ from db import (
     scan_generic,
 )
 from listpack import (
+    LP_HDR_SIZE,
     lp_append_entries,
     lp_delete_range_with_entry,
     lp_entries,
     lp_find,
     lp_find_value,
-    lp_first,
     lp_length,
-    lp_next,
     lp_random_pair,
     lp_random_pairs,
     lp_random_pairs_unique,
     lp_replace,
     lp_safe_to_add,
+    lp_skip,
 )
 from networking import CLIENT_CLOSE_ASAP
 from object import (
@@ -105,9 +105,14 @@ def hash_type_try_conversion(server, o: RedisObject,
     """
     if o.encoding != OBJ_ENCODING_LISTPACK:
         return
-    lengths = list(map(len, args))
-    if (max(lengths) > server.hash_max_listpack_value
-            or not lp_safe_to_add(o.ptr, sum(lengths))):
+    limit = server.hash_max_listpack_value
+    total = 0
+    for arg in args:
+        if len(arg) > limit:
+            hash_type_convert(o)
+            return
+        total += len(arg)
+    if not lp_safe_to_add(o.ptr, total):
         hash_type_convert(o)
 # --8<-- [end:hash_type_try_conversion]
 
@@ -129,13 +134,6 @@ def hash_type_exists(o: RedisObject, field: bytes) -> bool:
     return hash_type_get_value(o, field) is not None
 
 
-def listpack_find_field(lp: bytes, field: bytes) -> int | None:
-    """The offset of `field` in a field/value listpack, or None: lpFirst()
-    then lpFind() with skip 1, as hashTypeSet() and hashTypeDelete() do."""
-    p = lp_first(lp)
-    return None if p is None else lp_find(lp, p, field, 1)
-
-
 # --8<-- [start:hash_type_set]
 def hash_type_set(server, o: RedisObject, field: bytes,
                   value: bytes) -> bool:
@@ -145,7 +143,9 @@ def hash_type_set(server, o: RedisObject, field: bytes,
     A field or value too long for a listpack converts the hash first
     (HINCRBY and HINCRBYFLOAT come here without hash_type_try_conversion()).
     A listpack replaces the value in place, or appends the new pair at
-    its tail; then it converts if it has too many fields.
+    its tail; then it converts if it has too many fields. (lp_find() from
+    the header's end is lpFirst() then lpFind(): an empty listpack has
+    its end byte there, where the search stops.)
     """
     if o.encoding == OBJ_ENCODING_LISTPACK:
         limit = server.hash_max_listpack_value
@@ -157,12 +157,12 @@ def hash_type_set(server, o: RedisObject, field: bytes,
         h[field] = value
         return update
     lp = o.ptr
-    p = listpack_find_field(lp, field)
+    p = lp_find(lp, LP_HDR_SIZE, field, 1)  # lpFirst(): from the header
     if p is not None:
-        o.ptr = lp_replace(lp, lp_next(lp, p), value)
+        o.ptr = lp_replace(lp, lp_skip(lp, p), value)  # lpNext(): the value
     else:
         o.ptr = lp_append_entries(lp, (field, value))
-    if hash_type_length(o) > server.hash_max_listpack_entries:
+    if lp_length(o.ptr) // 2 > server.hash_max_listpack_entries:
         hash_type_convert(o)
     return p is not None
 # --8<-- [end:hash_type_set]
@@ -173,7 +173,7 @@ def hash_type_delete(o: RedisObject, field: bytes) -> bool:
     a listpack loses the field and its value, two entries."""
     if o.encoding == OBJ_ENCODING_HT:
         return o.ptr.pop(field, None) is not None
-    p = listpack_find_field(o.ptr, field)
+    p = lp_find(o.ptr, LP_HDR_SIZE, field, 1)
     if p is None:
         return False
     o.ptr = lp_delete_range_with_entry(o.ptr, p, 2)
