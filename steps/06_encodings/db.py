@@ -23,7 +23,7 @@ Steps:
   04_datatypes  databases, lookups, type checks, the keyspace commands
   05_expiry     the expires table, expire_if_needed on every lookup
   06_encodings  values are RedisObjects: lookups check o.type and stamp
-                o.lru; LOOKUP_NOTOUCH
+                o.lru; LOOKUP_NOTOUCH; a compact value scans in one call
 """
 
 # The field named "dict" (Redis's name) would shadow the type in the
@@ -508,6 +508,31 @@ def scan_generic(c, cursor: int, source: dict | set, options: ScanOptions,
     c.add_reply(b"*2\r\n" + resp.bulk(b"%d" % cursor)
                 + resp.bulk_array(items))
 # --8<-- [end:scan_generic]
+
+
+# --8<-- [start:scan_compact]
+def scan_compact(c, elements: list[bytes], options: ScanOptions,
+                 pairs: bool) -> None:
+    """Reply with every element of a compact value and cursor 0, whatever
+    the cursor and COUNT. Mirrors scanGenericCommand() for a value that
+    is not a hash table (a listpack, an intset): it is small, so one call
+    returns it all and no cursor needs to be kept.
+
+    With `pairs`, `elements` is field, value, field, value...: MATCH
+    tests the field, and a value goes or stays with its field.
+    """
+    pattern = options.pattern
+    if pattern is not None and pairs:
+        kept = []
+        for name, value in zip(elements[::2], elements[1::2]):
+            if stringmatchlen(pattern, name):
+                kept += (name, value)
+        elements = kept
+    elif pattern is not None:
+        elements = [name for name in elements
+                    if stringmatchlen(pattern, name)]
+    c.add_reply(b"*2\r\n$1\r\n0\r\n" + resp.bulk_array(elements))
+# --8<-- [end:scan_compact]
 
 
 # --8<-- [start:scan_next_names]

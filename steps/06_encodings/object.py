@@ -49,6 +49,8 @@ from commands import (
     get_long_long,
 )
 from db import DUP_FUNCTIONS, LOOKUP_NOTOUCH, db_overwrite, lookup_key_read
+from intset import intset_new
+from listpack import lp_new
 
 # The types, as server.h numbers them (RDB files store these numbers).
 OBJ_STRING, OBJ_LIST, OBJ_SET, OBJ_ZSET, OBJ_HASH = range(5)
@@ -249,9 +251,17 @@ def create_set_object() -> RedisObject:
     return RedisObject(OBJ_SET, OBJ_ENCODING_HT, server.lruclock, set())
 
 
+def create_intset_object() -> RedisObject:
+    """An empty set of integers. Mirrors createIntsetObject()."""
+    return RedisObject(OBJ_SET, OBJ_ENCODING_INTSET, server.lruclock,
+                       intset_new())
+
+
 def create_hash_object() -> RedisObject:
-    """An empty hash. Mirrors createHashObject()."""
-    return RedisObject(OBJ_HASH, OBJ_ENCODING_HT, server.lruclock, {})
+    """An empty hash: a listpack, until it grows. Mirrors
+    createHashObject()."""
+    return RedisObject(OBJ_HASH, OBJ_ENCODING_LISTPACK, server.lruclock,
+                       lp_new())
 
 
 # --8<-- [start:try_object_encoding]

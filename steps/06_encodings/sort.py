@@ -11,11 +11,13 @@ STORE writes the result to a list instead of replying with it.
 Steps:
   04_datatypes  SORT and SORT_RO
   06_encodings  the keys read and stored are objects; a sorted set in a
-                listpack is converted to a skiplist first
+                listpack is converted to a skiplist first; sets and hashes
+                are read through t_set's and t_hash's type API
 
 Elements that compare equal (ALPHA BY keys holding the same string, or
-none) keep the order they were read in: a list's own order; for a set or
-a sorted set, the order of its hash table, which is not Redis's.
+none) keep the order they were read in: a list's own order, an intset's
+(ascending); for a set in a hash table or a sorted set, the order of its
+hash table, which is not Redis's.
 
 Simplified: with BY and LIMIT, Redis sorts only what the slice needs
 (pqsort(), a partial quicksort, which is not stable), so elements that
@@ -49,6 +51,8 @@ from object import (
     create_quicklist_object,
     string_bytes,
 )
+from t_hash import hash_type_get_value
+from t_set import set_type_members
 from t_zset import C_WHITESPACE, ZSet, strtod, zset_convert, zsl_range_by_rank
 from util import FLOAT_SYNTAX, exact_decimal, exact_hex
 
@@ -130,7 +134,7 @@ def lookup_key_by_pattern(db, pattern: bytes, subst: bytes) -> bytes | None:
     o = lookup_key_read(db, keyname)
     if o is None or o.type != OBJ_HASH:
         return None
-    return o.ptr.get(pattern[arrow + 2:])
+    return hash_type_get_value(o, pattern[arrow + 2:])
 # --8<-- [end:lookup_key_by_pattern]
 
 
@@ -182,14 +186,19 @@ def sort_command_generic(c, readonly: bool) -> None:
         # Redis too reads a sorted set as a skiplist, converting a
         # listpack for good, even SORT_RO's, even if SORT then fails.
         zset_convert(o, OBJ_ENCODING_SKIPLIST)
-    # A missing key sorts as an empty list.
-    sortval = deque() if o is None else o.ptr
-    if options.dontsort and type(sortval) is set and options.storekey:
+    is_set = o is not None and o.type == OBJ_SET
+    if o is None:
+        sortval = deque()  # a missing key sorts as an empty list
+    elif is_set:
+        sortval = list(set_type_members(o))  # an intset's: ascending
+    else:
+        sortval = o.ptr
+    if options.dontsort and is_set and options.storekey:
         # A set has no order of its own, but a stored list must be the
         # same on every replica: sort it as strings.
         options.dontsort, options.alpha, options.sortby = False, True, None
     start, end = sort_limits(options, len(sortval))
-    if options.dontsort and type(sortval) is not set:
+    if options.dontsort and not is_set:
         # BY nosort on a list or sorted set: its own order, reversed by
         # DESC, and only the slice asked for is read.
         output = native_range(sortval, start, end, options.desc)

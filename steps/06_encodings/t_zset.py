@@ -62,7 +62,6 @@ from db import (
     scan_generic,
     set_key,
 )
-from intset import intset_find, intset_len, intset_values
 from listpack import (
     LP_EOF,
     LP_HDR_SIZE,
@@ -82,7 +81,6 @@ from listpack import (
     lp_seek,
 )
 from object import (
-    OBJ_ENCODING_INTSET,
     OBJ_ENCODING_LISTPACK,
     OBJ_ENCODING_SKIPLIST,
     OBJ_SET,
@@ -91,6 +89,7 @@ from object import (
     create_object,
 )
 from t_list import parse_mpop_arguments, sanitize_indexes
+from t_set import set_type_is_member, set_type_members, set_type_size
 from util import FLOAT_SYNTAX, stringmatchlen
 
 ZSKIPLIST_MAXLEVEL = 32  # enough for 4^32 elements
@@ -1782,9 +1781,7 @@ def zui_length(obj: RedisObject | None) -> int:
         return 0
     if obj.type == OBJ_ZSET:
         return zset_length(obj)
-    if obj.encoding == OBJ_ENCODING_INTSET:
-        return intset_len(obj.ptr)
-    return len(obj.ptr)
+    return set_type_size(obj)
 
 
 def zui_items(obj: RedisObject | None) -> Iterable[tuple[bytes, float]]:
@@ -1799,9 +1796,7 @@ def zui_items(obj: RedisObject | None) -> Iterable[tuple[bytes, float]]:
     if obj.type == OBJ_ZSET:
         return ((node.ele, node.score)
                 for node in zsl_walk(obj.ptr.zsl.tail, True))
-    if obj.encoding == OBJ_ENCODING_INTSET:
-        return ((b"%d" % value, 1.0) for value in intset_values(obj.ptr))
-    return ((ele, 1.0) for ele in obj.ptr)
+    return ((ele, 1.0) for ele in set_type_members(obj))
 
 
 def zui_find(obj: RedisObject, ele: bytes) -> float | None:
@@ -1809,11 +1804,7 @@ def zui_find(obj: RedisObject, ele: bytes) -> float | None:
     intset can only hold a member that reads as an integer."""
     if obj.type == OBJ_ZSET:
         return zset_score(obj, ele)
-    if obj.encoding == OBJ_ENCODING_INTSET:
-        value = resp.string2ll(ele)
-        found = value is not None and intset_find(obj.ptr, value)
-        return 1.0 if found else None
-    return 1.0 if ele in obj.ptr else None
+    return 1.0 if set_type_is_member(obj, ele) else None
 
 
 def zunion_inter_aggregate(target: float, val: float,
