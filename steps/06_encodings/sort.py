@@ -21,10 +21,8 @@ Simplified: with BY and LIMIT, Redis sorts only what the slice needs
 compare equal may come out in another order than here.
 """
 
-from collections import deque
 from dataclasses import dataclass, field
 from fractions import Fraction
-from itertools import islice
 from math import isinf, isnan
 from operator import itemgetter
 from sys import float_info
@@ -44,10 +42,12 @@ from object import (
     OBJ_SET,
     OBJ_STRING,
     OBJ_ZSET,
+    RedisObject,
     create_quicklist_object,
     string_bytes,
 )
-from t_zset import C_WHITESPACE, ZSet, strtod, zrange_by_rank
+from t_list import LIST_TAIL, list_type_push, list_type_range
+from t_zset import C_WHITESPACE, strtod, zrange_by_rank
 from util import FLOAT_SYNTAX, exact_decimal, exact_hex
 
 SORT_SCORE_ERROR = "One or more scores can't be converted into double"
@@ -177,18 +177,21 @@ def sort_command_generic(c, readonly: bool) -> None:
     if o is not None and o.type not in (OBJ_LIST, OBJ_SET, OBJ_ZSET):
         raise CommandError(WRONGTYPE)
     # A missing key sorts as an empty list.
-    sortval = deque() if o is None else o.ptr
-    if options.dontsort and type(sortval) is set and options.storekey:
+    sortval = create_quicklist_object() if o is None else o
+    if (options.dontsort and sortval.type == OBJ_SET
+            and options.storekey):
         # A set has no order of its own, but a stored list must be the
         # same on every replica: sort it as strings.
         options.dontsort, options.alpha, options.sortby = False, True, None
-    start, end = sort_limits(options, len(sortval))
-    if options.dontsort and type(sortval) is not set:
+    vectorlen = (sortval.ptr.count if sortval.type == OBJ_LIST
+                 else len(sortval.ptr))
+    start, end = sort_limits(options, vectorlen)
+    if options.dontsort and sortval.type != OBJ_SET:
         # BY nosort on a list or sorted set: its own order, reversed by
         # DESC, and only the slice asked for is read.
         output = native_range(sortval, start, end, options.desc)
     else:
-        vector = list(sortval.dict if type(sortval) is ZSet else sortval)
+        vector = sort_vector_elements(sortval)
         if not options.dontsort:
             vector = sort_vector(c.db, vector, options)
         output = vector[start:end + 1] if end >= start else []
@@ -216,18 +219,30 @@ def sort_limits(options: SortOptions, vectorlen: int) -> tuple[int, int]:
     return start, min(end, vectorlen - 1)
 
 
-def native_range(sortval: deque | ZSet, start: int, end: int,
+def sort_vector_elements(sortval: RedisObject) -> list[bytes]:
+    """Every element of a list, a set or a sorted set, to be sorted."""
+    if sortval.type == OBJ_LIST:
+        return list_type_range(sortval, 0, sortval.ptr.count - 1, False)
+    if sortval.type == OBJ_ZSET:
+        return list(sortval.ptr.dict)
+    return list(sortval.ptr)
+
+
+def native_range(sortval: RedisObject, start: int, end: int,
                  desc: bool) -> list[bytes]:
     """Elements start to end of a list or a sorted set, in its own order
     (from its end with DESC). A sorted set jumps to the first one in its
-    skiplist, as ZRANGE does."""
+    skiplist, as ZRANGE does; a list reads only the nodes that hold
+    them."""
     if end < start:
         return []
-    if type(sortval) is ZSet:
-        return [node.ele for node in zrange_by_rank(sortval, start, end,
+    if sortval.type == OBJ_ZSET:
+        return [node.ele for node in zrange_by_rank(sortval.ptr, start, end,
                                                     desc)]
-    elements = reversed(sortval) if desc else iter(sortval)
-    return list(islice(elements, start, end + 1))
+    if desc:  # start and end count from the tail
+        last = sortval.ptr.count - 1
+        return list_type_range(sortval, last - end, last - start, True)
+    return list_type_range(sortval, start, end, False)
 
 
 # --8<-- [start:sort_vector]
@@ -286,8 +301,11 @@ def sort_store(c, storekey: bytes, output: list[bytes | None]) -> None:
     a GET that found nothing stored as ""; an empty result deletes it.
     The reply is the length of the list."""
     if output:
+        # Redis sets no options on this list: it has the default fill
+        # (8 KB nodes) whatever list-max-listpack-size says.
         o = create_quicklist_object()
-        o.ptr.extend(v or b"" for v in output)
+        for value in output:
+            list_type_push(o, value or b"", LIST_TAIL)
         set_key(c.db, storekey, o)
     else:
         db_delete(c.db, storekey)
