@@ -228,7 +228,15 @@ def lp_decode_backlen(lp: bytes, p: int) -> int | None:
 
 
 def lp_encode_entry(ele: Element) -> bytes:
-    """Return the bytes lpInsert() writes for `ele`: element + backlen."""
+    """Return the bytes lpInsert() writes for `ele`: element + backlen.
+
+    The commonest element, a string of up to 63 bytes that is not an
+    integer, is written right here: no integer ends in a non-digit, and
+    its entry (64 bytes at most) has a backlen of one byte.
+    """
+    if type(ele) is bytes and len(ele) < 64 and not ele[-1:].isdigit():
+        size = len(ele)
+        return b"%c%s%c" % (LP_ENCODING_6BIT_STR | size, ele, size + 1)
     encoded = lp_encode_element(ele)
     return encoded + lp_encode_backlen(len(encoded))
 
@@ -271,8 +279,15 @@ def lp_current_encoded_size_unsafe(lp: bytes, p: int) -> int:
 def lp_skip(lp: bytes, p: int) -> int:
     """Offset of the entry after the one at `p` (maybe the end byte).
 
-    Mirrors lpSkip() in listpack.c.
+    Mirrors lpSkip() in listpack.c. The two commonest entries, an
+    integer of 0..127 and a string of up to 63 bytes, are measured
+    right here: each has a backlen of one byte.
     """
+    byte = lp[p]
+    if byte < LP_ENCODING_6BIT_STR:  # 0xxxxxxx
+        return p + 2
+    if byte < LP_ENCODING_13BIT_INT:  # 10xxxxxx
+        return p + 2 + (byte & 0x3F)
     size = lp_current_encoded_size_unsafe(lp, p)
     return p + size + lp_backlen_size(size)
 
@@ -302,6 +317,8 @@ def lp_prev(lp: bytes, p: int) -> int | None:
     """
     if p == LP_HDR_SIZE:
         return None
+    if lp[p - 1] < 128:  # a backlen of one byte: an entry of <= 127
+        return p - 1 - lp[p - 1]
     size = lp_decode_backlen(lp, p - 1)
     return p - size - lp_backlen_size(size)
 
@@ -346,22 +363,36 @@ def lp_get(lp: bytes, p: int) -> Element:
     return lp_get_with_size(lp, p)[0]
 
 
+# --8<-- [start:lp_entries]
 def lp_entries(lp: bytes, strings: bool = False) -> list[Element]:
     """Decode every entry in one pass, first to last.
 
     A Python convenience: a loop of lp_next() and lp_get() per entry
-    costs more here than in C. With `strings`, integers come back as
-    their decimal bytes, as lpGet() with an intbuf returns them.
+    costs more here than in C. The two commonest entries are decoded
+    right here: a string of up to 63 bytes (a slice) and an integer of
+    0..127 (the byte itself), each followed by a backlen of one byte.
+    With `strings`, integers come back as their decimal bytes, as
+    lpGet() with an intbuf returns them.
     """
     entries = []
     p = LP_HDR_SIZE
-    while lp[p] != LP_EOF:
-        value, size = lp_get_with_size(lp, p)
-        if strings and type(value) is int:
-            value = b"%d" % value
-        entries.append(value)
-        p += size
+    while (byte := lp[p]) != LP_EOF:
+        if byte & 0xC0 == LP_ENCODING_6BIT_STR:  # 10xxxxxx
+            p += 1
+            end = p + (byte & 0x3F)
+            entries.append(lp[p:end])
+            p = end + 1
+        elif byte < LP_ENCODING_6BIT_STR:  # 0xxxxxxx
+            entries.append(b"%d" % byte if strings else byte)
+            p += 2
+        else:
+            value, size = lp_get_with_size(lp, p)
+            if strings and type(value) is int:
+                value = b"%d" % value
+            entries.append(value)
+            p += size
     return entries
+# --8<-- [end:lp_entries]
 
 
 def lp_from_entries(entries: Iterable[Element]) -> bytes:
@@ -404,21 +435,28 @@ def lp_insert(lp: bytes, entry: bytes, p: int, where: int) -> bytes:
     if where == LP_AFTER:
         p = lp_skip(lp, p)
         where = LP_BEFORE
-    replaced = 0
+    replaced = added = 0
     if where == LP_REPLACE:
-        size = lp_current_encoded_size_unsafe(lp, p)
-        replaced = size + lp_backlen_size(size)
-    count = lp_get_num_elements(lp)
-    # Replacing keeps the count; a count that stopped fitting stays so.
-    if count != LP_HDR_NUMELE_UNKNOWN:
-        if where == LP_BEFORE:
-            count += 1
-        elif not entry:
-            count -= 1
-    total = len(lp) + len(entry) - replaced
-    return b"".join((HEADER.pack(total, count), lp[LP_HDR_SIZE:p], entry,
-                     lp[p + replaced:]))
+        replaced = lp_skip(lp, p) - p
+        if not entry:
+            added = -1
+    else:
+        added = 1
+    header = lp_resized_header(lp, len(entry) - replaced, added)
+    return b"".join((header, lp[LP_HDR_SIZE:p], entry, lp[p + replaced:]))
 # --8<-- [end:lp_insert]
+
+
+def lp_resized_header(lp: bytes, grown: int, added: int) -> bytes:
+    """The header of `lp` once it has `grown` more bytes (fewer if
+    negative) and `added` more entries. Mirrors lpSetTotalBytes() and
+    lpSetNumElements() as lpInsert() calls them: a count that stopped
+    fitting stays unknown.
+    """
+    count = lp[4] | lp[5] << 8  # lp_get_num_elements()
+    if count != LP_HDR_NUMELE_UNKNOWN:
+        count += added
+    return HEADER.pack(len(lp) + grown, count)
 
 
 def lp_insert_string(lp: bytes, ele: Element, p: int, where: int) -> bytes:
@@ -431,13 +469,20 @@ def lp_insert_string(lp: bytes, ele: Element, p: int, where: int) -> bytes:
 
 
 def lp_append(lp: bytes, ele: Element) -> bytes:
-    """Add `ele` at the tail. Mirrors lpAppend() / lpAppendInteger()."""
-    return lp_insert(lp, lp_encode_entry(ele), len(lp) - 1, LP_BEFORE)
+    """Add `ele` at the tail. Mirrors lpAppend() / lpAppendInteger():
+    lp_insert() before the end byte, written out because every push
+    onto a list comes here."""
+    entry = lp_encode_entry(ele)
+    return b"".join((lp_resized_header(lp, len(entry), 1),
+                     lp[LP_HDR_SIZE:-1], entry, lp[-1:]))
 
 
 def lp_prepend(lp: bytes, ele: Element) -> bytes:
-    """Add `ele` at the head. Mirrors lpPrepend() / lpPrependInteger()."""
-    return lp_insert(lp, lp_encode_entry(ele), LP_HDR_SIZE, LP_BEFORE)
+    """Add `ele` at the head. Mirrors lpPrepend() / lpPrependInteger():
+    lp_insert() before the first entry, written out as lp_append()."""
+    entry = lp_encode_entry(ele)
+    return b"".join((lp_resized_header(lp, len(entry), 1), entry,
+                     lp[LP_HDR_SIZE:]))
 
 
 def lp_insert_entries(lp: bytes, entries: Iterable[Element],
@@ -472,11 +517,15 @@ def lp_replace(lp: bytes, p: int, ele: Element) -> bytes:
 
 
 def lp_delete(lp: bytes, p: int) -> bytes:
-    """Remove the entry at `p`. Mirrors lpDelete() in listpack.c.
+    """Remove the entry at `p`. Mirrors lpDelete() in listpack.c: an
+    lp_insert() of nothing in its place, written out because every pop
+    from a list comes here.
 
     The next entry then starts at `p` (None if lp[p] is the end byte).
     """
-    return lp_insert(lp, b"", p, LP_REPLACE)
+    end = lp_skip(lp, p)
+    return b"".join((lp_resized_header(lp, p - end, -1), lp[LP_HDR_SIZE:p],
+                     lp[end:]))
 
 
 def lp_delete_range_with_entry(lp: bytes, p: int, num: int) -> bytes:

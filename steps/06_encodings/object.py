@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import sys
 import time
-from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -51,6 +50,7 @@ from commands import (
 from db import DUP_FUNCTIONS, LOOKUP_NOTOUCH, db_overwrite, lookup_key_read
 from intset import intset_new
 from listpack import lp_new
+from quicklist import Quicklist, quicklist_create
 
 # The types, as server.h numbers them (RDB files store these numbers).
 OBJ_STRING, OBJ_LIST, OBJ_SET, OBJ_ZSET, OBJ_HASH = range(5)
@@ -95,7 +95,7 @@ class RedisObject:
     type: int  # OBJ_STRING, OBJ_LIST, ...
     encoding: int  # OBJ_ENCODING_*: what ptr is
     lru: int  # the LRU clock when it was last accessed
-    ptr: object  # the payload: bytes, int, deque, set, dict, ZSet...
+    ptr: object  # the payload: bytes, int, Quicklist, set, dict, ZSet...
 # --8<-- [end:redis_object]
 
 
@@ -241,9 +241,11 @@ def object_refcount(o: RedisObject) -> int:
 
 
 def create_quicklist_object() -> RedisObject:
-    """An empty list. Mirrors createQuicklistObject()."""
+    """An empty list, with quicklist_create()'s default options (fill
+    -2, no compression): callers that make a list for a key set the
+    server's options next. Mirrors createQuicklistObject()."""
     return RedisObject(OBJ_LIST, OBJ_ENCODING_QUICKLIST, server.lruclock,
-                       deque())
+                       quicklist_create())
 
 
 def create_set_object() -> RedisObject:
@@ -486,6 +488,8 @@ def object_compute_size(o: RedisObject, sample_size: int) -> int:
     size = sys.getsizeof(o) + sys.getsizeof(o.ptr)
     if o.type == OBJ_STRING or isinstance(o.ptr, bytes):
         return size  # one payload: a string, a listpack or an intset
+    if o.type == OBJ_LIST:
+        return size + quicklist_nodes_size(o.ptr, sample_size)
     if o.type == OBJ_ZSET:
         zsl = o.ptr.zsl
         size += (sys.getsizeof(o.ptr.dict) + sys.getsizeof(zsl)
@@ -502,6 +506,16 @@ def object_compute_size(o: RedisObject, sample_size: int) -> int:
         size += int(sum(sizes) / len(sizes) * len(o.ptr))
     return size
 # --8<-- [end:object_compute_size]
+
+
+def quicklist_nodes_size(ql: Quicklist, sample_size: int) -> int:
+    """The nodes of a list: Redis samples nodes, not elements, each a
+    quicklistNode and its listpack, and counts their average times the
+    number of nodes."""
+    sizes = [sys.getsizeof(node) + sys.getsizeof(node.lp)
+             for node in islice(ql.nodes, sample_size)]
+    return (sys.getsizeof(ql.nodes)
+            + int(sum(sizes) / len(sizes) * len(ql.nodes)))
 
 
 def skiplist_node_size(node) -> int:

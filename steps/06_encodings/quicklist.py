@@ -194,7 +194,7 @@ def _quicklist_node_allow_insert(node: QuicklistNode | None, fill: int,
     """
     if node is None:
         return False
-    new_sz = node.sz + sz + SIZE_ESTIMATE_OVERHEAD
+    new_sz = len(node.lp) + sz + SIZE_ESTIMATE_OVERHEAD
     if _quicklist_node_size_meets_optimization_requirement(new_sz, fill):
         return True
     if new_sz > SIZE_SAFETY_LIMIT:
@@ -231,7 +231,7 @@ def quicklist_push_head(ql: Quicklist, value: bytes) -> bool:
     Mirrors quicklistPushHead() in quicklist.c: into the head node if
     it allows it, else into a new head node of its own.
     """
-    head = _node_at(ql, 0)
+    head = ql.nodes[0] if ql.nodes else None
     ql.count += 1
     if _quicklist_node_allow_insert(head, ql.fill, len(value)):
         head.lp = lp_prepend(head.lp, value)
@@ -247,7 +247,7 @@ def quicklist_push_tail(ql: Quicklist, value: bytes) -> bool:
 
     Mirrors quicklistPushTail() in quicklist.c.
     """
-    tail = _node_at(ql, len(ql.nodes) - 1)
+    tail = ql.nodes[-1] if ql.nodes else None
     ql.count += 1
     if _quicklist_node_allow_insert(tail, ql.fill, len(value)):
         tail.lp = lp_append(tail.lp, value)
@@ -624,24 +624,44 @@ def quicklist_get_iterator_entry_at_idx(
     return it, quicklist_next(it)
 
 
-def quicklist_range(ql: Quicklist, start: int, count: int) -> list[Element]:
-    """The `count` elements from index `start` (0 <= start, and
-    start + count <= ql.count), head to tail.
+def quicklist_node_ranges(ql: Quicklist, start: int,
+                          count: int) -> list[tuple[bytes, int, int]]:
+    """Where the `count` elements from index `start` are (0 <= start,
+    and start + count <= ql.count): for each node that holds some, head
+    to tail, its listpack, the index of the first of them in it, and
+    how many it holds.
 
     A Python convenience for addListRangeReply() in t_list.c, which
-    calls quicklistNext() per element: here each node on the way is
-    decoded in one pass (lp_entries()), cheaper than an entry at a time.
+    steps through these elements with quicklistNext(): the caller reads
+    each node's share in one pass instead of an entry at a time.
     """
+    ranges = []
     if count <= 0:
-        return []
+        return ranges
     index, before = _quicklist_find_node(ql, start)
-    offset = start - before
-    out: list[Element] = []
-    while len(out) < count:
-        entries = lp_entries(ql.nodes[index].lp)
-        out += entries[offset:offset + count - len(out)]
+    first = start - before
+    while count:
+        node = ql.nodes[index]
+        taken = min(count, node.count - first)
+        ranges.append((node.lp, first, taken))
+        count -= taken
         index += 1
-        offset = 0
+        first = 0
+    return ranges
+
+
+def quicklist_range(ql: Quicklist, start: int, count: int,
+                    strings: bool = False) -> list[Element]:
+    """The `count` elements from index `start` (0 <= start, and
+    start + count <= ql.count), head to tail; with `strings`, integer
+    elements as their decimal strings.
+
+    A Python convenience: each node on the way is decoded in one pass
+    (lp_entries()), cheaper than an entry at a time.
+    """
+    out: list[Element] = []
+    for lp, first, taken in quicklist_node_ranges(ql, start, count):
+        out += lp_entries(lp, strings)[first:first + taken]
     return out
 
 

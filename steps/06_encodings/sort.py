@@ -11,8 +11,8 @@ STORE writes the result to a list instead of replying with it.
 Steps:
   04_datatypes  SORT and SORT_RO
   06_encodings  the keys read and stored are objects; a sorted set in a
-                listpack is converted to a skiplist first; sets and hashes
-                are read through t_set's and t_hash's type API
+                listpack is converted to a skiplist first; lists, sets and
+                hashes are read through their type's API
 
 Elements that compare equal (ALPHA BY keys holding the same string, or
 none) keep the order they were read in: a list's own order, an intset's
@@ -24,10 +24,8 @@ Simplified: with BY and LIMIT, Redis sorts only what the slice needs
 compare equal may come out in another order than here.
 """
 
-from collections import deque
 from dataclasses import dataclass, field
 from fractions import Fraction
-from itertools import islice
 from math import isinf, isnan
 from operator import itemgetter
 from sys import float_info
@@ -48,12 +46,14 @@ from object import (
     OBJ_SET,
     OBJ_STRING,
     OBJ_ZSET,
+    RedisObject,
     create_quicklist_object,
     string_bytes,
 )
 from t_hash import hash_type_get_value
-from t_set import set_type_members
-from t_zset import C_WHITESPACE, ZSet, strtod, zset_convert, zsl_range_by_rank
+from t_list import LIST_TAIL, list_type_push, list_type_range
+from t_set import set_type_members, set_type_size
+from t_zset import C_WHITESPACE, strtod, zset_convert, zsl_range_by_rank
 from util import FLOAT_SYNTAX, exact_decimal, exact_hex
 
 SORT_SCORE_ERROR = "One or more scores can't be converted into double"
@@ -186,24 +186,23 @@ def sort_command_generic(c, readonly: bool) -> None:
         # Redis too reads a sorted set as a skiplist, converting a
         # listpack for good, even SORT_RO's, even if SORT then fails.
         zset_convert(o, OBJ_ENCODING_SKIPLIST)
-    is_set = o is not None and o.type == OBJ_SET
-    if o is None:
-        sortval = deque()  # a missing key sorts as an empty list
-    elif is_set:
-        sortval = list(set_type_members(o))  # an intset's: ascending
-    else:
-        sortval = o.ptr
-    if options.dontsort and is_set and options.storekey:
+    # A missing key sorts as an empty list.
+    sortval = create_quicklist_object() if o is None else o
+    if (options.dontsort and sortval.type == OBJ_SET
+            and options.storekey):
         # A set has no order of its own, but a stored list must be the
         # same on every replica: sort it as strings.
         options.dontsort, options.alpha, options.sortby = False, True, None
-    start, end = sort_limits(options, len(sortval))
-    if options.dontsort and not is_set:
+    vectorlen = (sortval.ptr.count if sortval.type == OBJ_LIST
+                 else set_type_size(sortval) if sortval.type == OBJ_SET
+                 else len(sortval.ptr))
+    start, end = sort_limits(options, vectorlen)
+    if options.dontsort and sortval.type != OBJ_SET:
         # BY nosort on a list or sorted set: its own order, reversed by
         # DESC, and only the slice asked for is read.
         output = native_range(sortval, start, end, options.desc)
     else:
-        vector = list(sortval.dict if type(sortval) is ZSet else sortval)
+        vector = sort_vector_elements(sortval)
         if not options.dontsort:
             vector = sort_vector(c.db, vector, options)
         output = vector[start:end + 1] if end >= start else []
@@ -231,18 +230,30 @@ def sort_limits(options: SortOptions, vectorlen: int) -> tuple[int, int]:
     return start, min(end, vectorlen - 1)
 
 
-def native_range(sortval: deque | ZSet, start: int, end: int,
+def sort_vector_elements(sortval: RedisObject) -> list[bytes]:
+    """Every element of a list, a set or a sorted set, to be sorted."""
+    if sortval.type == OBJ_LIST:
+        return list_type_range(sortval, 0, sortval.ptr.count - 1, False)
+    if sortval.type == OBJ_ZSET:
+        return list(sortval.ptr.dict)
+    return list(set_type_members(sortval))  # an intset's: ascending
+
+
+def native_range(sortval: RedisObject, start: int, end: int,
                  desc: bool) -> list[bytes]:
     """Elements start to end of a list or a sorted set, in its own order
     (from its end with DESC). A sorted set jumps to the first one in its
-    skiplist, as ZRANGE does."""
+    skiplist, as ZRANGE does; a list reads only the nodes that hold
+    them."""
     if end < start:
         return []
-    if type(sortval) is ZSet:
-        pairs = zsl_range_by_rank(sortval.zsl, start, end, desc)
+    if sortval.type == OBJ_ZSET:
+        pairs = zsl_range_by_rank(sortval.ptr.zsl, start, end, desc)
         return [ele for ele, _ in pairs]
-    elements = reversed(sortval) if desc else iter(sortval)
-    return list(islice(elements, start, end + 1))
+    if desc:  # start and end count from the tail
+        last = sortval.ptr.count - 1
+        return list_type_range(sortval, last - end, last - start, True)
+    return list_type_range(sortval, start, end, False)
 
 
 # --8<-- [start:sort_vector]
@@ -301,8 +312,11 @@ def sort_store(c, storekey: bytes, output: list[bytes | None]) -> None:
     a GET that found nothing stored as ""; an empty result deletes it.
     The reply is the length of the list."""
     if output:
+        # Redis sets no options on this list: it has the default fill
+        # (8 KB nodes) whatever list-max-listpack-size says.
         o = create_quicklist_object()
-        o.ptr.extend(v or b"" for v in output)
+        for value in output:
+            list_type_push(o, value or b"", LIST_TAIL)
         set_key(c.db, storekey, o)
     else:
         db_delete(c.db, storekey)

@@ -5,18 +5,18 @@ ends: LPUSH/RPUSH add, LPOP/RPOP remove, in O(1). The commands in the
 middle (LINDEX, LSET, LINSERT, LREM, LPOS) walk the list. A list that
 loses its last element is deleted, so a key never holds an empty list.
 
+Every list is a quicklist (quicklist.py): a chain of listpack nodes of
+list-max-listpack-size elements at most (if negative, 4 KB to 64 KB),
+read when the list is made. The commands reach it through the
+list_type_* functions, which make the quicklist calls t_list.c makes, so
+a list's nodes end where Redis's would after the same commands.
+
 Steps:
   04_datatypes  the list commands
-  06_encodings  list objects (OBJ_LIST, encoding quicklist)
-
-Simplified: Redis stores a list as a quicklist, a linked list of
-listpacks (packed arrays of up to 8 KiB); a collections.deque (a linked
-list of 64-slot blocks) is the same idea, ready-made.
+  06_encodings  list objects (OBJ_LIST), every one a quicklist
 """
 
-from collections import deque
 from collections.abc import Callable
-from itertools import islice
 
 import resp
 from commands import (
@@ -35,10 +35,42 @@ from db import (
     lookup_key_read,
     lookup_key_write,
 )
+from listpack import (
+    LP_ENCODING_6BIT_STR,
+    Element,
+    lp_get_with_size,
+    lp_seek,
+)
 from object import (
+    OBJ_ENCODING_QUICKLIST,
     OBJ_LIST,
     RedisObject,
+    create_object,
     create_quicklist_object,
+)
+from quicklist import (
+    AL_START_HEAD,
+    AL_START_TAIL,
+    QUICKLIST_HEAD,
+    QUICKLIST_TAIL,
+    QuicklistEntry,
+    QuicklistIter,
+    quicklist_compare,
+    quicklist_del_entry,
+    quicklist_del_range,
+    quicklist_dup,
+    quicklist_get_iterator_at_idx,
+    quicklist_get_iterator_entry_at_idx,
+    quicklist_insert_after,
+    quicklist_insert_before,
+    quicklist_next,
+    quicklist_node_ranges,
+    quicklist_pop,
+    quicklist_push_head,
+    quicklist_push_tail,
+    quicklist_range,
+    quicklist_replace_at_index,
+    quicklist_set_options,
 )
 
 LIST_HEAD = 0  # the left end: LPUSH, LPOP, LEFT
@@ -48,15 +80,108 @@ PUSH_COMPLEXITY = ("O(1) for each element added, so O(N) to add N elements "
                    "when the command is called with multiple arguments.")
 
 
+# The list API: what the commands call, and the quicklist calls behind
+# each, as in t_list.c.
+
+def element_string(value: Element) -> bytes:
+    """An element as a string: a listpack hands back an int for an
+    element it stores as an integer (Redis: longval), "12" for "12"."""
+    return b"%d" % value if type(value) is int else value
+
+
+def list_type_push(subject: RedisObject, value: bytes, where: int) -> None:
+    """Add `value` at one end. Mirrors listTypePush(), which calls
+    quicklistPush() and so quicklistPushHead() or quicklistPushTail()."""
+    if where == LIST_HEAD:
+        quicklist_push_head(subject.ptr, value)
+    else:
+        quicklist_push_tail(subject.ptr, value)
+
+
+def list_type_pop(subject: RedisObject, where: int) -> bytes:
+    """Remove and return the element at one end. Mirrors listTypePop()."""
+    pos = QUICKLIST_HEAD if where == LIST_HEAD else QUICKLIST_TAIL
+    return element_string(quicklist_pop(subject.ptr, pos))
+
+
+def list_type_length(subject: RedisObject) -> int:
+    """Mirrors listTypeLength(): quicklistCount()."""
+    return subject.ptr.count
+
+
+# --8<-- [start:list_type_init_iterator]
+def list_type_init_iterator(subject: RedisObject, index: int,
+                            direction: int) -> QuicklistIter | None:
+    """An iterator from element `index` (negative: from the tail) towards
+    the tail (LIST_TAIL) or the head (LIST_HEAD); None if there is no
+    such element. Mirrors listTypeInitIterator()."""
+    iter_direction = AL_START_TAIL if direction == LIST_HEAD else AL_START_HEAD
+    return quicklist_get_iterator_at_idx(subject.ptr, iter_direction, index)
+
+
+def list_type_next(li: QuicklistIter | None) -> QuicklistEntry | None:
+    """The next element, or None at the end. Mirrors listTypeNext()."""
+    return None if li is None else quicklist_next(li)
+# --8<-- [end:list_type_init_iterator]
+
+
+def list_type_get(entry: QuicklistEntry) -> bytes:
+    """The element `entry` holds, as a string. Mirrors listTypeGet()."""
+    return element_string(entry.value)
+
+
+def list_type_insert(li: QuicklistIter, entry: QuicklistEntry,
+                     value: bytes, where: int) -> None:
+    """Insert `value` after `entry` (LIST_TAIL) or before it (LIST_HEAD).
+    Mirrors listTypeInsert()."""
+    if where == LIST_TAIL:
+        quicklist_insert_after(li, entry, value)
+    else:
+        quicklist_insert_before(li, entry, value)
+
+
+def list_type_equal(entry: QuicklistEntry, value: bytes) -> bool:
+    """Mirrors listTypeEqual(): quicklistCompare()."""
+    return quicklist_compare(entry, value)
+
+
+def list_type_delete(li: QuicklistIter, entry: QuicklistEntry) -> None:
+    """Delete `entry`; `li` goes on after it. Mirrors listTypeDelete()."""
+    quicklist_del_entry(li, entry)
+
+
 def list_type_dup(o: RedisObject) -> RedisObject:
-    """A copy of a list (COPY). Mirrors listTypeDup(): the elements are
-    bytes, which never change, so the copy can share them."""
-    new = create_quicklist_object()
-    new.ptr.extend(o.ptr)
+    """A copy of a list, node for node (COPY). Mirrors listTypeDup()."""
+    new = create_object(OBJ_LIST, quicklist_dup(o.ptr))
+    new.encoding = OBJ_ENCODING_QUICKLIST
     return new
 
 
 DUP_FUNCTIONS[OBJ_LIST] = list_type_dup
+
+
+def list_type_del_range(subject: RedisObject, start: int,
+                        count: int) -> None:
+    """Delete `count` elements from `start` (negative: from the tail).
+    Mirrors listTypeDelRange(): quicklistDelRange()."""
+    quicklist_del_range(subject.ptr, start, count)
+
+
+# --8<-- [start:list_type_range]
+def list_type_range(subject: RedisObject, start: int, end: int,
+                    reverse: bool) -> list[bytes]:
+    """The elements from `start` to `end` (valid indexes, start <= end
+    or none), head to tail, or tail to head if `reverse`.
+
+    Mirrors the loop of addListRangeReply(), which steps an iterator
+    element by element; quicklist_range() decodes each node it needs
+    in one pass instead, which costs less in Python.
+    """
+    elements = quicklist_range(subject.ptr, start, end - start + 1, True)
+    if reverse:
+        elements.reverse()
+    return elements
+# --8<-- [end:list_type_range]
 
 
 # --8<-- [start:push_generic_command]
@@ -73,12 +198,12 @@ def push_generic_command(c, where: int, xx: bool) -> None:
             c.add_reply(b":0\r\n")
             return
         lobj = create_quicklist_object()
+        quicklist_set_options(lobj.ptr, c.server.list_max_listpack_size,
+                              c.server.list_compress_depth)
         db_add(c.db, key, lobj)
-    if where == LIST_HEAD:
-        lobj.ptr.extendleft(c.argv[2:])
-    else:
-        lobj.ptr.extend(c.argv[2:])
-    c.add_reply(resp.integer(len(lobj.ptr)))
+    for value in c.argv[2:]:
+        list_type_push(lobj, value, where)
+    c.add_reply(resp.integer(list_type_length(lobj)))
 # --8<-- [end:push_generic_command]
 
 
@@ -132,24 +257,35 @@ def pop_generic_command(c, where: int) -> None:
         c.add_reply(resp.null_array(c.resp) if has_count
                     else resp.null(c.resp))
         return
-    pop = lobj.ptr.popleft if where == LIST_HEAD else lobj.ptr.pop
+    if has_count and not count:
+        c.add_reply(resp.EMPTY_ARRAY)
+        return
     if not has_count:
-        reply = resp.bulk(pop())
+        c.add_reply(resp.bulk(list_type_pop(lobj, where)))
     else:
-        reply = resp.bulk_array(list_pop_range(lobj, where, count))
-    if not lobj.ptr:
+        list_pop_range(c, lobj, where, count)
+    if list_type_length(lobj) == 0:
         db_delete(c.db, key)
-    c.add_reply(reply)
 # --8<-- [end:pop_generic_command]
 
 
-def list_pop_range(lobj: RedisObject, where: int,
-                   count: int) -> list[bytes]:
-    """Pop up to `count` elements from one end, in the order they come
-    off (so from the tail, the last element first)."""
-    ql = lobj.ptr
-    pop = ql.popleft if where == LIST_HEAD else ql.pop
-    return [pop() for _ in range(min(count, len(ql)))]
+# --8<-- [start:list_pop_range]
+def list_pop_range(c, lobj: RedisObject, where: int, count: int) -> None:
+    """Pop up to `count` elements from one end and reply with them, in
+    the order they come off (from the tail, the last element first).
+
+    The lines popGenericCommand() and listPopRangeAndReplyWithKey()
+    share: reply as LRANGE would, then delete the range, whole nodes at
+    a time.
+    """
+    rangelen = min(count, list_type_length(lobj))
+    if where == LIST_HEAD:
+        rangestart, rangeend = 0, rangelen - 1
+    else:
+        rangestart, rangeend = -rangelen, -1
+    add_list_range_reply(c, lobj, rangestart, rangeend, where == LIST_TAIL)
+    list_type_del_range(lobj, rangestart, rangelen)
+# --8<-- [end:list_pop_range]
 
 
 @command("lpop", -2, "write fast", acl="list", group="list", since="1.0.0",
@@ -172,7 +308,7 @@ def rpop_command(c) -> None:
          synopsis="key", keys=(1, 1, 1), summary="The length of a list")
 def llen_command(c) -> None:
     lobj = lookup_key_read(c.db, c.argv[1], OBJ_LIST)
-    c.add_reply(resp.integer(0 if lobj is None else len(lobj.ptr)))
+    c.add_reply(resp.integer(0 if lobj is None else list_type_length(lobj)))
 
 
 # --8<-- [start:sanitize_indexes]
@@ -200,17 +336,6 @@ def sanitize_indexes(start: int, end: int,
 # --8<-- [end:sanitize_indexes]
 
 
-def list_range(lobj: deque, start: int, end: int) -> list[bytes]:
-    """The elements from start to end (inclusive, both valid indexes).
-
-    Like Redis's quicklist, walk from the nearer end of the list.
-    """
-    if start <= len(lobj) - 1 - end:
-        return list(islice(lobj, start, end + 1))
-    tail_first = islice(reversed(lobj), len(lobj) - 1 - end, len(lobj) - start)
-    return list(tail_first)[::-1]
-
-
 @command("lrange", 4, "readonly", acl="list", group="list", since="1.0.0",
          synopsis="key start stop", keys=(1, 1, 1),
          complexity="O(S+N) where S is the distance of start offset from "
@@ -219,16 +344,71 @@ def list_range(lobj: deque, start: int, end: int) -> list[bytes]:
                     "the specified range.",
          summary="A range of elements of a list")
 def lrange_command(c) -> None:
-    """Mirrors lrangeCommand() and addListRangeReply()."""
+    """Mirrors lrangeCommand()."""
     start = get_long_long(c.argv[2])
     end = get_long_long(c.argv[3])
     lobj = lookup_key_read(c.db, c.argv[1], OBJ_LIST)
-    indexes = None if lobj is None else sanitize_indexes(start, end,
-                                                         len(lobj.ptr))
+    if lobj is None:
+        c.add_reply(resp.EMPTY_ARRAY)
+        return
+    add_list_range_reply(c, lobj, start, end, False)
+
+
+# --8<-- [start:add_list_range_reply]
+def add_list_range_reply(c, lobj: RedisObject, start: int, end: int,
+                         reverse: bool) -> None:
+    """Reply with the elements from `start` to `end` (negative: from
+    the tail), or from `end` to `start` if `reverse`; an empty array if
+    the range holds none. Mirrors addListRangeReply().
+    """
+    indexes = sanitize_indexes(start, end, list_type_length(lobj))
     if indexes is None:
         c.add_reply(resp.EMPTY_ARRAY)
         return
-    c.add_reply(resp.bulk_array(list_range(lobj.ptr, *indexes)))
+    start, end = indexes
+    if reverse:
+        elements = list_type_range(lobj, start, end, True)
+        c.add_reply(resp.bulk_array(elements))
+        return
+    reply = [resp.array_len(end - start + 1)]
+    for lp, first, count in quicklist_node_ranges(lobj.ptr, start,
+                                                  end - start + 1):
+        add_reply_listpack_entries(reply, lp, first, count)
+    c.add_reply(b"".join(reply))
+# --8<-- [end:add_list_range_reply]
+
+
+# "$<length>\r\n" for every length of a 6-bit string entry, made once:
+# Redis keeps them for lengths under 32 (shared.bulkhdr).
+BULK_HEADERS = [b"$%d\r\n" % length for length in range(64)]
+
+
+# --8<-- [start:add_reply_listpack_entries]
+def add_reply_listpack_entries(reply: list[bytes], lp: bytes, first: int,
+                               count: int) -> None:
+    """Append to `reply` the bulk strings of `count` entries of a node's
+    listpack, from entry `first` on.
+
+    Redis replies straight from the listpack: quicklistNext() gives a
+    pointer to each string and its length, which addReplyBulkCBuffer()
+    copies after a "$<length>\r\n" header. Here, likewise, a string of
+    up to 63 bytes (the commonest entry) is cut out of the listpack and
+    framed, without being decoded into an element first; any other
+    entry is decoded by lp_get_with_size().
+    """
+    p = lp_seek(lp, first)
+    for _ in range(count):
+        byte = lp[p]
+        if byte & 0xC0 == LP_ENCODING_6BIT_STR:  # 10xxxxxx
+            size = byte & 0x3F
+            p += 1
+            reply += (BULK_HEADERS[size], lp[p:p + size], resp.CRLF)
+            p += size + 1  # and the one-byte backlen
+        else:
+            value, size = lp_get_with_size(lp, p)
+            reply.append(resp.bulk(element_string(value)))
+            p += size
+# --8<-- [end:add_reply_listpack_entries]
 
 
 @command("ltrim", 4, "write", acl="list", group="list", since="1.0.0",
@@ -237,27 +417,25 @@ def lrange_command(c) -> None:
                     "by the operation.",
          summary="Keep only a range of elements of a list")
 def ltrim_command(c) -> None:
-    """Mirrors ltrimCommand(): an empty range empties (deletes) the list."""
+    """Mirrors ltrimCommand(): delete a range at each end, in two
+    quicklist_del_range() calls; an empty range empties (deletes) the
+    list."""
     start = get_long_long(c.argv[2])
     end = get_long_long(c.argv[3])
     key = c.argv[1]
     lobj = lookup_key_write(c.db, key, OBJ_LIST)
     if lobj is not None:
-        ql = lobj.ptr
-        indexes = sanitize_indexes(start, end, len(ql))
+        llen = list_type_length(lobj)
+        indexes = sanitize_indexes(start, end, llen)
         if indexes is None:
-            db_delete(c.db, key)
+            ltrim, rtrim = llen, 0
         else:
-            for _ in range(indexes[0]):
-                ql.popleft()
-            for _ in range(len(ql) - 1 - (indexes[1] - indexes[0])):
-                ql.pop()
+            ltrim, rtrim = indexes[0], llen - indexes[1] - 1
+        quicklist_del_range(lobj.ptr, 0, ltrim)
+        quicklist_del_range(lobj.ptr, -rtrim, rtrim)
+        if list_type_length(lobj) == 0:
+            db_delete(c.db, key)
     c.add_reply(resp.OK)
-
-
-def check_list_index(lobj: deque, index: int) -> bool:
-    """Whether `index` (negative: from the end) names an element."""
-    return -len(lobj) <= index < len(lobj)
 
 
 @command("lindex", 3, "readonly", acl="list", group="list", since="1.0.0",
@@ -273,10 +451,11 @@ def lindex_command(c) -> None:
         c.add_reply(resp.null(c.resp))
         return
     index = get_long_long(c.argv[2])
-    if check_list_index(lobj.ptr, index):
-        c.add_reply(resp.bulk(lobj.ptr[index]))
-    else:
+    found = quicklist_get_iterator_entry_at_idx(lobj.ptr, index)
+    if found is None:
         c.add_reply(resp.null(c.resp))
+    else:
+        c.add_reply(resp.bulk(list_type_get(found[1])))
 
 
 @command("lset", 4, "write denyoom", acl="list", group="list",
@@ -290,9 +469,8 @@ def lset_command(c) -> None:
     if lobj is None:
         raise CommandError("no such key")
     index = get_long_long(c.argv[2])
-    if not check_list_index(lobj.ptr, index):
+    if not quicklist_replace_at_index(lobj.ptr, index, c.argv[3]):
         raise CommandError("index out of range")
-    lobj.ptr[index] = c.argv[3]
     c.add_reply(resp.OK)
 
 
@@ -306,21 +484,26 @@ def lset_command(c) -> None:
                     "right end (tail) is O(N).",
          summary="Insert an element before or after another one")
 def linsert_command(c) -> None:
-    """Mirrors linsertCommand(): -1 if the pivot is not in the list."""
-    where = c.argv[2].lower()
-    if where not in (b"before", b"after"):
+    """Mirrors linsertCommand(): look for the pivot from the head, and
+    insert next to the first match; -1 if there is none."""
+    position = c.argv[2].lower()
+    if position == b"after":
+        where = LIST_TAIL
+    elif position == b"before":
+        where = LIST_HEAD
+    else:
         raise CommandError(SYNTAX_ERROR)
     lobj = lookup_key_write(c.db, c.argv[1], OBJ_LIST)
     if lobj is None:
         c.add_reply(b":0\r\n")
         return
-    try:
-        index = lobj.ptr.index(c.argv[3])
-    except ValueError:
-        c.add_reply(b":-1\r\n")
-        return
-    lobj.ptr.insert(index + (where == b"after"), c.argv[4])
-    c.add_reply(resp.integer(len(lobj.ptr)))
+    li = list_type_init_iterator(lobj, 0, LIST_TAIL)
+    while (entry := list_type_next(li)) is not None:
+        if list_type_equal(entry, c.argv[3]):
+            list_type_insert(li, entry, c.argv[4], where)
+            c.add_reply(resp.integer(list_type_length(lobj)))
+            return
+    c.add_reply(b":-1\r\n")
 
 
 # --8<-- [start:lpos_command]
@@ -347,7 +530,7 @@ def lpos_command(c) -> None:
         c.add_reply(resp.EMPTY_ARRAY if count != -1 else resp.null(c.resp))
         return
     wanted = 1 if count == -1 else count  # COUNT 0 means "all"
-    found = lpos_search(lobj.ptr, c.argv[2], rank, wanted, maxlen)
+    found = lpos_search(lobj, c.argv[2], rank, wanted, maxlen)
     if count != -1:
         c.add_reply(resp.array_len(len(found))
                     + b"".join(map(resp.integer, found)))
@@ -385,33 +568,37 @@ def parse_lpos_options(args: list[bytes]) -> tuple[int, int, int]:
     return rank, count, maxlen
 
 
-def lpos_search(lobj: deque, element: bytes, rank: int, wanted: int,
+def lpos_search(lobj: RedisObject, element: bytes, rank: int, wanted: int,
                 maxlen: int) -> list[int]:
     """Indexes of matches, from the rank-th one on, at most `wanted`
-    of them (0: no limit), among the first `maxlen` elements scanned.
+    of them (0: no limit), among the first `maxlen` elements scanned
+    (0: all), from the head, or from the tail for a negative rank.
 
     Simplified: Redis negates a negative RANK in C, where
     -(-9223372036854775808) overflows and stays negative, so that RANK
     finds every match from the tail; here it asks for the 2**63th match.
     """
-    from_tail = rank < 0
-    items = reversed(lobj) if from_tail else iter(lobj)
-    if maxlen:
-        items = islice(items, maxlen)
+    direction = LIST_HEAD if rank < 0 else LIST_TAIL
+    li = list_type_init_iterator(lobj, -1 if rank < 0 else 0, direction)
+    last = list_type_length(lobj) - 1
     skip = abs(rank) - 1
     found = []
-    for i, item in enumerate(items):
-        if item != element:
-            continue
-        if skip:
-            skip -= 1
-            continue
-        found.append(len(lobj) - 1 - i if from_tail else i)
-        if len(found) == wanted:
-            break
+    index = 0
+    while (entry := list_type_next(li)) is not None and (
+            maxlen == 0 or index < maxlen):
+        if list_type_equal(entry, element):
+            if skip:
+                skip -= 1
+            else:
+                found.append(index if direction == LIST_TAIL
+                             else last - index)
+                if len(found) == wanted:
+                    break
+        index += 1
     return found
 
 
+# --8<-- [start:lrem_command]
 @command("lrem", 4, "write", acl="list", group="list", since="1.0.0",
          synopsis="key count element", keys=(1, 1, 1),
          complexity="O(N+M) where N is the length of the list and M is the "
@@ -419,28 +606,30 @@ def lpos_search(lobj: deque, element: bytes, rank: int, wanted: int,
          summary="Remove elements equal to a value from a list")
 def lrem_command(c) -> None:
     """Mirrors lremCommand(): remove the first `count` matches from the
-    head (count > 0), from the tail (count < 0), or all of them (0)."""
-    count = get_long_long(c.argv[2])
+    head (count > 0), from the tail (count < 0), or all of them (0),
+    each deleted by the iterator that found it."""
+    toremove = get_long_long(c.argv[2])
     key, element = c.argv[1], c.argv[3]
     lobj = lookup_key_write(c.db, key, OBJ_LIST)
     if lobj is None:
         c.add_reply(b":0\r\n")
         return
-    ql = lobj.ptr
-    items = reversed(ql) if count < 0 else ql
-    limit = abs(count)
-    kept, removed = [], 0
-    for item in items:
-        if item == element and (not limit or removed < limit):
+    if toremove < 0:
+        toremove = -toremove
+        li = list_type_init_iterator(lobj, -1, LIST_HEAD)
+    else:
+        li = list_type_init_iterator(lobj, 0, LIST_TAIL)
+    removed = 0
+    while (entry := list_type_next(li)) is not None:
+        if list_type_equal(entry, element):
+            list_type_delete(li, entry)
             removed += 1
-        else:
-            kept.append(item)
-    if removed:
-        ql.clear()
-        ql.extend(reversed(kept) if count < 0 else kept)
-    if not ql:
+            if removed == toremove:
+                break
+    if list_type_length(lobj) == 0:
         db_delete(c.db, key)
     c.add_reply(resp.integer(removed))
+# --8<-- [end:lrem_command]
 
 
 # --8<-- [start:lmove_generic_command]
@@ -457,18 +646,24 @@ def lmove_generic_command(c, wherefrom: int, whereto: int) -> None:
         c.add_reply(resp.null(c.resp))
         return
     dobj = lookup_key_write(c.db, destination, OBJ_LIST)
-    value = sobj.ptr.popleft() if wherefrom == LIST_HEAD else sobj.ptr.pop()
-    if dobj is None:
-        dobj = create_quicklist_object()
-        db_add(c.db, destination, dobj)
-    if whereto == LIST_HEAD:
-        dobj.ptr.appendleft(value)
-    else:
-        dobj.ptr.append(value)
-    if not sobj.ptr:
+    value = list_type_pop(sobj, wherefrom)
+    lmove_handle_push(c, destination, dobj, value, whereto)
+    if list_type_length(sobj) == 0:
         db_delete(c.db, source)
-    c.add_reply(resp.bulk(value))
 # --8<-- [end:lmove_generic_command]
+
+
+def lmove_handle_push(c, dstkey: bytes, dstobj: RedisObject | None,
+                      value: bytes, where: int) -> None:
+    """Push `value` onto the destination, made if missing, and reply
+    with it. Mirrors lmoveHandlePush()."""
+    if dstobj is None:
+        dstobj = create_quicklist_object()
+        quicklist_set_options(dstobj.ptr, c.server.list_max_listpack_size,
+                              c.server.list_compress_depth)
+        db_add(c.db, dstkey, dstobj)
+    list_type_push(dstobj, value, where)
+    c.add_reply(resp.bulk(value))
 
 
 def get_list_position(arg: bytes) -> int:
@@ -535,11 +730,10 @@ def list_pop_range_and_reply_with_key(c, lobj: RedisObject, key: bytes,
                                       where: int, count: int) -> None:
     """Pop up to `count` elements from one end of the list at `key` and
     reply [key, [element, ...]]. Mirrors listPopRangeAndReplyWithKey()."""
-    elements = list_pop_range(lobj, where, count)
-    if not lobj.ptr:
+    c.add_reply(resp.array_len(2) + resp.bulk(key))
+    list_pop_range(c, lobj, where, count)
+    if list_type_length(lobj) == 0:
         db_delete(c.db, key)
-    c.add_reply(resp.array_len(2) + resp.bulk(key)
-                + resp.bulk_array(elements))
 
 
 # --8<-- [start:mpop_generic_command]
