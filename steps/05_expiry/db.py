@@ -532,7 +532,12 @@ def scan_command(c) -> None:
     db = c.db
 
     def key_if_wanted(key: bytes) -> tuple[bytes, ...]:
-        value = lookup_key(db, key, None)  # expires it, but no INFO stats
+        # Only TYPE reads the value: a lookup that INFO counts. Without
+        # it, the key is just expired if its time has come.
+        if options.type is None:
+            value = lookup_key(db, key, None)
+        else:
+            value = lookup_key_read(db, key)
         if value is None or options.type not in (
                 None, type_name(value).encode()):
             return ()

@@ -83,6 +83,20 @@ def test_hits_and_misses_count_reads(raw):
     assert (stat("keyspace_hits"), stat("keyspace_misses")) == (hits + 1, misses + 1)
 
 
+def test_scan_counts_a_hit_per_key_only_when_it_filters_by_type(raw):
+    def hits():
+        return int(re.search(r"keyspace_hits:(\d+)", info(raw, "stats"))[1])
+
+    raw.call("SET", "a", "1")
+    raw.call("RPUSH", "b", "x")
+    raw.call("SET", "c", "3")
+    before = hits()
+    raw.call("SCAN", "0", "MATCH", "[ab]")
+    assert hits() == before
+    raw.call("SCAN", "0", "MATCH", "[ab]", "TYPE", "string")
+    assert hits() == before + 2
+
+
 def test_redis_cli_info_keyspace(cli, raw):
     raw.call("SET", "k", "v")
     assert cli("info", "keyspace").stdout.splitlines() == [

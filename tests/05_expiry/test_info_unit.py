@@ -1,13 +1,19 @@
 """INFO's figures as our server computes them: memory without /proc (as on
 macOS), and usec_per_call in C's single precision. Not run against Redis."""
 
+from types import SimpleNamespace
+
 import pytest
 
 pytestmark = pytest.mark.internal
 
+# What INFO memory reads of the server from step 06 on (maxmemory-policy
+# noeviction); step 05 reads nothing.
+SERVER = SimpleNamespace(maxmemory=0, maxmemory_policy=7 << 8)
+
 
 def memory_fields(server_module) -> dict[str, str]:
-    text = server_module.info_memory(None)
+    text = server_module.info_memory(SERVER)
     return dict(line.split(":", 1) for line in text.split("\r\n") if ":" in line)
 
 
