@@ -16,6 +16,11 @@ go to bench/results/<date>-<host>.json, with the machine they came from.
 A benchmark that needs a command a step does not have yet (SET before step
 04, SET PX before step 05) is left out for that step, after asking it.
 
+The throughput section also measures a peer, the naive Python server of
+tools/bench/peers/ (naive_selectors), taking turns with Redis and the steps,
+on every redis-benchmark test it runs; the table and the book then give
+each step's ratio to it as well. The other sections are Redis and the steps.
+
 The parts live in tools/bench/ (see its __init__.py). Linux only: CPU time
 and memory are read from /proc.
 """
@@ -34,10 +39,11 @@ import sys
 import time
 from pathlib import Path
 
-from bench import baseline, clients, expiry, memory, profiling, throughput
+from bench import clients, expiry, memory, profiling, throughput
 from bench.goals import build_rows, text_table
 from bench.plan import FULL, QUICK, Plan
 from bench.servers import (
+    PEERS,
     REDIS,
     REPO,
     BenchError,
@@ -51,8 +57,7 @@ from bench.servers import (
 from bench.wire import capabilities
 
 RESULTS_DIR = REPO / "bench" / "results"
-SECTIONS = ("throughput", "baseline", "connections", "memory", "expiry", "cron",
-            "profile")
+SECTIONS = ("throughput", "connections", "memory", "expiry", "cron", "profile")
 
 
 def say(message: str) -> None:
@@ -96,7 +101,7 @@ def main(argv: list[str]) -> int:
         if not steps:
             raise BenchError("no step folder to measure (steps/03_* and later)")
         pinned = None if args.no_pin else pin_cpus()
-        results = run(plan, [REDIS, *steps], args.only)
+        results = run(plan, [REDIS, *steps], args.only, PEERS)
         results["machine"]["pinned"] = pinned
     except BenchError as err:
         print(f"bench: {err}", file=sys.stderr)
@@ -109,7 +114,8 @@ def main(argv: list[str]) -> int:
             "benchmark runs:\nno target is judged met or not here; `make bench` "
             "measures them.\n")
     else:
-        say("\nRatios ours/redis (lower is better, except requests/s):\n")
+        say("\nRatios ours/redis, and ours/naive_selectors in the last section "
+            "(lower is better, except requests/s):\n")
     say(text_table(build_rows(results), [s.name for s in steps], verdicts=not plan.quick))
     machine = results["machine"]
     say(f"\nLoad average {machine['loadavg_start'][0]:.1f} at the start, "
@@ -123,16 +129,23 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def run(plan: Plan, targets: list[Target], sections: list[str]) -> dict:
-    """Run the chosen sections; return everything the results file holds."""
+def run(plan: Plan, targets: list[Target], sections: list[str],
+        peers: tuple[Target, ...] = ()) -> dict:
+    """Run the chosen sections; return everything the results file holds.
+
+    `targets` are Redis and the steps, measured in every section; `peers`
+    only in the throughput section, between Redis and the steps.
+    """
+    peers = peers if "throughput" in sections else ()
     results = {"machine": machine_info(), "plan": dataclasses.asdict(plan),
-               "targets": [t.name for t in targets]}
+               "targets": [t.name for t in targets],
+               "peers": [t.name for t in peers]}
     say("== What each server can run")
-    caps = probe(targets)
+    caps = probe([*targets, *peers])
     results["capabilities"] = {name: sorted(c) for name, c in caps.items()}
+    racers = [*targets[:1], *peers, *targets[1:]]
     measure = {
-        "throughput": lambda: throughput.measure(targets, caps, plan, say),
-        "baseline": lambda: baseline.measure(targets, caps, plan, say),
+        "throughput": lambda: throughput.measure(racers, caps, plan, say),
         "connections": lambda: clients.measure(targets, plan, say),
         "memory": lambda: memory.measure(targets, caps, plan, say),
         "expiry": lambda: expiry.measure_expiry(targets, caps, plan, say),
@@ -152,11 +165,16 @@ def run(plan: Plan, targets: list[Target], sections: list[str]) -> dict:
 
 
 def probe(targets: list[Target]) -> dict[str, set[str]]:
+    """What each target runs: the probes it passes (wire.PROBES), and for a
+    peer only those it claims, so that a command it answers without doing
+    what it says (SET ... PX) counts for nothing."""
     caps = {}
     for target in targets:
         with Server(target) as server:
             caps[target.name] = capabilities(server.port)
-        say(f"  {target.name:<14} {' '.join(sorted(caps[target.name]))}")
+        if target.claims is not None:
+            caps[target.name] &= target.claims
+        say(f"  {target.name:<15} {' '.join(sorted(caps[target.name]))}")
     return caps
 
 

@@ -21,14 +21,16 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tools"))
 import bench_report  # noqa: E402  (tools/bench_report.py and tools/bench/)
 
-from bench.goals import build_rows, text_table  # noqa: E402
+from bench.goals import NAIVE_SECTION, build_rows, text_table  # noqa: E402
+from bench.servers import NAIVE, BenchError  # noqa: E402
 
 sys.path.remove(str(REPO / "tools"))
 STEPS = sorted(p.name for p in (REPO / "steps").iterdir()
                if p.name[:2].isdigit() and int(p.name[:2]) >= 3
                and (p / "server.py").exists())
-SECTIONS = ("machine", "plan", "targets", "capabilities", "throughput",
-            "baseline", "connections", "memory", "memory_model", "expiry", "cron", "profile")
+SECTIONS = ("machine", "plan", "targets", "peers", "capabilities", "throughput",
+            "connections", "memory", "memory_model", "expiry", "cron", "profile")
+NAIVE_CLAIMS = {"ping", "set", "get", "incr", "lpush", "rpush", "lpop", "rpop", "dbsize"}
 
 
 def run_tool(*argv: str) -> subprocess.CompletedProcess:
@@ -54,6 +56,7 @@ def test_results_have_every_section_and_the_machine(quick):
     assert machine["python"] and machine["redis_server"].count(".") == 2
     assert results["plan"]["quick"] is True
     assert results["targets"] == ["redis", *STEPS]
+    assert results["peers"] == ["naive_selectors"]
 
 
 def test_every_server_was_asked_what_it_runs(quick):
@@ -61,6 +64,8 @@ def test_every_server_was_asked_what_it_runs(quick):
     caps = results["capabilities"]
     assert {"ping", "set", "get", "hset", "lrange", "dbsize", "set_px"} <= set(caps["redis"])
     assert all("ping" in caps[step] for step in STEPS)
+    # It answers SET ... PX with +OK and ignores PX: not a capability.
+    assert set(caps["naive_selectors"]) == NAIVE_CLAIMS
 
 
 def test_throughput_runs_every_test_each_server_supports(quick):
@@ -84,14 +89,55 @@ def test_throughput_runs_every_test_each_server_supports(quick):
             assert r["cpu_us_per_request"] > 0
 
 
-def test_the_naive_server_is_timed_beside_redis_and_the_last_step(quick):
+def test_the_naive_server_takes_turns_with_redis_and_the_steps_in_throughput(quick):
     results, _, _ = quick
-    baseline = results["baseline"]
-    assert baseline["targets"] == ["redis", "naive_asyncio", STEPS[-1]]
-    runs = {(r["target"], r["test"], r["pipeline"]) for r in baseline["records"]}
-    assert runs == {(target, test, pipeline) for target in baseline["targets"]
-                    for test in ("SET", "GET") for pipeline in (1, 16)}
-    assert all(r["rps"] > 0 and r["cpu_s"] > 0 for r in baseline["records"])
+    records = results["throughput"]
+    naive = {(r["test"], r["clients"], r["pipeline"]): r for r in records
+             if r["target"] == "naive_selectors"}
+    for test in ("PING_MBULK", "SET", "GET"):
+        for pipeline in (1, 16):
+            r = naive[test, 50, pipeline]
+            assert r["rps"] > 0 and r["cpu_s"] > 0 and r["cpu_us_per_request"] > 0
+    assert ("LRANGE_100", 50, 1) not in naive  # it has no LRANGE
+    # In turns: for each test and mode, Redis, then the peer, then the steps.
+    order = list(dict.fromkeys((r["test"], r["clients"], r["pipeline"], r["target"])
+                               for r in records))
+    for test, clients, pipeline in naive:
+        turn = [t for (te, c, p, t) in order if (te, c, p) == (test, clients, pipeline)]
+        assert turn[:2] == ["redis", "naive_selectors"] and turn[2:] == [
+            s for s in STEPS if s in turn], turn
+
+
+def test_the_naive_server_appears_in_no_other_section(quick):
+    results, _, _ = quick
+    for section in ("connections", "memory", "expiry", "cron"):
+        assert "naive_selectors" not in results[section], section
+    assert all(p["target"] != "naive_selectors" for p in results["profile"])
+    rows = build_rows(results)
+    assert all("naive_selectors" not in row.ours for row in rows)
+
+
+def test_each_step_is_judged_against_the_naive_server_where_it_has_the_command(quick):
+    results, _, _ = quick
+    caps = results["capabilities"]
+    rows = {row.label: row for row in build_rows(results) if row.section == NAIVE_SECTION}
+    for test, needs in (("PING_MBULK", "ping"), ("GET", "get"), ("SET", "set")):
+        for label, op in (("CPU per request -c 50", "≤"),
+                          ("CPU per request -c 50 -P 16", "≤"),
+                          ("requests/s -c 50 -P 16", "≥")):
+            row = rows[f"{test} {label}"]
+            assert row.reference == "naive_selectors" and row.reference_value > 0
+            assert str(row.goal) == f"{op} 1.00×"
+            for step in STEPS:
+                assert (row.ours.get(step) is not None) == (needs in caps[step]), (
+                    row.label, step)
+    assert len(rows) == 9
+
+
+def test_a_peer_is_run_with_its_port_alone():
+    assert NAIVE.command(6390, {}) == [sys.executable, str(NAIVE.script), "6390"]
+    with pytest.raises(BenchError, match="no configuration"):
+        NAIVE.command(6390, {"hz": 100})
 
 
 def test_idle_clients_were_held_and_a_fresh_client_answered(quick):
@@ -106,7 +152,8 @@ def test_idle_clients_were_held_and_a_fresh_client_answered(quick):
 
 def test_memory_per_key_for_every_server_with_keys(quick):
     results, _, _ = quick
-    for target, caps in results["capabilities"].items():
+    for target in results["targets"]:  # Redis and the steps: not the peer
+        caps = results["capabilities"][target]
         figures = results["memory"].get(target, {})
         assert ("strings" in figures) == ({"set", "dbsize"} <= set(caps))
         for r in figures.values():
@@ -117,7 +164,8 @@ def test_memory_per_key_for_every_server_with_keys(quick):
 
 def test_expiry_is_measured_where_there_is_expiry_and_skipped_elsewhere(quick):
     results, _, _ = quick
-    for target, caps in results["capabilities"].items():
+    for target in results["targets"]:  # Redis and the steps: not the peer
+        caps = results["capabilities"][target]
         r = results["expiry"][target]
         if "set_px" in caps:
             assert r["under_1pct_s"] is not None and r["zero_s"] is not None, r
@@ -153,8 +201,15 @@ def test_a_full_runs_table_marks_each_target_met_or_not(quick):
     steps = [t for t in results["targets"] if t != "redis"]
     table = text_table(build_rows(results), steps)
     cpu = next(line for line in table.splitlines() if "PING_MBULK CPU per request" in line)
-    assert cpu.count(" met") + cpu.count("NOT met") == len(steps)
+    assert len(re.findall(r"\b(?:NOT )?met\b", cpu)) == len(steps)  # one verdict each
     assert "met" not in text_table(build_rows(results), steps, verdicts=False)
+    # The last section's ratios are to the naive server, named in the column
+    # where the table shows the reference; every step with GET is judged.
+    naive = table.split(f"[{NAIVE_SECTION}]", 1)[1].splitlines()
+    assert naive[0].split()[0] == "naive_selectors"
+    get = next(line for line in naive if line.startswith("GET requests/s -c 50 -P 16"))
+    assert "≥ 1.00×" in get and get.count("met") == sum(
+        "get" in results["capabilities"][s] for s in steps)
 
 
 def test_the_book_page_is_made_from_the_results(quick):
@@ -172,6 +227,17 @@ def test_the_book_page_is_made_from_the_results(quick):
     assert not EMOJI.search(page), EMOJI.findall(page)
     assert (book / "benchmarks" / "throughput.png").read_bytes()[:4] == b"\x89PNG"
     assert json.loads((book / "benchmarks" / "results.json").read_text()) == results
+    # Where the naive server came from, and the very file that ran, linked.
+    assert "../shared/peers/naive_selectors.py" in page and "issue 15" in page
+    assert "[the file](benchmarks/naive_selectors.py)" in page
+    assert (book / "benchmarks" / "naive_selectors.py").read_bytes() == (
+        NAIVE.script.read_bytes())
+    naive = page.split("## Against a naive Python server", 1)[1].split("\n## ", 1)[0]
+    for test in ("PING_MBULK", "GET", "SET"):
+        for figure in ("CPU per request -c 50", "requests/s -c 50",
+                       "CPU per request -c 50 -P 16", "requests/s -c 50 -P 16"):
+            assert f"| {test} {figure} |" in naive
+    assert "asyncio" not in page
 
 
 EMOJI = re.compile("[\u2600-\u27bf\U0001f000-\U0001faff]")  # drawn by an emoji font
@@ -194,3 +260,9 @@ def test_met_and_not_met_are_icons_drawn_as_inline_svg(quick):
                              extension_configs=config["mdx_configs"]).convert(row)
     icons = re.findall(r'<span class="twemoji bench-(not-)?met" title="(not )?met"><svg', html)
     assert len(icons) == len(steps)
+    # The naive server's table: each step's ratio to it, judged.
+    assert "| PING_MBULK CPU per request -c 50 -P 16 | ≤ 1.00× |" in page  # targets
+    row = next(line for line in page.split("## Against a naive Python server")[1]
+               .splitlines() if line.startswith("| PING_MBULK CPU per request -c 50 -P 16 |"))
+    assert row.count(":material-check-circle:") + row.count(":material-close-circle:") == (
+        len(steps))

@@ -1,16 +1,29 @@
 """The benchmark driver's parts. The entry point is tools/bench.py.
 
-  servers.py     targets (real Redis, our steps), starting them, /proc readings
+  servers.py     targets (real Redis, our steps, the peer), starting them,
+                 /proc readings
   wire.py        a small RESP client, and pipelined loading of many keys
   throughput.py  redis-benchmark runs: requests/s, latency, CPU per request
-  baseline.py    for scale: a naive asyncio server (naive_asyncio/) on SET, GET
   clients.py     10,000 idle clients: memory per client, fresh-client PING
   memory.py      bytes per key: 1,000,000 strings, 100,000 small hashes
   expiry.py      active expiry of keys set with PX, and the cron's idle CPU
   profiling.py   py-spy's view of one step under a pipelined benchmark
-  goals.py       the table of ratios ours/redis, with the issues' targets
+  goals.py       the table of ratios ours/redis (and ours/naive_selectors),
+                 with the issues' targets
+  peers/naive_selectors.py
+                 the peer, vendored unchanged (CI's clean clone has no
+                 ../shared/peers/, where it came from with issue 15): the
+                 server a competent Python programmer writes in an afternoon
+                 (selectors/epoll, one thread, find(CRLF) parsing, dict
+                 dispatch, replies joined per read), given to the project as
+                 the bar a server built the way Redis is built should clear;
+                 not a model to copy. `python naive_selectors.py PORT`; RESP2
+                 only (HELLO gets an error); PING ECHO SET GET INCR LPUSH
+                 RPUSH LPOP RPOP DBSIZE FLUSHALL FLUSHDB CONFIG COMMAND.
 
 Every measurement runs real Redis and our steps on the same machine in the
 same run, and is reported as a ratio ours/redis: absolute numbers depend on
-the machine, ratios much less.
+the machine, ratios much less. The peer runs in the throughput section
+only, taking turns with them; its other figures would say nothing (it has
+no expiry, no cron, no INFO).
 """

@@ -3,10 +3,18 @@
 The targets are the issues' (#4 step 03, #5 step 04, #6 step 05, #9 all):
   CPU per request ≤ 1.5× Redis without pipelining, ≤ 2.5× with -P 16, for
       PING (from step 03) and SET/GET (from step 04);
-  pipelined requests/s ≥ 0.40× Redis for PING, ≥ 0.35× for SET/GET;
+  pipelined requests/s ≥ 0.40× Redis for PING, ≥ 0.35× for SET/GET (#15's
+      stretch goals, -P 16 CPU ≤ 2.5× and requests/s ≥ 0.35× Redis, are
+      these rows: PING's 0.40× is the stricter one);
   10,000 idle clients at ≤ 2 KB each, fresh-client PING p99 < 2× Redis;
   bytes per string key ≤ 2× Redis;
-  active expiry: under 1% left within 1 s of the deadline, none within 2 s.
+  active expiry: under 1% left within 1 s of the deadline, none within 2 s;
+  against the naive Python server (#15, the peer naive_selectors measured
+      in the same run): CPU per request ≤ 1.00× its own at -c 50, with and
+      without -P 16, and -P 16 requests/s ≥ 1.00× its own, for PING_MBULK,
+      GET and SET, from step 03 on (where the step has the command). These
+      rows are ratios ours/naive_selectors: a row's `reference` names the
+      server its ratios are to.
 A target holds for every step from the one that introduced it on: later
 steps keep earlier performance. Other figures are reported without one.
 
@@ -18,6 +26,8 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass, field
+
+from bench.servers import NAIVE
 
 PING_TESTS = ("PING_INLINE", "PING_MBULK")
 KEY_TESTS = ("SET", "GET")
@@ -40,17 +50,19 @@ class Goal:
 
 @dataclass
 class Row:
-    """One figure for Redis and every step. `ours` holds ratios unless `absolute`."""
+    """One figure for the reference server and every step. `ours` holds
+    ratios to the reference's figure, `absolute` the steps' own."""
 
     section: str
     label: str
     unit: str  # of the absolute figures: "req/s", "µs", "ms", "B", "s"
-    redis: float | None
+    reference_value: float | None  # the reference server's figure
     ours: dict[str, float | None] = field(default_factory=dict)  # by step
     absolute: dict[str, float | None] = field(default_factory=dict)  # by step
     goal: Goal | None = None
     judge_absolute: bool = False  # the goal is on the absolute figure
     notes: dict[str, str] = field(default_factory=dict)  # why a cell is empty
+    reference: str = "redis"  # the server the ratios are to
 
     def met(self, step: str) -> bool | None:
         value = (self.absolute if self.judge_absolute else self.ours).get(step)
@@ -80,24 +92,27 @@ def ratio(ours: float | None, redis: float | None) -> float | None:
 
 def build_rows(results: dict) -> list[Row]:
     steps = [t for t in results["targets"] if t != "redis"]
-    rows = (throughput_rows(results.get("throughput", []))
+    peers = results.get("peers", [])
+    records = results.get("throughput", [])
+    rows = (throughput_rows([r for r in records if r["target"] not in peers])
             + connection_rows(results.get("connections", {}))
             + memory_rows(results.get("memory", {}))
             + expiry_rows(results.get("expiry", {}), steps)
-            + cron_rows(results.get("cron", {}), steps))
+            + cron_rows(results.get("cron", {}), steps)
+            + (naive_rows(records, steps) if NAIVE.name in peers else []))
     return [r for r in rows if any(v is not None for v in r.ours.values())
             or r.notes]
 
 
 def ratio_row(section: str, label: str, unit: str, by_target: dict,
-              goal: Goal | None = None) -> Row:
-    """A row from {target: absolute figure}, with ratios to "redis"."""
-    redis = by_target.get("redis")
-    row = Row(section, label, unit, redis, goal=goal)
+              goal: Goal | None = None, reference: str = "redis") -> Row:
+    """A row from {target: absolute figure}, with ratios to `reference`'s."""
+    base = by_target.get(reference)
+    row = Row(section, label, unit, base, goal=goal, reference=reference)
     for name, value in by_target.items():
-        if name != "redis":
+        if name != reference:
             row.absolute[name] = value
-            row.ours[name] = ratio(value, redis)
+            row.ours[name] = ratio(value, base)
     return row
 
 
@@ -141,6 +156,33 @@ def throughput_goals(test: str, clients: int, pipeline: int):
         return None, Goal("<=", 1.5)
     share = 0.40 if test in PING_TESTS else 0.35
     return Goal(">=", share), Goal("<=", 2.5)
+
+
+NAIVE_SECTION = "Against the naive Python server"
+NAIVE_TESTS = ("PING_MBULK", "GET", "SET")
+# (label, pipeline, figure, goal): issue 15's bar, ratios ours/naive_selectors.
+NAIVE_FIGURES = (
+    ("CPU per request -c 50", 1, "cpu_us_per_request", Goal("<=", 1.0)),
+    ("CPU per request -c 50 -P 16", 16, "cpu_us_per_request", Goal("<=", 1.0)),
+    ("requests/s -c 50 -P 16", 16, "rps", Goal(">=", 1.0)),
+)
+
+
+def naive_rows(records: list[dict], steps: list[str]) -> list[Row]:
+    """Each step against the naive Python server, from the same throughput
+    run: a step without the test's command (SET, GET before step 04) has no
+    record, so no cell."""
+    runs = {(r["target"], r["test"], r["clients"], r["pipeline"]): r for r in records}
+    rows = []
+    for test in NAIVE_TESTS:
+        for label, pipeline, key, goal in NAIVE_FIGURES:
+            figures = {t: runs[t, test, 50, pipeline][key] for t in (NAIVE.name, *steps)
+                       if (t, test, 50, pipeline) in runs}
+            if NAIVE.name in figures:
+                rows.append(ratio_row(NAIVE_SECTION, f"{test} {label}",
+                                      "req/s" if key == "rps" else "µs", figures,
+                                      goal, reference=NAIVE.name))
+    return rows
 
 
 def connection_rows(results: dict) -> list[Row]:
@@ -225,16 +267,20 @@ def cell_text(row: Row, step: str, marks: tuple[str, str] | None = VERDICTS) -> 
 
 
 def text_table(rows: list[Row], steps: list[str], verdicts: bool = True) -> str:
-    """The table tools/bench.py prints: ratios ours/redis, per step, and
-    whether each target is met (not from --quick's tiny counts)."""
+    """The table tools/bench.py prints: ratios ours/redis (or to the server
+    a section names), per step, and whether each target is met (not from
+    --quick's tiny counts)."""
     head = ["", "target", "redis"] + steps
     lines, section = [], None
     table = [head]
     for row in rows:
         if row.section != section:
             section = row.section
-            table.append([f"[{section}]"] + [""] * (len(head) - 1))
-        table.append([row.label, str(row.goal or ""), fmt(row.redis, row.unit)]
+            # A section whose ratios are to another server names it in the
+            # reference column, where its figures are.
+            reference = "" if row.reference == "redis" else row.reference
+            table.append([f"[{section}]", "", reference] + [""] * (len(head) - 3))
+        table.append([row.label, str(row.goal or ""), fmt(row.reference_value, row.unit)]
                      + [cell_text(row, s, VERDICTS if verdicts else None) for s in steps])
     widths = [max(len(r[i]) for r in table) for i in range(len(head))]
     for r in table:

@@ -1,9 +1,12 @@
 """Targets and server processes: what the benchmarks measure.
 
-A target is real `redis-server` or one of our step folders. Each is started
-the way a learner starts it, on a free port, with Redis's configuration
-names as flags (`--maxclients 10100`, `--hz 100`), so one command line
-suits both. The process's CPU time and memory are read from /proc (Linux).
+A target is real `redis-server`, one of our step folders, or a peer: a
+server from outside the project, a single script measured beside them in
+the throughput section (peers/naive_selectors.py). Redis and the steps are
+started the way a learner starts them, on a free port, with Redis's
+configuration names as flags (`--maxclients 10100`, `--hz 100`), so one
+command line suits both; a peer takes its port and nothing else. The
+process's CPU time and memory are read from /proc (Linux).
 """
 
 from __future__ import annotations
@@ -31,19 +34,33 @@ class BenchError(Exception):
 
 @dataclass(frozen=True)
 class Target:
-    """Real Redis, or a folder holding a step's server.py."""
+    """Real Redis, a folder holding a step's server.py, or a peer's script."""
 
-    name: str  # "redis" or the folder name, "03_eventloop"
+    name: str  # "redis", the folder name "03_eventloop", or the script's
     step: int
     directory: Path | None = None
+    script: Path | None = None  # a peer: run as `python SCRIPT PORT`
+    # A peer's own list of what it runs (names of wire.PROBES): a probe it
+    # merely answers without an error (SET ... PX, with PX ignored) is not
+    # one of its capabilities. None: whatever the probes find.
+    claims: frozenset[str] | None = None
 
     @property
     def is_redis(self) -> bool:
-        return self.directory is None
+        return self.directory is None and self.script is None
+
+    @property
+    def is_peer(self) -> bool:
+        return self.script is not None
 
     def command(self, port: int, config: dict[str, object]) -> list[str]:
         flags = [item for name, value in config.items()
                  for item in (f"--{name}", str(value))]
+        if self.is_peer:
+            if config:
+                raise BenchError(f"{self.name} takes no configuration "
+                                 f"(asked for {' '.join(flags)})")
+            return [sys.executable, str(self.script), str(port)]
         if self.is_redis:
             return [require_tool("redis-server"), "--port", str(port),
                     "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
@@ -53,6 +70,18 @@ class Target:
 
 
 REDIS = Target("redis", REDIS_STEP)
+
+# The server a competent Python programmer writes in an afternoon, given to
+# the project as the bar a server built the way Redis is built should clear
+# (issue 15); see peers/ and tools/bench/__init__.py. Its commands: PING
+# ECHO SET GET INCR LPUSH RPUSH LPOP RPOP DBSIZE FLUSHALL FLUSHDB CONFIG
+# COMMAND, in RESP2 (HELLO gets an error); SET takes no options.
+NAIVE = Target(
+    "naive_selectors", 0,
+    script=Path(__file__).resolve().parent / "peers" / "naive_selectors.py",
+    claims=frozenset({"ping", "set", "get", "incr", "lpush", "rpush", "lpop",
+                      "rpop", "dbsize"}))
+PEERS = (NAIVE,)
 
 
 def require_tool(name: str) -> str:

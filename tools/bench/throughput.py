@@ -7,7 +7,8 @@ requests/s of any server without pipelining; CPU per request is the figure
 that tells a fast server from a slow one there.
 
 All servers run at once and take turns test by test, so a change in the
-machine's load hits every server alike.
+machine's load hits every server alike. The servers are Redis, the peer
+(the naive Python server of peers/, on the tests it can run) and the steps.
 """
 
 from __future__ import annotations
@@ -141,6 +142,6 @@ def describe(record: dict) -> str:
     mode = f"-c {record['clients']}"
     if record["pipeline"] > 1:
         mode += f" -P {record['pipeline']}"
-    return (f"  {record['test']:<12} {mode:<14} {record['target']:<14}"
+    return (f"  {record['test']:<12} {mode:<14} {record['target']:<16}"
             f"{record['rps']:>12,.0f} req/s {record['cpu_us_per_request']:8.2f} µs CPU/req"
             f"   p50 {record['p50_ms']:.3f} ms  p99 {record['p99_ms']:.3f} ms")
