@@ -487,7 +487,7 @@ def types_table(memory: dict, steps: list[str]) -> str:
         cells = [f"{memory[s][name]['bytes_per_key']:,.0f} B "
                  f"({memory[s][name]['bytes_per_key'] / base:.2f}×)"
                  if name in memory.get(s, {}) else "—" for s in steps]
-        lines.append(f"| {what} ({redis[name]['keys']:,} keys) | {base:,.0f} B | "
+        lines.append(f"| {what}, {redis[name]['keys']:,} keys | {base:,.0f} B | "
                      + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -513,8 +513,9 @@ def hashes_text(memory: dict, model: dict, steps: list[str]) -> str:
 A small hash of {HASH_FIELDS} fields costs Redis {redis['bytes_per_key']:,.0f} B
 and the steps: {measured}. Redis keeps a hash this small as a *listpack*,
 one allocation holding the fields and values back to back, each with a byte
-or two of length; it turns it into a real hash table only past 128 fields
-or a value over 64 bytes (`hash-max-listpack-entries`, `-value`). A step
+or two of length; it turns it into a real hash table only past 512 fields
+or a value over 64 bytes (`hash-max-listpack-entries`, `-value`, as a
+server started without a configuration file has them). A step
 before {COMPACT:02d} keeps a `dict` from the first field:
 {model['hash_dict']} B for the dict itself, {fields} B for
 {2 * HASH_FIELDS} small `bytes` objects, {model['hash_key_object']} B for
@@ -536,7 +537,9 @@ def steps_section(results: dict, steps: list[str]) -> str:
              "The same figures for each step, absolute this time, so a step's "
              "cost can be read against the one before it. Step 04 adds the "
              "keyspace and a command table with arity and type checks; step 05 "
-             "adds time events, a cron and an expiry check on every lookup. "
+             "adds time events, a cron and an expiry check on every lookup; "
+             "step 06 keeps small values compact and wraps each value in an "
+             "object that knows its encoding. "
              "Changes of a few percent are noise on a shared machine.", "",
              "| figure | redis | " + " | ".join(steps) + " |",
              "|---|---:|" + "---:|" * len(steps)]

@@ -195,7 +195,7 @@ def test_the_table_and_the_book_name_step_05_as_the_reference_of_its_section():
     results["memory_model"] = memory.python_object_sizes(100)
     text = bench_report.memory_section(results, steps)
     assert "### Small values of each type" in text
-    assert "| small hash (5 fields) (1,000 keys) | 160 B | 240 B (1.50×) | 240 B (1.50×) |" in (
+    assert "| small hash (5 fields), 1,000 keys | 160 B | 240 B (1.50×) | 240 B (1.50×) |" in (
         text)
     assert "A small hash of 5 fields" in text and "From step 06 on (06_encodings)" in text
 
