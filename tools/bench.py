@@ -7,6 +7,10 @@
                                       judges no target
     python tools/bench.py --repeat 3  each redis-benchmark run three times:
                                       medians, for a machine that is not quiet
+    python tools/bench.py --only memory,throughput --tests get,hset \
+        --steps steps/05_expiry steps/06_encodings
+                                      some sections, some redis-benchmark
+                                      tests, some steps (Redis always)
 
 Every figure is taken for real `redis-server` and for each step folder in
 the same run on the same machine, and reported as a ratio ours/redis, with
@@ -76,6 +80,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         metavar="SECTION,...", help="some of: " + ",".join(SECTIONS))
     parser.add_argument("--out", type=Path, help="results file (default: "
                         "bench/results/<date>-<host>[-quick].json)")
+    parser.add_argument("--tests", type=lambda s: tuple(s.lower().split(",")),
+                        metavar="TEST,...", help="redis-benchmark tests of the "
+                        "throughput section (default: all): some of "
+                        + ",".join(throughput.TESTS))
     parser.add_argument("--repeat", type=int, default=1, metavar="N",
                         help="run each redis-benchmark test N times; report medians")
     parser.add_argument("--no-pin", action="store_true",
@@ -86,12 +94,17 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     unknown = set(args.only) - set(SECTIONS)
     if unknown:
         parser.error(f"unknown section(s) {', '.join(sorted(unknown))}")
+    unknown = set(args.tests or ()) - set(throughput.TESTS)
+    if unknown:
+        parser.error(f"unknown test(s) {', '.join(sorted(unknown))}")
     return args
 
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     plan = dataclasses.replace(QUICK if args.quick else FULL, repeat=args.repeat)
+    if args.tests:
+        plan = dataclasses.replace(plan, tests=args.tests)
     started = time.monotonic()
     try:
         for tool in ("redis-server", "redis-benchmark"):
@@ -114,8 +127,9 @@ def main(argv: list[str]) -> int:
             "benchmark runs:\nno target is judged met or not here; `make bench` "
             "measures them.\n")
     else:
-        say("\nRatios ours/redis, and ours/naive_selectors in the last section "
-            "(lower is better, except requests/s):\n")
+        say("\nRatios ours/redis, or to the server a section names in the redis "
+            "column\n(step 05, naive_selectors; lower is better, except "
+            "requests/s):\n")
     say(text_table(build_rows(results), [s.name for s in steps], verdicts=not plan.quick))
     machine = results["machine"]
     say(f"\nLoad average {machine['loadavg_start'][0]:.1f} at the start, "

@@ -20,7 +20,19 @@ import shutil
 import sys
 from pathlib import Path
 
-from bench.goals import NAIVE_SECTION, NAIVE_TESTS, Row, build_rows, cell_text, fmt
+from bench.goals import (
+    BASELINE,
+    COMPACT,
+    MEMORY_DATASETS,
+    NAIVE_SECTION,
+    NAIVE_TESTS,
+    Row,
+    build_rows,
+    cell_text,
+    fmt,
+    step_number,
+)
+from bench.memory import HASH_FIELDS
 from bench.servers import NAIVE, REPO
 
 RESULTS_DIR = REPO / "bench" / "results"
@@ -228,7 +240,10 @@ def targets_table(rows: list[Row], steps: list[str], quick: bool = False) -> str
              "target is on an absolute figure (bytes, seconds), the cell shows "
              "it, then the ratio. A section whose ratios are to another server "
              "than Redis names it in the reference column: the naive Python "
-             "server's, [below](#against-a-naive-python-server).", ""]
+             "server's, [below](#against-a-naive-python-server), or step "
+             f"{BASELINE:02d}'s, what step {COMPACT:02d}'s compact encodings may "
+             "cost against the step before them (issue 16: at most 1.5× the "
+             "CPU per request, no more bytes per string key).", ""]
     section = None
     for row in rows:
         if row.section != section:
@@ -448,30 +463,64 @@ size, counting the room a dict keeps to grow. That is
 that is its own per-key structures (a wrapper object, a second table) and
 the allocator's slack. The key and value headers dominate: the data itself
 is 19 of those bytes.
-{hashes_text(memory, model, steps)}"""
+{types_table(memory, steps)}{hashes_text(memory, model, steps)}"""
+
+
+def types_table(memory: dict, steps: list[str]) -> str:
+    """Bytes per key of a small value of each type, every server."""
+    redis = memory.get("redis", {})
+    shown = [(name, what) for name, what, _ in MEMORY_DATASETS
+             if name != "strings" and name in redis]
+    if not shown:
+        return ""
+    lines = ["", "### Small values of each type", "",
+             "A fresh server for each type, loaded with many keys of one small "
+             "value each; the resident memory it grew by, per key, and in "
+             "brackets the ratio to Redis's. These are the values Redis keeps "
+             "compact: a listpack for the hash and the sorted set, an intset "
+             "for the set of integers, a quicklist of one listpack node for "
+             "the list.", "",
+             "| one key holds | redis | " + " | ".join(steps) + " |",
+             "|---|---:|" + "---:|" * len(steps)]
+    for name, what in shown:
+        base = redis[name]["bytes_per_key"]
+        cells = [f"{memory[s][name]['bytes_per_key']:,.0f} B "
+                 f"({memory[s][name]['bytes_per_key'] / base:.2f}×)"
+                 if name in memory.get(s, {}) else "—" for s in steps]
+        lines.append(f"| {what}, {redis[name]['keys']:,} keys | {base:,.0f} B | "
+                     + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def hashes_text(memory: dict, model: dict, steps: list[str]) -> str:
-    """Why a small hash costs Python so much more than Redis."""
+    """Why a small hash costs Python so much more than Redis, and what a
+    step with compact encodings saves."""
     redis = memory.get("redis", {}).get("hashes")
     ours = [(s, memory[s]["hashes"]["bytes_per_key"]) for s in steps
             if "hashes" in memory.get(s, {})]
     if not redis or not ours or "hash_dict" not in model:
         return ""
-    fields = 4 * (model["hash_field_object"] + model["value_object"])
+    fields = HASH_FIELDS * (model["hash_field_object"] + model["value_object"])
     total = model["hash_key_object"] + model["dict_slot"] + model["hash_dict"] + fields
     measured = ", ".join(f"{s} {b:,.0f} B ({b / redis['bytes_per_key']:.1f}×)"
                          for s, b in ours)
+    compact = [s for s, _ in ours if (step_number(s) or 0) >= COMPACT]
+    since = (f" From step {COMPACT:02d} on ({', '.join(compact)}), a small hash is "
+             "a listpack too, one `bytearray` laid out byte for byte as "
+             "Redis's: what is left is the key, the value's object and the "
+             "keyspace's slot." if compact else "")
     return f"""
-A small hash of 4 fields costs Redis {redis['bytes_per_key']:,.0f} B and
-us more: {measured}. Redis keeps a hash this small as a *listpack*, one
-allocation holding the fields and values back to back, each with a byte or
-two of length; it turns it into a real hash table only past 128 fields or
-a value over 64 bytes (`hash-max-listpack-entries`, `-value`). We keep a
-`dict` from the first field: {model['hash_dict']} B for the dict itself,
-{fields} B for eight small `bytes` objects, {model['hash_key_object']} B for
+A small hash of {HASH_FIELDS} fields costs Redis {redis['bytes_per_key']:,.0f} B
+and the steps: {measured}. Redis keeps a hash this small as a *listpack*,
+one allocation holding the fields and values back to back, each with a byte
+or two of length; it turns it into a real hash table only past 512 fields
+or a value over 64 bytes (`hash-max-listpack-entries`, `-value`, as a
+server started without a configuration file has them). A step
+before {COMPACT:02d} keeps a `dict` from the first field:
+{model['hash_dict']} B for the dict itself, {fields} B for
+{2 * HASH_FIELDS} small `bytes` objects, {model['hash_key_object']} B for
 the key and a slot in the keyspace: {total:.0f} B before any step's own
-structures.
+structures.{since}
 """
 
 
@@ -488,7 +537,9 @@ def steps_section(results: dict, steps: list[str]) -> str:
              "The same figures for each step, absolute this time, so a step's "
              "cost can be read against the one before it. Step 04 adds the "
              "keyspace and a command table with arity and type checks; step 05 "
-             "adds time events, a cron and an expiry check on every lookup. "
+             "adds time events, a cron and an expiry check on every lookup; "
+             "step 06 keeps small values compact and wraps each value in an "
+             "object that knows its encoding. "
              "Changes of a few percent are noise on a shared machine.", "",
              "| figure | redis | " + " | ".join(steps) + " |",
              "|---|---:|" + "---:|" * len(steps)]

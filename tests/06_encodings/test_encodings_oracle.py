@@ -5,12 +5,12 @@ the listpack or intset inside the payload with ours, byte for byte.
 With rdbcompression off, DUMP's payload is one RDB type byte (16: a hash
 listpack, 17: a zset listpack, 11: an intset), the blob as an RDB string
 (an RDB length, then the bytes), then 2 bytes of RDB version and 8 bytes
-of CRC64. These tests start their own redis-server (the step's server
-does not use the modules yet), so they need no target."""
+of CRC64. These tests start their own redis-server and import the
+modules of the target (a step, or a learner's workspace) in this
+process."""
 
 import math
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 import redis
@@ -19,7 +19,6 @@ from support.servers import REAL_REDIS_STEP, ServerProcess, Target
 
 pytestmark = pytest.mark.internal
 
-STEP = Path(__file__).resolve().parents[2] / "steps" / "06_encodings"
 RDB_TYPE_SET_INTSET = 11
 RDB_TYPE_HASH_LISTPACK = 16
 RDB_TYPE_ZSET_LISTPACK = 17
@@ -28,8 +27,8 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 @pytest.fixture(scope="module")
-def modules():
-    with modules_from(STEP) as load:
+def modules(target):
+    with modules_from(target.directory) as load:
         yield load("listpack"), load("intset")
 
 
@@ -121,6 +120,7 @@ HASHES = {
 }
 
 
+@pytest.mark.exercise("06-lp-encode-integer")
 @pytest.mark.parametrize("pairs", HASHES.values(), ids=HASHES.keys())
 def test_a_hash_listpack_is_byte_for_byte_redis(real, lp, pairs):
     real.hset("h", mapping=dict(pairs))
@@ -229,6 +229,7 @@ ZSETS = {
 }
 
 
+@pytest.mark.exercise("06-lp-encode-integer")
 @pytest.mark.parametrize("members", ZSETS.values(), ids=ZSETS.keys())
 def test_a_zset_listpack_is_byte_for_byte_redis(real, lp, members):
     real.zadd("z", members)
@@ -284,6 +285,7 @@ INTSETS = {
 }
 
 
+@pytest.mark.exercise("06-intset-upgrade")
 @pytest.mark.parametrize("batches", INTSETS.values(), ids=INTSETS.keys())
 def test_an_intset_is_byte_for_byte_redis(real, iset, batches):
     blob = iset.intset_new()

@@ -83,6 +83,28 @@ def test_one_hset_past_the_limit_converts_and_keeps_every_field(raw):
     assert raw.call("HGET", "h", "f599") == bulk("v599")
 
 
+# Integers in a listpack: each in the narrowest of six encodings
+
+# The edges of each listpack integer encoding (7-bit unsigned, 13, 16, 24,
+# 32 and 64-bit signed), and strings that only look like integers.
+EDGES = ["0", "127", "128", "-1", "4095", "-4096", "4096", "-4097", "32767",
+         "-32768", "32768", "-32769", "8388607", "-8388608", "8388608",
+         "2147483647", "-2147483648", "2147483648", "-2147483649",
+         "9223372036854775807", "-9223372036854775808", "007", "-0", "+1"]
+
+
+@pytest.mark.exercise("06-lp-encode-integer")
+def test_integers_of_every_listpack_width_read_back_as_they_were_written(raw):
+    pairs = [x for i, value in enumerate(EDGES) for x in (f"i{i}", value)]
+    assert raw.call("HSET", "h", *pairs) == integer(len(EDGES))
+    assert encoding(raw) == LISTPACK
+    assert raw.call("HGETALL", "h") == bulks(*pairs)
+    flipped = [x for i, value in enumerate(EDGES) for x in (value, f"v{i}")]
+    assert raw.call("HSET", "k", *flipped) == integer(len(EDGES))
+    assert raw.call("HGET", "k", "-4097") == bulk(f"v{EDGES.index('-4097')}")
+    assert raw.call("HKEYS", "k") == bulks(*EDGES)
+
+
 @pytest.mark.parametrize("command", [
     ("HSET", "h", "{x}", "v"),
     ("HSET", "h", "f", "{x}"),

@@ -12,11 +12,10 @@ from types import SimpleNamespace
 import pytest
 import redis
 from support.harness import modules_from
-from support.servers import REAL_REDIS_STEP, STEPS_DIR, ServerProcess, Target
+from support.servers import REAL_REDIS_STEP, ServerProcess, Target
 
 pytestmark = pytest.mark.internal
 
-STEP = STEPS_DIR / "06_encodings"
 RDB_TYPE_SET_INTSET, RDB_TYPE_HASH_LISTPACK = 11, 16
 LIMITS = SimpleNamespace(hash_max_listpack_entries=16,
                          hash_max_listpack_value=20,
@@ -24,8 +23,8 @@ LIMITS = SimpleNamespace(hash_max_listpack_entries=16,
 
 
 @pytest.fixture(scope="module")
-def step():
-    with modules_from(STEP) as load:
+def step(target):
+    with modules_from(target.directory) as load:
         load("server")  # every module, in the order the server loads them
         yield SimpleNamespace(object=load("object"), t_hash=load("t_hash"),
                               t_set=load("t_set"))

@@ -4,7 +4,6 @@ bytes are packed here with struct, independently of intset.py;
 test_encodings_oracle.py checks them against real Redis's DUMP."""
 
 import struct
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -13,14 +12,13 @@ from support.harness import modules_from
 
 pytestmark = pytest.mark.internal
 
-STEP = Path(__file__).resolve().parents[2] / "steps" / "06_encodings"
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 CODES = {2: "h", 4: "i", 8: "q"}
 
 
 @pytest.fixture(scope="module")
-def iset():
-    with modules_from(STEP) as load:
+def iset(target):
+    with modules_from(target.directory) as load:
         yield load("intset")
 
 
@@ -68,12 +66,14 @@ def test_adding_a_member_twice_reports_it_was_there(iset):
     assert added is True and iset.intset_values(bigger) == [1, 2, 3, 4]
 
 
+@pytest.mark.exercise("06-intset-upgrade")
 def test_a_wider_positive_value_upgrades_every_slot_and_goes_last(iset):
     blob = build(iset, [1, -2, 3])
     blob, added = iset.intset_add(blob, 5_000_000_000)
     assert added and blob == packed(8, [-2, 1, 3, 5_000_000_000])
 
 
+@pytest.mark.exercise("06-intset-upgrade")
 def test_a_wider_negative_value_upgrades_every_slot_and_goes_first(iset):
     blob = build(iset, [1, -2, 3])
     blob, added = iset.intset_add(blob, -40000)
@@ -82,6 +82,7 @@ def test_a_wider_negative_value_upgrades_every_slot_and_goes_first(iset):
     assert added and blob == packed(8, [INT64_MIN, -40000, -2, 1, 3])
 
 
+@pytest.mark.exercise("06-intset-upgrade")
 def test_upgrading_an_empty_intset_just_widens_it(iset):
     blob, added = iset.intset_add(iset.intset_new(), 70000)
     assert added and blob == packed(4, [70000])

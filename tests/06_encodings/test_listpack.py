@@ -5,7 +5,6 @@ written out by hand from listpack.c's layout; test_encodings_oracle.py
 checks the same layout against real Redis's DUMP."""
 
 import struct
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -14,14 +13,13 @@ from support.harness import modules_from
 
 pytestmark = pytest.mark.internal
 
-STEP = Path(__file__).resolve().parents[2] / "steps" / "06_encodings"
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 EOF = b"\xff"
 
 
 @pytest.fixture(scope="module")
-def lp():
-    with modules_from(STEP) as load:
+def lp(target):
+    with modules_from(target.directory) as load:
         yield load("listpack")
 
 
@@ -84,6 +82,7 @@ INTEGERS = [
 ]
 
 
+@pytest.mark.exercise("06-lp-encode-integer")
 @pytest.mark.parametrize(("value", "encoded"), INTEGERS)
 def test_each_integer_takes_the_narrowest_encoding_at_its_boundary(lp, value, encoded):
     assert lp.lp_encode_integer_get_type(value) == encoded
@@ -91,6 +90,7 @@ def test_each_integer_takes_the_narrowest_encoding_at_its_boundary(lp, value, en
     assert lp.lp_encode_element(b"%d" % value) == encoded  # a canonical string
 
 
+@pytest.mark.exercise("06-lp-encode-integer")
 @pytest.mark.parametrize(("value", "encoded"), INTEGERS)
 def test_each_integer_decodes_back_to_itself_as_an_int(lp, value, encoded):
     blob = lp.lp_from_entries([value])
@@ -131,6 +131,7 @@ def test_each_string_length_takes_the_narrowest_header(lp, size, head):
 
 # -- the backlen ---------------------------------------------------------------
 
+@pytest.mark.exercise("06-lp-encode-backlen")
 @pytest.mark.parametrize(("size", "encoded"), [
     (0, b"\x00"), (1, b"\x01"), (127, b"\x7f"),
     (128, b"\x01\x80"), (16382, b"\x7f\xfe"),
@@ -150,6 +151,7 @@ def test_a_backlen_that_continues_past_five_bytes_decodes_as_invalid(lp):
     assert lp.lp_decode_backlen(b"\x80" * 6, 5) is None
 
 
+@pytest.mark.exercise("06-lp-encode-backlen")
 @pytest.mark.parametrize(("text_size", "backlen_size"), [
     (125, 1), (126, 2),        # entry sizes 127 and 128 (12-bit header)
     (16377, 2), (16378, 3),    # entry sizes 16382 and 16383 (32-bit header)

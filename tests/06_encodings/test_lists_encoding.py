@@ -77,6 +77,24 @@ def test_a_list_stays_a_quicklist_as_it_shrinks_and_grows(raw):
         assert encoding(raw) == QUICKLIST, command
 
 
+# -- reading from the tail: each entry's backlen ------------------------------------
+
+# A string of n bytes takes an entry of n + 1 bytes (up to 63), n + 2 (up
+# to 4095) or n + 5; its backlen takes 1 byte up to an entry of 127 bytes,
+# 2 up to 16382, then 3. These sizes sit on both sides of each edge.
+LONG_SIZES = [64, 125, 126, 200, 4095, 4096, 16377, 16378, 20000]
+
+
+@pytest.mark.exercise("06-lp-encode-backlen")
+def test_long_elements_read_back_from_the_tail(raw):
+    items = [b"%c" % (97 + i) * size for i, size in enumerate(LONG_SIZES)]
+    assert raw.call("RPUSH", "l", *items) == integer(len(items))
+    assert raw.call("LINDEX", "l", "-1") == bulk(items[-1])
+    assert raw.call("LRANGE", "l", "-3", "-1") == bulks(*items[-3:])
+    for item in reversed(items):  # each pop walks left from the end byte
+        assert raw.call("RPOP", "l") == bulk(item)
+
+
 # -- commands across nodes -----------------------------------------------------------
 
 

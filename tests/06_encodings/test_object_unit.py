@@ -50,6 +50,7 @@ def test_the_shared_integers_are_made_once(obj):
     assert obj.object_refcount(big) == 1
 
 
+@pytest.mark.exercise("06-try-object-encoding")
 @pytest.mark.parametrize(("value", "encoding", "ptr"), [
     (b"42", "int", 42),
     (b"-42", "int", -42),
@@ -67,6 +68,7 @@ def test_try_object_encoding(obj, value, encoding, ptr):
         assert obj.string_bytes(o) == value
 
 
+@pytest.mark.exercise("06-try-object-encoding")
 def test_try_object_encoding_returns_the_shared_integer(obj):
     o = obj.try_object_encoding(obj.create_string_object(b"7"))
     assert o is obj.shared.integers[7]

@@ -5,7 +5,6 @@ deleting through an iterator and by range, copying; then a state
 machine against a Python list. test_quicklist_oracle.py checks the
 node boundaries against real Redis."""
 
-from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -21,12 +20,11 @@ from support.harness import modules_from
 
 pytestmark = pytest.mark.internal
 
-STEP = Path(__file__).resolve().parents[2] / "steps" / "06_encodings"
 
 
 @pytest.fixture(scope="module")
-def modules():
-    with modules_from(STEP) as load:
+def modules(target):
+    with modules_from(target.directory) as load:
         yield load("quicklist"), load("listpack")
 
 

@@ -12,10 +12,10 @@ The commands reach the quicklist through the calls t_list.c makes (the
 Mirror class below): LINSERT iterates from the head and inserts next to
 the pivot, LSET replaces at an index, LREM deletes through an iterator,
 LTRIM and LPOP with a count delete ranges, RPOPLPUSH pops then pushes.
-These tests start their own redis-server, so they need no target."""
+These tests start their own redis-server and import the target's
+quicklist.py (a step's, or a learner's workspace's) in this process."""
 
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 import redis
@@ -26,7 +26,6 @@ from support.servers import REAL_REDIS_STEP, ServerProcess, Target
 
 pytestmark = pytest.mark.internal
 
-STEP = Path(__file__).resolve().parents[2] / "steps" / "06_encodings"
 RDB_TYPE_LIST_QUICKLIST_2 = 18
 QUICKLIST_NODE_CONTAINER_PACKED = 2
 RDB_VERSION = 10
@@ -34,8 +33,8 @@ FILLS = [-2, -1, 0, 1, 3, 128]
 
 
 @pytest.fixture(scope="module")
-def modules():
-    with modules_from(STEP) as load:
+def modules(target):
+    with modules_from(target.directory) as load:
         yield load("quicklist"), load("listpack")
 
 

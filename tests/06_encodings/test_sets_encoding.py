@@ -69,6 +69,7 @@ def test_a_new_set_is_an_intset_if_its_first_member_is_an_integer(raw, member,
     assert raw.call("SISMEMBER", "s", member) == integer(1)
 
 
+@pytest.mark.exercise("06-set-type-add")
 def test_a_member_that_is_not_an_integer_converts_an_intset(raw):
     raw.call("SADD", "s", "1", "2")
     assert raw.call("SADD", "s", "3", "x", "4") == integer(3)
@@ -77,6 +78,7 @@ def test_a_member_that_is_not_an_integer_converts_an_intset(raw):
     assert encoding(raw, "t") == HASHTABLE
 
 
+@pytest.mark.exercise("06-set-type-add")
 def test_512_integers_are_an_intset_and_the_513th_converts_it(raw):
     assert raw.call("SADD", "s", *numbers(*range(512))) == integer(512)
     assert encoding(raw) == INTSET
@@ -87,6 +89,7 @@ def test_512_integers_are_an_intset_and_the_513th_converts_it(raw):
     assert raw.call("SCARD", "s") == integer(513)
 
 
+@pytest.mark.exercise("06-set-type-add")
 def test_one_sadd_past_the_limit_converts_and_keeps_every_member(raw):
     assert raw.call("SADD", "s", *numbers(*range(600))) == integer(600)
     assert encoding(raw) == HASHTABLE
@@ -214,6 +217,7 @@ def test_spop_of_every_member_replies_as_sunion_does(raw):
 
 # The threshold changed while the server runs, or on its command line
 
+@pytest.mark.exercise("06-set-type-add")
 def test_config_set_of_the_limit_applies_to_the_next_write(raw):
     assert raw.call("CONFIG", "SET", "set-max-intset-entries", "4") == OK
     raw.call("SADD", "s", *numbers(1, 2, 3, 4))
@@ -222,6 +226,7 @@ def test_config_set_of_the_limit_applies_to_the_next_write(raw):
     assert encoding(raw) == HASHTABLE
 
 
+@pytest.mark.exercise("06-set-type-add")
 def test_a_lower_limit_converts_an_intset_when_it_next_gains_a_member(raw):
     raw.call("SADD", "s", *numbers(*range(10)))
     raw.call("CONFIG", "SET", "set-max-intset-entries", "4")
@@ -296,6 +301,7 @@ def test_zunionstore_reads_an_intset_as_members_of_score_1(raw):
 
 # An intset keeps its members sorted
 
+@pytest.mark.exercise("06-intset-upgrade")
 def test_an_intset_lists_its_members_in_ascending_order(raw):
     raw.call("SADD", "s", *numbers(5, -3, 100000, -2147483649, 0, 42))
     ascending = numbers(-2147483649, -3, 0, 5, 42, 100000)

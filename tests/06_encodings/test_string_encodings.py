@@ -15,6 +15,7 @@ def encoding(raw, key: str = "k") -> bytes:
     return raw.call("OBJECT", "ENCODING", key)
 
 
+@pytest.mark.exercise("06-try-object-encoding")
 @pytest.mark.parametrize(("value", "expected"), [
     ("0", "int"),
     ("9999", "int"),
@@ -43,6 +44,7 @@ def test_set_stores_the_most_compact_encoding(raw, value, expected):
     assert raw.call("GET", "k") == bulk(value)
 
 
+@pytest.mark.exercise("06-try-object-encoding")
 @pytest.mark.parametrize("command", [
     ("SET", "k", "{}"),
     ("SET", "k", "{}", "EX", "100"),
@@ -232,6 +234,7 @@ def test_sort_reads_int_strings_by_pattern(raw):
                     "GET", "#") == b"*4\r\n$-1\r\n$1\r\nb\r\n$3\r\n100\r\n$1\r\na\r\n"
 
 
+@pytest.mark.exercise("06-try-object-encoding")
 @pytest.mark.parametrize(("value", "refcount"), [
     ("0", SHARED), ("9999", SHARED), ("10000", integer(1)),
     ("-1", integer(1)), ("hello", integer(1)), ("x" * 45, integer(1)),

@@ -11,7 +11,6 @@ one by one; random ones mix every sorted set command, on both encodings
 and across CONFIG SET of the thresholds, in RESP2 and RESP3.
 """
 
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -22,7 +21,6 @@ from support.wire import RawClient, command, decode
 
 pytestmark = pytest.mark.internal
 
-STEP = Path(__file__).resolve().parents[2] / "steps" / "06_encodings"
 RDB_TYPE_ZSET_LISTPACK = 17
 THRESHOLDS = {"zset-max-listpack-entries": b"128", "zset-max-listpack-value": b"64"}
 
@@ -72,8 +70,8 @@ def command_arg(arg) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def ours():
-    with modules_from(STEP) as load:
+def ours(target):
+    with modules_from(target.directory) as load:
         yield InProcess(load)
 
 

@@ -155,10 +155,12 @@ def test_memory_per_key_for_every_server_with_keys(quick):
     for target in results["targets"]:  # Redis and the steps: not the peer
         caps = results["capabilities"][target]
         figures = results["memory"].get(target, {})
-        assert ("strings" in figures) == ({"set", "dbsize"} <= set(caps))
+        for dataset, command in (("strings", "set"), ("hashes", "hset"), ("sets", "sadd"),
+                                 ("zsets", "zadd"), ("lists", "rpush")):
+            assert (dataset in figures) == ({command, "dbsize"} <= set(caps)), (target, dataset)
         for r in figures.values():
             assert r["keys"] > 0 and r["bytes_per_key"] > 0
-    assert {"strings", "hashes"} <= set(results["memory"]["redis"])
+    assert set(results["memory"]["redis"]) == {"strings", "hashes", "sets", "zsets", "lists"}
     assert all(v > 0 for v in results["memory_model"].values())
 
 
@@ -238,6 +240,15 @@ def test_the_book_page_is_made_from_the_results(quick):
                        "CPU per request -c 50 -P 16", "requests/s -c 50 -P 16"):
             assert f"| {test} {figure} |" in naive
     assert "asyncio" not in page
+    # Bytes per key of every type, and the steps after 05 against step 05.
+    assert "### Small values of each type" in page
+    for what in ("small hash (5 fields)", "small set (10 integers)",
+                 "small sorted set (5 members)", "100-element list"):
+        assert f"| {what}, " in page and f"| bytes per {what}, " in page
+    if "05_expiry" in STEPS:
+        against = page.split("**Against step 05**", 1)[1].split("\n\n**", 1)[0]
+        assert "| figure | target | 05_expiry |" in against
+        assert "| GET CPU per request -c 50 -P 16 | ≤ 1.50× from step 06 |" in against
 
 
 EMOJI = re.compile("[\u2600-\u27bf\U0001f000-\U0001faff]")  # drawn by an emoji font

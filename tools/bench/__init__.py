@@ -5,7 +5,8 @@
   wire.py        a small RESP client, and pipelined loading of many keys
   throughput.py  redis-benchmark runs: requests/s, latency, CPU per request
   clients.py     10,000 idle clients: memory per client, fresh-client PING
-  memory.py      bytes per key: 1,000,000 strings, 100,000 small hashes
+  memory.py      bytes per key: 1,000,000 strings, and small values of each
+                 type (hashes, sets of integers, sorted sets, lists)
   expiry.py      active expiry of keys set with PX, and the cron's idle CPU
   profiling.py   py-spy's view of one step under a pipelined benchmark
   goals.py       the table of ratios ours/redis (and ours/naive_selectors),

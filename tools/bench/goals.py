@@ -9,6 +9,12 @@ The targets are the issues' (#4 step 03, #5 step 04, #6 step 05, #9 all):
   10,000 idle clients at ≤ 2 KB each, fresh-client PING p99 < 2× Redis;
   bytes per string key ≤ 2× Redis;
   active expiry: under 1% left within 1 s of the deadline, none within 2 s;
+  compact encodings (#16, from step 06 on): bytes per small hash (5 fields),
+      small set (10 integers), small sorted set (5 members) and 100-element
+      list ≤ 1.5× Redis; and against step 05, measured in the same run:
+      bytes per string key ≤ 1.00× its own, and CPU per request ≤ 1.5× its
+      own for GET, SET, HSET, SADD, ZADD, LPUSH and LRANGE_100 at -c 50,
+      with and without -P 16 (a row's `reference` is then step 05);
   against the naive Python server (#15, the peer naive_selectors measured
       in the same run): CPU per request ≤ 1.00× its own at -c 50, with and
       without -P 16, and -P 16 requests/s ≥ 1.00× its own, for PING_MBULK,
@@ -16,7 +22,9 @@ The targets are the issues' (#4 step 03, #5 step 04, #6 step 05, #9 all):
       rows are ratios ours/naive_selectors: a row's `reference` names the
       server its ratios are to.
 A target holds for every step from the one that introduced it on: later
-steps keep earlier performance. Other figures are reported without one.
+steps keep earlier performance. A goal with `since` names that step, and
+earlier steps get no verdict on it (their cells show the ratio alone).
+Other figures are reported without one.
 
 Used by tools/bench.py (the table it prints) and tools/bench_report.py (the
 book's page), so both always agree.
@@ -27,7 +35,9 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass, field
 
-from bench.servers import NAIVE
+from bench.memory import HASH_FIELDS, LIST_ELEMENTS, SET_MEMBERS, ZSET_MEMBERS
+from bench.servers import NAIVE, STEP_NAME
+from bench.throughput import PIPELINE
 
 PING_TESTS = ("PING_INLINE", "PING_MBULK")
 KEY_TESTS = ("SET", "GET")
@@ -38,14 +48,28 @@ class Goal:
     op: str  # "<=", ">=" or "<"
     limit: float
     unit: str = "×"  # "×": a ratio to Redis; else an absolute figure
+    since: int | None = None  # the step that set it; None: every step
 
     def met(self, value: float) -> bool:
         compare = {"<=": operator.le, ">=": operator.ge, "<": operator.lt}[self.op]
         return compare(value, self.limit)
 
+    def holds_for(self, step: str) -> bool:
+        """Whether a step is judged on it: the step that set it and every
+        later one (a folder not named NN_... always is)."""
+        number = step_number(step)
+        return self.since is None or number is None or number >= self.since
+
     def __str__(self) -> str:
         sign = {"<=": "≤", ">=": "≥", "<": "<"}[self.op]
-        return f"{sign} {fmt(self.limit, self.unit)}"
+        since = f" from step {self.since:02d}" if self.since is not None else ""
+        return f"{sign} {fmt(self.limit, self.unit)}{since}"
+
+
+def step_number(name: str) -> int | None:
+    """5 for "05_expiry"; None for "redis" or a peer."""
+    match = STEP_NAME.match(name)
+    return int(match.group(1)) if match else None
 
 
 @dataclass
@@ -66,7 +90,7 @@ class Row:
 
     def met(self, step: str) -> bool | None:
         value = (self.absolute if self.judge_absolute else self.ours).get(step)
-        if self.goal is None or value is None:
+        if self.goal is None or value is None or not self.goal.holds_for(step):
             return None
         return self.goal.met(value)
 
@@ -99,6 +123,7 @@ def build_rows(results: dict) -> list[Row]:
             + memory_rows(results.get("memory", {}))
             + expiry_rows(results.get("expiry", {}), steps)
             + cron_rows(results.get("cron", {}), steps)
+            + baseline_rows(results, steps)
             + (naive_rows(records, steps) if NAIVE.name in peers else []))
     return [r for r in rows if any(v is not None for v in r.ours.values())
             or r.notes]
@@ -201,16 +226,62 @@ def connection_rows(results: dict) -> list[Row]:
                       {t: r["ping_p99_ms"] for t, r in results.items()}, Goal("<", 2.0))]
 
 
+COMPACT = 6  # issue 16's step: compact encodings
+# (dataset, what one key is, goal): the bytes of each per key, ratio to Redis.
+MEMORY_DATASETS = (
+    ("strings", "string key", Goal("<=", 2.0)),
+    ("hashes", f"small hash ({HASH_FIELDS} fields)", Goal("<=", 1.5, since=COMPACT)),
+    ("sets", f"small set ({SET_MEMBERS} integers)", Goal("<=", 1.5, since=COMPACT)),
+    ("zsets", f"small sorted set ({ZSET_MEMBERS} members)",
+     Goal("<=", 1.5, since=COMPACT)),
+    ("lists", f"{LIST_ELEMENTS}-element list", Goal("<=", 1.5, since=COMPACT)),
+)
+
+
 def memory_rows(results: dict) -> list[Row]:
     rows = []
-    for dataset, goal in (("strings", Goal("<=", 2.0)), ("hashes", None)):
+    for dataset, what, goal in MEMORY_DATASETS:
         figures = {t: r[dataset] for t, r in results.items() if dataset in r}
         if "redis" not in figures:
             continue
         keys = figures["redis"]["keys"]
-        what = "string key" if dataset == "strings" else "small hash (4 fields)"
-        rows.append(ratio_row(f"Memory ({keys:,} keys)", f"bytes per {what}", "B",
+        rows.append(ratio_row("Memory per key", f"bytes per {what}, {keys:,} keys", "B",
                               {t: f["bytes_per_key"] for t, f in figures.items()}, goal))
+    return rows
+
+
+# Issue 16: compact encodings cost CPU, within 1.5× of step 05's per request,
+# and they must not make a string key bigger than step 05's. Ratios to step
+# 05's figures from the same run; the steps after it are judged.
+BASELINE = 5
+BASELINE_SECTION = f"Against step {BASELINE:02d}"
+BASELINE_TESTS = ("GET", "SET", "HSET", "SADD", "ZADD", "LPUSH", "LRANGE_100")
+
+
+def baseline_rows(results: dict, steps: list[str]) -> list[Row]:
+    """Each step after step 05 against step 05's own figures."""
+    base = next((s for s in steps if step_number(s) == BASELINE), None)
+    if base is None:
+        return []
+    compared = [base] + [s for s in steps if (step_number(s) or 0) > BASELINE]
+    rows = []
+    memory = {t: r["strings"] for t, r in results.get("memory", {}).items()
+              if t in compared and "strings" in r}
+    if base in memory:
+        rows.append(ratio_row(
+            BASELINE_SECTION, f"bytes per string key, {memory[base]['keys']:,} keys",
+            "B", {t: f["bytes_per_key"] for t, f in memory.items()},
+            Goal("<=", 1.0, since=COMPACT), reference=base))
+    runs = {(r["target"], r["test"], r["clients"], r["pipeline"]): r
+            for r in results.get("throughput", [])}
+    for test in BASELINE_TESTS:
+        for pipeline in (1, PIPELINE):
+            figures = {t: runs[t, test, 50, pipeline]["cpu_us_per_request"]
+                       for t in compared if (t, test, 50, pipeline) in runs}
+            if base in figures:
+                rows.append(ratio_row(
+                    BASELINE_SECTION, f"{test} CPU per request {mode_name(50, pipeline)}",
+                    "µs", figures, Goal("<=", 1.5, since=COMPACT), reference=base))
     return rows
 
 
@@ -254,7 +325,10 @@ VERDICTS = ("met", "NOT met")
 
 def cell_text(row: Row, step: str, marks: tuple[str, str] | None = VERDICTS) -> str:
     """What one step's cell shows: the ratio (and the figure), and the verdict
-    on its target, unless `marks` is None."""
+    on its target, unless `marks` is None. The step the ratios are to (step
+    05 in its section) says so."""
+    if step == row.reference:
+        return "(reference)"
     if row.ours.get(step) is None and row.absolute.get(step) is None:
         return row.notes.get(step) or "—"
     text = fmt(row.ours.get(step), "×")

@@ -1,9 +1,14 @@
 """Bytes per key: the server's resident memory grown by a load, per key.
 
-Each load runs on a fresh server: many small string keys (`key:%012d`, a
-3-byte value, as redis-benchmark's SET writes), then many small hashes of a
-few fields. RSS counts what the allocator took from the kernel, the same
-way for both servers: Redis's jemalloc and Python's pymalloc alike.
+Each load runs on a fresh server, one dataset at a time: many small string
+keys (`key:%012d`, a 3-byte value, as redis-benchmark's SET writes), then
+many small values of each type, as issue 16 names them: hashes of 5
+fields, sets of 10 integers, sorted sets of 5 members, and lists of 100
+elements. Each is what a compact encoding is for (a listpack, an intset, a
+quicklist of one listpack in Redis, and in step 06 on), so their bytes per
+key show what a step's encodings save. RSS counts what the allocator took
+from the kernel, the same way for every server: Redis's jemalloc and
+Python's pymalloc alike.
 """
 
 from __future__ import annotations
@@ -15,7 +20,10 @@ from bench.servers import BenchError, Server, Target
 from bench.wire import Connection, ReplyError, keyed_requests, load
 
 VALUE = b"abc"  # 3 bytes, redis-benchmark's default data size
-HASH_FIELDS = 4
+HASH_FIELDS = 5
+SET_MEMBERS = 10  # the integers 1 to 10
+ZSET_MEMBERS = 5
+LIST_ELEMENTS = 100
 
 
 def string_requests(count: int):
@@ -27,27 +35,43 @@ def hash_requests(count: int):
     return keyed_requests(b"HSET", b"hash:%012d", count, *fields)
 
 
+def set_requests(count: int):
+    members = [b"%d" % n for n in range(1, SET_MEMBERS + 1)]
+    return keyed_requests(b"SADD", b"set:%012d", count, *members)
+
+
+def zset_requests(count: int):
+    pairs = [x for n in range(1, ZSET_MEMBERS + 1) for x in (b"%d" % n, b"member%d" % n)]
+    return keyed_requests(b"ZADD", b"zset:%012d", count, *pairs)
+
+
+def list_requests(count: int):
+    return keyed_requests(b"RPUSH", b"list:%012d", count, *[VALUE] * LIST_ELEMENTS)
+
+
 DATASETS = {
-    # name: (what it needs, requests, the reply each gets)
-    "strings": ("set", string_requests, b"+OK\r\n"),
-    "hashes": ("hset", hash_requests, b":%d\r\n" % HASH_FIELDS),
+    # name: (what it needs, requests, the reply each gets, the plan's count)
+    "strings": ("set", string_requests, b"+OK\r\n", "string_keys"),
+    "hashes": ("hset", hash_requests, b":%d\r\n" % HASH_FIELDS, "hashes"),
+    "sets": ("sadd", set_requests, b":%d\r\n" % SET_MEMBERS, "sets"),
+    "zsets": ("zadd", zset_requests, b":%d\r\n" % ZSET_MEMBERS, "zsets"),
+    "lists": ("rpush", list_requests, b":%d\r\n" % LIST_ELEMENTS, "lists"),
 }
 
 
 def measure(targets: list[Target], caps: dict[str, set[str]], plan: Plan,
             say) -> dict[str, dict]:
     """{target: {dataset: figures}} for every dataset a target supports."""
-    counts = {"strings": plan.string_keys, "hashes": plan.hashes}
     results: dict[str, dict] = {}
     for target in targets:
-        for name, (needs, requests, reply) in DATASETS.items():
+        for name, (needs, requests, reply, plan_count) in DATASETS.items():
+            count = getattr(plan, plan_count)
             if {needs, "dbsize"} - caps[target.name]:
                 continue
             with Server(target) as server:
-                figures = bytes_per_key(server, requests(counts[name]), reply,
-                                        counts[name])
+                figures = bytes_per_key(server, requests(count), reply, count)
             results.setdefault(target.name, {})[name] = figures
-            say(f"  {target.name:<14} {counts[name]:>9,} {name:<8} "
+            say(f"  {target.name:<14} {count:>9,} {name:<8} "
                 f"{figures['bytes_per_key']:7.1f} bytes per key")
     return results
 

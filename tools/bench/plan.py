@@ -15,7 +15,10 @@ class Plan:
     idle_clients: int  # connections held open at once
     pings: int  # timed PINGs from a fresh client
     string_keys: int  # for bytes per key
-    hashes: int  # small hashes, HASH_FIELDS fields each
+    hashes: int  # small hashes, HASH_FIELDS fields each (memory.py)
+    sets: int  # small sets, SET_MEMBERS integers each
+    zsets: int  # small sorted sets, ZSET_MEMBERS members each
+    lists: int  # lists of LIST_ELEMENTS elements each
     expiring_keys: int  # set with PX expire_ms
     expire_ms: int
     expiry_timeout: float  # give up this long after the deadline
@@ -30,6 +33,7 @@ FULL = Plan(
     quick=False, requests=100_000, pipelined_requests=500_000,
     many_clients_requests=100_000, latency_requests=20_000,
     idle_clients=10_000, pings=1000, string_keys=1_000_000, hashes=100_000,
+    sets=100_000, zsets=100_000, lists=10_000,
     expiring_keys=100_000, expire_ms=1000, expiry_timeout=10.0,
     idle_seconds=10.0, profile_requests=300_000, benchmark_timeout=600.0)
 
@@ -37,6 +41,7 @@ QUICK = Plan(
     quick=True, requests=1_000, pipelined_requests=8_000,
     many_clients_requests=1_000, latency_requests=200,
     idle_clients=300, pings=100, string_keys=20_000, hashes=5_000,
+    sets=5_000, zsets=5_000, lists=500,
     expiring_keys=2_000, expire_ms=300, expiry_timeout=5.0,
     idle_seconds=0.5, profile_requests=50_000, benchmark_timeout=60.0,
     # Every test takes the same path through the driver: four show it works,

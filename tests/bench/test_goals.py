@@ -1,0 +1,229 @@
+"""The bench's verdicts, from results made up for the purpose: which step a
+target judges (`since`), the rows against step 05 (issue 16), the memory
+rows of every type; and the memory datasets themselves, loaded into real
+Redis and step 06, where each must take Redis's compact encoding.
+
+No benchmark runs here (tests/bench/test_bench.py runs the quick one): the
+results are small dicts shaped as tools/bench.py writes them.
+"""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tools"))
+import bench_report  # noqa: E402  (tools/bench_report.py and tools/bench/)
+
+from bench import memory  # noqa: E402
+from bench.goals import (  # noqa: E402
+    BASELINE_SECTION,
+    BASELINE_TESTS,
+    Goal,
+    build_rows,
+    cell_text,
+    text_table,
+)
+from bench.servers import REDIS, Server, step_target  # noqa: E402
+from bench.wire import Connection  # noqa: E402
+
+sys.path.remove(str(REPO / "tools"))
+
+STEPS = ["04_datatypes", "05_expiry", "06_encodings", "07_blocking"]
+
+
+def memory_figures(bytes_per_key: float, keys: int = 1000) -> dict:
+    return {"keys": keys, "rss_before": 0, "rss_after": int(bytes_per_key * keys),
+            "bytes_per_key": bytes_per_key}
+
+
+def throughput_record(target: str, test: str, pipeline: int, cpu_us: float) -> dict:
+    return {"target": target, "test": test, "clients": 50, "pipeline": pipeline,
+            "requests": 1000, "rps": 1e6 / cpu_us, "p50_ms": 0.1, "p99_ms": 0.2,
+            "cpu_s": cpu_us * 1e-3, "cpu_us_per_request": cpu_us, "kernel_share": 0.5}
+
+
+def made_up_results(memory_by_target: dict, records: list[dict] = (),
+                    steps: list[str] = STEPS) -> dict:
+    return {"targets": ["redis", *steps], "peers": [], "plan": {"quick": False},
+            "throughput": list(records), "memory": memory_by_target}
+
+
+def rows_by_label(results: dict, section: str) -> dict:
+    return {row.label: row for row in build_rows(results) if row.section == section}
+
+
+# ------------------------------------------------------------------ since
+
+def test_a_goal_since_a_step_judges_that_step_and_every_later_one():
+    goal = Goal("<=", 1.5, since=6)
+    assert [goal.holds_for(s) for s in STEPS] == [False, False, True, True]
+    assert goal.holds_for("redis") and goal.holds_for("learner_workspace")
+    assert str(goal) == "≤ 1.50× from step 06"
+    assert str(Goal("<=", 2.0)) == "≤ 2.00×"
+
+
+def test_a_step_before_a_goals_step_shows_its_ratio_without_a_verdict():
+    hashes = {"redis": 160, "04_datatypes": 700, "05_expiry": 720,
+              "06_encodings": 230, "07_blocking": 250}
+    results = made_up_results({t: {"hashes": memory_figures(b)} for t, b in hashes.items()})
+    row = rows_by_label(results, "Memory per key")["bytes per small hash (5 fields), 1,000 keys"]
+    assert row.reference_value == 160 and row.ours["05_expiry"] == pytest.approx(4.5)
+    assert row.met("04_datatypes") is None and row.met("05_expiry") is None
+    assert row.met("06_encodings") is True  # 1.44×
+    assert row.met("07_blocking") is False  # 1.56×: a later step keeps the target
+    assert cell_text(row, "05_expiry") == "4.50×"
+    assert cell_text(row, "06_encodings") == "1.44× met"
+    assert cell_text(row, "07_blocking") == "1.56× NOT met"
+
+
+def test_a_goal_without_since_judges_every_step():
+    strings = {"redis": 100, "04_datatypes": 250, "05_expiry": 190}
+    results = made_up_results({t: {"strings": memory_figures(b)} for t, b in strings.items()},
+                              steps=["04_datatypes", "05_expiry"])
+    row = rows_by_label(results, "Memory per key")["bytes per string key, 1,000 keys"]
+    assert (row.met("04_datatypes"), row.met("05_expiry")) == (False, True)
+
+
+# ---------------------------------------------------------- memory datasets
+
+def test_every_type_gets_a_memory_row_with_issue_16s_target_where_redis_was_measured():
+    sizes = {"strings": 100, "hashes": 160, "sets": 100, "zsets": 180, "lists": 900}
+    results = made_up_results(
+        {"redis": {d: memory_figures(b) for d, b in sizes.items()},
+         "05_expiry": {d: memory_figures(b * 3) for d, b in sizes.items()},
+         "06_encodings": {d: memory_figures(b * 1.2) for d, b in sizes.items()
+                          if d != "lists"}},
+        steps=["05_expiry", "06_encodings"])
+    rows = rows_by_label(results, "Memory per key")
+    assert sorted(rows) == sorted([
+        "bytes per string key, 1,000 keys", "bytes per small hash (5 fields), 1,000 keys",
+        "bytes per small set (10 integers), 1,000 keys",
+        "bytes per small sorted set (5 members), 1,000 keys",
+        "bytes per 100-element list, 1,000 keys"])
+    for label, row in rows.items():
+        assert row.ours["05_expiry"] == pytest.approx(3.0)
+        if label.startswith("bytes per string key"):
+            assert str(row.goal) == "≤ 2.00×" and row.met("05_expiry") is False
+        else:
+            assert str(row.goal) == "≤ 1.50× from step 06" and row.met("05_expiry") is None
+    assert rows["bytes per 100-element list, 1,000 keys"].met("06_encodings") is None
+    assert rows["bytes per small set (10 integers), 1,000 keys"].met("06_encodings") is True
+    # Without Redis's figure there is nothing to divide by: no row.
+    del results["memory"]["redis"]["zsets"]
+    assert not any("sorted set" in label
+                   for label in rows_by_label(results, "Memory per key"))
+
+
+# ------------------------------------------------------------ against step 05
+
+def baseline_results(cpu: dict[str, dict[tuple[str, int], float]],
+                     string_bytes: dict[str, float]) -> dict:
+    records = [throughput_record(target, test, pipeline, us)
+               for target, figures in cpu.items() for (test, pipeline), us in figures.items()]
+    return made_up_results({t: {"strings": memory_figures(b)} for t, b in string_bytes.items()},
+                           records)
+
+
+def test_steps_after_05_are_judged_against_step_05s_figures_from_the_same_run():
+    cpu = {"redis": {("HSET", 1): 5.0, ("HSET", 16): 1.0},
+           "04_datatypes": {("HSET", 1): 30.0, ("HSET", 16): 10.0},
+           "05_expiry": {("HSET", 1): 40.0, ("HSET", 16): 10.0},
+           "06_encodings": {("HSET", 1): 56.0, ("HSET", 16): 16.0},
+           "07_blocking": {("HSET", 1): 60.0, ("HSET", 16): 14.0}}
+    strings = {"redis": 100, "04_datatypes": 200, "05_expiry": 150,
+               "06_encodings": 150, "07_blocking": 152}
+    rows = rows_by_label(baseline_results(cpu, strings), BASELINE_SECTION)
+    assert sorted(rows) == ["HSET CPU per request -c 50", "HSET CPU per request -c 50 -P 16",
+                            "bytes per string key, 1,000 keys"]
+    plain, piped = rows["HSET CPU per request -c 50"], rows["HSET CPU per request -c 50 -P 16"]
+    for row in rows.values():
+        assert row.reference == "05_expiry"
+        assert set(row.ours) == {"06_encodings", "07_blocking"}  # not 04, not Redis
+    assert plain.reference_value == 40.0 and piped.reference_value == 10.0
+    assert plain.ours["06_encodings"] == pytest.approx(1.4) and plain.met("06_encodings")
+    assert plain.ours["07_blocking"] == pytest.approx(1.5) and plain.met("07_blocking")
+    assert piped.ours["06_encodings"] == pytest.approx(1.6)
+    assert piped.met("06_encodings") is False and piped.met("07_blocking") is True
+    string_key = rows["bytes per string key, 1,000 keys"]
+    assert str(string_key.goal) == "≤ 1.00× from step 06"
+    assert string_key.met("06_encodings") is True  # exactly step 05's bytes
+    assert string_key.met("07_blocking") is False  # 2 bytes more per key
+
+
+def test_each_of_issue_16s_tests_gets_a_row_where_step_05_ran_it():
+    names = ("GET", "SET", "HSET", "SADD", "ZADD", "LPUSH", "LRANGE_100")
+    assert names == BASELINE_TESTS
+    base = {(t, p): 10.0 for t in BASELINE_TESTS if t != "ZADD" for p in (1, 16)}
+    later = {(t, p): 12.0 for t in BASELINE_TESTS for p in (1, 16)}
+    rows = rows_by_label(baseline_results({"05_expiry": base, "06_encodings": later}, {}),
+                         BASELINE_SECTION)
+    assert len(rows) == 2 * (len(BASELINE_TESTS) - 1)  # no ZADD: step 05 did not run it
+    assert "ZADD CPU per request -c 50" not in rows
+    assert all(row.ours == {"06_encodings": pytest.approx(1.2)} for row in rows.values())
+    assert "bytes per string key" not in " ".join(rows)  # no memory section run
+
+
+def test_there_is_no_row_against_step_05_without_step_05():
+    cpu = {"06_encodings": {("GET", 1): 12.0}, "07_blocking": {("GET", 1): 12.0}}
+    results = baseline_results(cpu, {"redis": 100, "06_encodings": 150})
+    results["targets"] = ["redis", "06_encodings", "07_blocking"]
+    assert rows_by_label(results, BASELINE_SECTION) == {}
+
+
+def test_the_table_and_the_book_name_step_05_as_the_reference_of_its_section():
+    cpu = {"redis": {("GET", 1): 5.0}, "05_expiry": {("GET", 1): 20.0},
+           "06_encodings": {("GET", 1): 26.0}}
+    sizes = {"redis": 100, "05_expiry": 150, "06_encodings": 150}
+    results = baseline_results(cpu, sizes)
+    results["targets"] = ["redis", "05_expiry", "06_encodings"]
+    for target, size in sizes.items():
+        results["memory"][target]["hashes"] = memory_figures(size * 1.6)
+    steps = ["05_expiry", "06_encodings"]
+    table = text_table(build_rows(results), steps).splitlines()
+    header = next(line for line in table if line.startswith(f"[{BASELINE_SECTION}]"))
+    assert header.split()[-1] == "05_expiry"
+    get = next(line for line in table if line.startswith("GET CPU per request -c 50 "))
+    assert "≤ 1.50× from step 06" in get and get.split()[-3:] == ["(reference)", "1.30×", "met"]
+    page = bench_report.targets_table(build_rows(results), steps)
+    section = page.split(f"**{BASELINE_SECTION}**", 1)[1]
+    assert "| figure | target | 05_expiry | 05_expiry | 06_encodings |" in section
+    assert ("| GET CPU per request -c 50 | ≤ 1.50× from step 06 | 20 µs | (reference) "
+            "| 1.30× :material-check-circle:") in section
+    # The memory table of the page: every type Redis was measured on.
+    results["memory_model"] = memory.python_object_sizes(100)
+    text = bench_report.memory_section(results, steps)
+    assert "### Small values of each type" in text
+    assert "| small hash (5 fields), 1,000 keys | 160 B | 240 B (1.50×) | 240 B (1.50×) |" in (
+        text)
+    assert "A small hash of 5 fields" in text and "From step 06 on (06_encodings)" in text
+
+
+# ------------------------------------------- the datasets, on real servers
+
+ENCODINGS = {"strings": b"embstr", "hashes": b"listpack", "sets": b"intset",
+             "zsets": b"listpack", "lists": b"quicklist"}
+KEY_OF = {"strings": b"key:%012d", "hashes": b"hash:%012d", "sets": b"set:%012d",
+          "zsets": b"zset:%012d", "lists": b"list:%012d"}
+
+
+@pytest.mark.parametrize("bench_target", [REDIS, step_target(REPO / "steps" / "06_encodings")],
+                         ids=["redis", "06_encodings"])
+def test_each_memory_dataset_loads_and_takes_redis_compact_encoding(bench_target):
+    """The values of the memory section are small enough for Redis's compact
+    encodings, so bytes per key measure them; step 06 encodes them alike."""
+    assert set(ENCODINGS) == set(memory.DATASETS)
+    for name, (_, requests, reply, _) in memory.DATASETS.items():
+        with Server(bench_target) as server:
+            figures = memory.bytes_per_key(server, requests(20), reply, 20)
+            assert figures["keys"] == 20 and figures["rss_after"] > 0
+            with Connection(server.port) as conn:
+                key = KEY_OF[name] % 7
+                assert conn.call("OBJECT", "ENCODING", key) == ENCODINGS[name], name
+                size = {"hashes": ("HLEN", memory.HASH_FIELDS),
+                        "sets": ("SCARD", memory.SET_MEMBERS),
+                        "zsets": ("ZCARD", memory.ZSET_MEMBERS),
+                        "lists": ("LLEN", memory.LIST_ELEMENTS)}.get(name)
+                if size:
+                    assert conn.call(size[0], key) == size[1], name
