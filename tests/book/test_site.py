@@ -172,7 +172,11 @@ def test_labs_ran_against_the_servers(pages):
 
 
 FIRST_FUNCTION = {"encoders": "simple"}  # sections that hold several functions
-FIRST_CLASS = {"skiplist_structs": "ZSkiplistLevel"}  # sections of classes only
+FIRST_CLASS = {  # sections of classes only
+    "skiplist_structs": "ZSkiplistLevel", "redis_object": "RedisObject",
+    "standard_config": "StandardConfig", "numeric_config": "NumericConfig",
+}
+FIRST_LINE = {"static_configs": "STATIC_CONFIGS = ["}  # sections of data only
 
 
 def test_included_code_is_shown_as_highlighted_python(pages):
@@ -185,7 +189,9 @@ def test_included_code_is_shown_as_highlighted_python(pages):
         shown = "\n".join(re.sub(r"<[^>]+>", "", block) for block in blocks)
         assert includes, chapter
         for section in includes:
-            if section in FIRST_CLASS:
+            if section in FIRST_LINE:
+                wanted = FIRST_LINE[section]
+            elif section in FIRST_CLASS:
                 wanted = f"class {FIRST_CLASS[section]}"
             else:
                 wanted = f"def {FIRST_FUNCTION.get(section, section)}("
