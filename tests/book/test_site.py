@@ -157,7 +157,7 @@ def test_differences_appendix_lists_the_simplified_notes(pages):
 
 def test_labs_ran_against_the_servers(pages):
     for lab in ("labs/01_socket.html", "labs/02_resp.html", "labs/03_eventloop.html",
-                "labs/04_datatypes.html", "labs/05_expiry.html"):
+                "labs/04_datatypes.html", "labs/05_expiry.html", "labs/06_encodings.html"):
         html = pages[lab]
         assert html.count("jp-OutputArea-output") >= 3, f"{lab} has no outputs"
         assert "Traceback" not in html, f"{lab} raised"
@@ -168,14 +168,20 @@ def test_labs_ran_against_the_servers(pages):
     assert "data:image/png;base64" in pages["labs/03_eventloop.html"], "lab 3 lost its plot"
     assert "data:image/png;base64" in pages["labs/04_datatypes.html"], "lab 4 lost its plot"
     assert pages["labs/05_expiry.html"].count("data:image/png;base64") >= 2, "lab 5 lost a plot"
+    assert "data:image/png;base64" in pages["labs/06_encodings.html"], "lab 6 lost its plot"
 
 
 FIRST_FUNCTION = {"encoders": "simple"}  # sections that hold several functions
-FIRST_CLASS = {"skiplist_structs": "ZSkiplistLevel"}  # sections of classes only
+FIRST_CLASS = {  # sections of classes only
+    "skiplist_structs": "ZSkiplistLevel", "redis_object": "RedisObject",
+    "standard_config": "StandardConfig", "numeric_config": "NumericConfig",
+}
+FIRST_LINE = {"static_configs": "STATIC_CONFIGS = ["}  # sections of data only
 
 
 def test_included_code_is_shown_as_highlighted_python(pages):
-    for chapter in ("01_socket", "02_resp", "03_eventloop", "04_datatypes", "05_expiry"):
+    for chapter in ("01_socket", "02_resp", "03_eventloop", "04_datatypes", "05_expiry",
+                    "06_encodings"):
         source = (REPO / "book" / "chapters" / f"{chapter}.md").read_text()
         includes = re.findall(r'^--8<-- "steps/[^"]+:([a-z_]+)"$', source, re.M)
         html = pages[f"chapters/{chapter}.html"]
@@ -183,7 +189,9 @@ def test_included_code_is_shown_as_highlighted_python(pages):
         shown = "\n".join(re.sub(r"<[^>]+>", "", block) for block in blocks)
         assert includes, chapter
         for section in includes:
-            if section in FIRST_CLASS:
+            if section in FIRST_LINE:
+                wanted = FIRST_LINE[section]
+            elif section in FIRST_CLASS:
                 wanted = f"class {FIRST_CLASS[section]}"
             else:
                 wanted = f"def {FIRST_FUNCTION.get(section, section)}("
