@@ -12,6 +12,9 @@ Steps:
   05_expiry     the command's start time, for expiry; call() counts and
                 times each command, and errors, for INFO
   06_encodings  authentication is required only while there is a password
+  07_blocking   after a command, the clients blocked on the keys it
+                signalled are served; the "blocking" flag; a call fails
+                if it sent an error to any client
 
 Simplified: Redis generates its table from JSON files (src/commands/*.json)
 and also reports key specs and command tips; we report neither.
@@ -73,7 +76,7 @@ def implicit_acl_categories(flags: tuple[str, ...],
     found = set(explicit)
     for flag, category in (("write", "write"), ("readonly", "read"),
                            ("admin", "admin"), ("admin", "dangerous"),
-                           ("fast", "fast")):
+                           ("fast", "fast"), ("blocking", "blocking")):
         if flag in flags:
             found.add(category)
     if "fast" not in found:
@@ -156,6 +159,10 @@ def process_command(c) -> bool:
         reject_command(c, cmd, b"-NOAUTH Authentication required.\r\n")
         return True
     call(c, cmd)
+    if c.server.ready_keys:
+        # Imported here: blocked.py imports this module.
+        from blocked import handle_clients_blocked_on_keys
+        handle_clients_blocked_on_keys(c.server)
     return True
     # END EXERCISE 02-process-command
 # --8<-- [end:process_command]
@@ -177,12 +184,13 @@ def call(c, cmd: Command) -> None:
     One reading of the clock serves twice, as in Redis. It is the time
     that lookups compare TTLs with, so that no key expires in the middle
     of a command; and it starts the timer of INFO commandstats, which a
-    second reading stops. A reply that starts with "-" is a failed call.
+    second reading stops. A call that sent an error reply failed.
     """
     server = c.server
     start = time.time_ns()
     server.mstime = start // 1_000_000
     replied = len(c.buf)
+    errors = server.stat_total_error_replies
     try:
         cmd.proc(c)
     except CommandError as err:
@@ -190,8 +198,11 @@ def call(c, cmd: Command) -> None:
     cmd.microseconds += (time.time_ns() - start) // 1000
     cmd.calls += 1
     if len(c.buf) > replied and c.buf[replied] == ERROR_MARK:
-        cmd.failed_calls += 1
         after_error_reply(server, c.buf[replied:replied + 32])
+    # Any error reply counts, even one sent to another client (CLIENT
+    # UNBLOCK ... ERROR), as Redis compares the server's error count.
+    if server.stat_total_error_replies != errors:
+        cmd.failed_calls += 1
     server.stat_numcommands += 1
 # --8<-- [end:call]
 

@@ -24,6 +24,8 @@ Steps:
   05_expiry     the expires table, expire_if_needed on every lookup
   06_encodings  values are RedisObjects: lookups check o.type and stamp
                 o.lru; LOOKUP_NOTOUCH; a compact value scans in one call
+  07_blocking   the keys clients block on; a key added where clients
+                wait is signalled as ready (so is one SWAPDB brings in)
 """
 
 # The field named "dict" (Redis's name) would shadow the type in the
@@ -47,7 +49,12 @@ from commands import (
     get_int,
     get_long_long,
 )
-from networking import CLIENT_CLOSE_ASAP
+from networking import (
+    BLOCKED_LIST,
+    BLOCKED_ZSET,
+    CLIENT_CLOSE_ASAP,
+    Client,
+)
 from util import stringmatchlen
 
 if TYPE_CHECKING:  # object.py imports this module: no import at run time
@@ -60,6 +67,11 @@ TYPE_NAMES = ("string", "list", "set", "zset", "hash")
 # theirs. Mirrors the switch in copyCommand() (dupStringObject(),
 # listTypeDup(), ...).
 DUP_FUNCTIONS: dict[int, Callable[[RedisObject], RedisObject]] = {}
+
+# Which blocked clients a new value may serve, by its type (object.py's
+# OBJ_LIST, OBJ_ZSET). Mirrors getBlockedTypeByType() in blocked.c.
+BLOCKED_TYPE_BY_TYPE = {TYPE_NAMES.index("list"): BLOCKED_LIST,
+                        TYPE_NAMES.index("zset"): BLOCKED_ZSET}
 
 # lookup_key()'s flags. Mirrors LOOKUP_* in server.h.
 LOOKUP_NONE = 0
@@ -79,6 +91,11 @@ class RedisDb:
     # db->expires_cursor; a Python dict hides its buckets, so a ring does.
     expire_ring: deque[bytes] = field(default_factory=deque)
     avg_ttl: int = 0  # ms, estimated by active expiry (INFO keyspace)
+    # key -> the clients blocked on it, first come first (an ordered set)
+    blocking_keys: dict[bytes, dict[Client, None]] = field(
+        default_factory=dict)
+    # The keys already in server.ready_keys, so none goes in twice.
+    ready_keys: set[bytes] = field(default_factory=set)
     # Last: from here on in this class, "dict" names this field.
     dict: dict[bytes, RedisObject] = field(default_factory=dict)  # keyspace
 
@@ -191,9 +208,36 @@ def lookup_key_write(db: RedisDb, key: bytes,
     return lookup_key(db, key, kind)
 
 
+# --8<-- [start:db_add]
 def db_add(db: RedisDb, key: bytes, value: RedisObject) -> None:
-    """Add a key that does not exist yet. Mirrors dbAdd()."""
+    """Add a key that does not exist yet. Mirrors dbAdd().
+
+    Redis deletes a list or sorted set when it empties, so a client can
+    only be blocked on a missing key, and the key coming into being is
+    the one event that can serve it: this is where it is signalled.
+    """
     db.dict[key] = value
+    signal_key_as_ready(db, key, value.type)
+# --8<-- [end:db_add]
+
+
+# --8<-- [start:signal_key_as_ready]
+def signal_key_as_ready(db: RedisDb, key: bytes, type: int) -> None:
+    """Queue `key` for handle_clients_blocked_on_keys() if clients wait
+    on it for this type of value. Mirrors signalKeyAsReady() in
+    blocked.c (it is here because blocked.py imports this module).
+
+    A key goes into server.ready_keys once however often it changes
+    before the clients are served: db.ready_keys remembers which are in.
+    """
+    btype = BLOCKED_TYPE_BY_TYPE.get(type)
+    if btype is None or not db.server.blocked_clients_by_type[btype]:
+        return  # no client blocks on this type of value
+    if key not in db.blocking_keys or key in db.ready_keys:
+        return
+    db.server.ready_keys.append((db, key))
+    db.ready_keys.add(key)
+# --8<-- [end:signal_key_as_ready]
 
 
 def db_overwrite(db: RedisDb, key: bytes, value: RedisObject) -> None:
@@ -210,7 +254,10 @@ def set_key(db: RedisDb, key: bytes, value: RedisObject,
             keep_ttl: bool = False) -> None:
     """Add a key or replace its value, whatever its type. Mirrors setKey():
     a new value starts with no TTL, unless keep_ttl (SET ... KEEPTTL)."""
-    db.dict[key] = value
+    if key in db.dict:
+        db.dict[key] = value  # dbOverwrite()
+    else:
+        db_add(db, key, value)
     if not keep_ttl and db.expires:
         remove_expire(db, key)
 # --8<-- [end:set_key]
@@ -717,4 +764,17 @@ def swapdb_command(c) -> None:
     db1.expires, db2.expires = db2.expires, db1.expires
     db1.expire_ring, db2.expire_ring = db2.expire_ring, db1.expire_ring
     db1.avg_ttl, db2.avg_ttl = db2.avg_ttl, db1.avg_ttl
+    # The blocked clients stay in their database, which now may hold the
+    # key they wait for: dbAdd() never saw it added.
+    scan_database_for_ready_keys(db1)
+    scan_database_for_ready_keys(db2)
     c.add_reply(resp.OK)
+
+
+def scan_database_for_ready_keys(db: RedisDb) -> None:
+    """Signal every key clients block on that holds a value. Mirrors
+    scanDatabaseForReadyKeys()."""
+    for key in db.blocking_keys:
+        value = db.dict.get(key)
+        if value is not None:
+            signal_key_as_ready(db, key, value.type)

@@ -28,6 +28,8 @@ Steps:
   05_expiry     protocol errors count in INFO errorstats
   06_encodings  output buffer limits by client class, as CONFIG SET
                 sets them; a password set or cleared applies at once
+  07_blocking   a blocked client's input waits until it is unblocked;
+                CLIENT UNBLOCK; a freed client leaves the blocking tables
 
 Simplified: Redis keeps replies in a 16 KiB buffer plus a list of blocks;
 one growing bytearray per client does here.
@@ -49,10 +51,12 @@ from ae import (
     get_file_events,
 )
 from commands import (
+    CommandError,
     after_error_reply,
     auth_required,
     command,
     container,
+    get_long_long,
     process_command,
 )
 
@@ -66,6 +70,14 @@ CLIENT_CLOSE_AFTER_REPLY = 1 << 0  # close once the reply has been sent
 CLIENT_CLOSE_ASAP = 1 << 1  # close now, sending nothing more
 CLIENT_PENDING_WRITE = 1 << 2  # queued in server.clients_pending_write
 CLIENT_NO_EVICT = 1 << 3  # CLIENT NO-EVICT ON
+CLIENT_BLOCKED = 1 << 4  # waiting in BLPOP & co. (blocked.py)
+CLIENT_UNBLOCKED = 1 << 5  # unblocked, its input not yet read again
+
+# Why a client is blocked: Redis's BLOCKED_* values (server.h), of which
+# we have the two that lists and sorted sets need.
+BLOCKED_NONE = 0
+BLOCKED_LIST = 1  # BLPOP, BRPOP, BRPOPLPUSH, BLMOVE, BLMPOP
+BLOCKED_ZSET = 5  # BZPOPMIN, BZPOPMAX, BZMPOP
 
 # Client classes, which have output buffer limits of their own (server.h).
 CLIENT_TYPE_NORMAL = 0  # a client that sends commands
@@ -93,6 +105,19 @@ def get_client_type_by_name(name: bytes) -> int:
     return names.index(name) if name in names else -1
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class BlockingState:
+    """What a blocked client waits for. Mirrors struct blockingState."""
+
+    # The keys it waits on, in the order given (a dict as an ordered set)
+    keys: dict[bytes, None] = field(default_factory=dict)
+    timeout: int = 0  # Unix ms when it gives up; 0: never
+    target: bytes | None = None  # BLMOVE's destination
+    wherefrom: int = 0  # which end to pop: LIST_HEAD/_TAIL, ZSET_MIN/_MAX
+    whereto: int = 0  # BLMOVE: which end of the target to push
+    count: int = -1  # BLMPOP and BZMPOP's COUNT; -1: one, no COUNT
 
 
 @dataclass(slots=True, eq=False)
@@ -125,6 +150,8 @@ class Client:
     peerid: str | None = None
     sockname: str | None = None
     flags: int = 0  # CLIENT_CLOSE_AFTER_REPLY | _CLOSE_ASAP | _PENDING_WRITE
+    btype: int = BLOCKED_NONE  # what it is blocked on, if CLIENT_BLOCKED
+    bpop: BlockingState = field(default_factory=BlockingState)
 
     # --8<-- [start:add_reply]
     def add_reply(self, data: bytes) -> None:
@@ -254,10 +281,14 @@ def process_input_buffer(c: Client) -> None:
     """Run every complete command in the query buffer, in order.
 
     Mirrors processInputBuffer() in networking.c. A request that is
-    still incomplete stays in the buffer for the next read.
+    still incomplete stays in the buffer for the next read, and so does
+    everything after a command that blocked the client: it runs once the
+    client is unblocked (blocked.py).
     """
     # BEGIN EXERCISE 02-input-loop
     while c.qb_pos < len(c.querybuf):
+        if c.flags & CLIENT_BLOCKED:
+            break  # in the middle of a blocking command
         if c.flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP):
             break
         if (not c.reqtype and c.querybuf[c.qb_pos] == resp.STAR
@@ -286,7 +317,8 @@ def process_input_buffer(c: Client) -> None:
         if c.argv and not process_command(c):
             free_client_async(c)
             break
-        reset_client(c)
+        if not c.flags & CLIENT_BLOCKED:  # else unblock_client() resets it
+            reset_client(c)
     del c.querybuf[:c.qb_pos]  # drop what was parsed (Redis: sdsrange)
     c.qb_pos = 0
     # END EXERCISE 02-input-loop
@@ -300,16 +332,21 @@ def process_whole_requests(c: Client) -> bool:
 
     Python: a pipeline's requests are split from the buffer all at once
     (resp.split_whole_requests), then run one by one, as Redis runs them.
+    A command that blocks the client stops the batch: the requests after
+    it stay in the buffer, unparsed as far as the client can tell.
     """
     unread = c.querybuf[c.qb_pos:] if c.qb_pos else c.querybuf
     requests, size = resp.split_whole_requests(bytes(unread),
                                                not auth_required(c))
-    for argv in requests:
+    for done, argv in enumerate(requests, 1):
         if c.flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP):
             break  # QUIT, or an error that closes: run nothing more
         c.argv = argv
         if not process_command(c):
             free_client_async(c)
+        if c.flags & CLIENT_BLOCKED:  # unblock_client() resets c.argv
+            c.qb_pos += sum(map(resp.request_size, requests[:done]))
+            return True
     c.argv = []
     c.qb_pos += size
     return bool(requests)
@@ -413,7 +450,14 @@ def free_clients_in_async_free_queue(server) -> None:
 
 
 def free_client(c: Client) -> None:
-    """Close the connection and forget the client. Mirrors freeClient()."""
+    """Close the connection and forget the client. Mirrors freeClient():
+    a blocked client leaves every table of blocked.py first."""
+    if c.flags & CLIENT_BLOCKED:
+        # Imported here: blocked.py imports this module.
+        from blocked import unblock_client
+        unblock_client(c)
+    if c.flags & CLIENT_UNBLOCKED:
+        c.server.unblocked_clients.remove(c)
     delete_file_event(c.server.el, c.fd, AE_READABLE | AE_WRITABLE)
     c.conn.close()
     del c.server.clients[c.id]
@@ -740,7 +784,8 @@ def format_fd_addr(get_name) -> str:
 
 
 # CLIENT LIST's flags: a letter per flag we have, in Redis's order.
-FLAG_LETTERS = ((CLIENT_CLOSE_AFTER_REPLY, "c"), (CLIENT_CLOSE_ASAP, "A"),
+FLAG_LETTERS = ((CLIENT_BLOCKED, "b"), (CLIENT_CLOSE_AFTER_REPLY, "c"),
+                (CLIENT_UNBLOCKED, "u"), (CLIENT_CLOSE_ASAP, "A"),
                 (CLIENT_NO_EVICT, "e"))
 
 
@@ -894,6 +939,56 @@ def kill_filter_matches(wanted: KillFilter, cl: Client,
             and (wanted.id is None or cl.id == wanted.id)
             and not (cl is caller and wanted.skipme)
             and not cl.flags & CLIENT_CLOSE_ASAP)
+
+
+# --8<-- [start:client_unblock_command]
+@command("client|unblock", -3, "admin noscript loading stale",
+         acl="connection", group="connection", since="5.0.0",
+         synopsis="client-id [TIMEOUT | ERROR]",
+         complexity="O(log N) where N is the number of client connections",
+         summary="End another client's wait in a blocking command")
+def client_unblock_command(c: Client) -> None:
+    """Mirrors the UNBLOCK branch of clientCommand() in networking.c.
+
+    The blocked client gets what a timeout would give it (a null), or
+    with ERROR an -UNBLOCKED error; either way its command counts as a
+    failed call. The reply is 1, or 0 if no such client is blocked.
+    """
+    # Imported here: blocked.py imports this module.
+    from blocked import (
+        reply_to_blocked_client_timed_out,
+        unblock_client,
+        update_stats_on_unblock,
+    )
+    if len(c.argv) > 4:
+        c.add_reply(resp.error(
+            b"unknown subcommand or wrong number of arguments for '%s'. "
+            b"Try %s HELP." % (resp.c_string(c.argv[1])[:128],
+                               resp.c_string(c.argv[0]).upper())))
+        return
+    unblock_error = len(c.argv) == 4 and parse_unblock_reason(c.argv[3])
+    target = c.server.clients.get(get_long_long(c.argv[2]))
+    if target is None or not target.flags & CLIENT_BLOCKED:
+        c.add_reply(resp.integer(0))
+        return
+    if unblock_error:
+        reply = resp.error("-UNBLOCKED client unblocked via CLIENT UNBLOCK")
+        target.add_reply(reply)
+        after_error_reply(c.server, reply)
+    else:
+        reply_to_blocked_client_timed_out(target)
+    unblock_client(target)
+    update_stats_on_unblock(target, 0, True)
+    c.add_reply(resp.integer(1))
+# --8<-- [end:client_unblock_command]
+
+
+def parse_unblock_reason(reason: bytes) -> bool:
+    """CLIENT UNBLOCK's TIMEOUT (False) or ERROR (True)."""
+    reason = resp.c_string(reason).lower()  # strcasecmp()
+    if reason not in (b"timeout", b"error"):
+        raise CommandError("CLIENT UNBLOCK reason should be TIMEOUT or ERROR")
+    return reason == b"error"
 
 
 @command("client|no-evict", 3, "admin noscript loading stale",

@@ -13,6 +13,7 @@ Steps:
   02_resp       request parser, protocol errors, RESP2 and RESP3 encoders
   03_eventloop  verbatim strings (CLIENT LIST)
   04_datatypes  doubles
+  07_blocking   request_size: where a blocked client's pipeline resumes
 
 Simplified: Redis parses straight into robj string objects and keeps big
 arguments in place to avoid a copy (PROTO_MBULK_BIG_ARG); we slice bytes.
@@ -253,6 +254,14 @@ def split_whole_requests(buf: bytes,
     rest = pieces[i:]  # the bytes not taken: these, with their "\r\n"s
     return requests, len(buf) - sum(map(len, rest)) - 2 * (len(rest) - 1)
 # --8<-- [end:split_whole_requests]
+
+
+def request_size(argv: list[bytes]) -> int:
+    """How many bytes the request split_whole_requests() read as `argv`
+    took: its headers are written the one way it accepts, so the size
+    follows from the arguments alone."""
+    return len(b"*%d\r\n" % len(argv)) + sum(
+        len(b"$%d\r\n" % len(arg)) + len(arg) + 2 for arg in argv)
 
 
 # Python: the headers the fast path knows, by dict lookup: every count up

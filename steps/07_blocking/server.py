@@ -25,7 +25,9 @@ Steps:
                 and errorstats; --trace folds the idle turns
   06_encodings  values are robj with an encoding; the LRU clock; CONFIG
                 moves to config.py, and the flags are read through its table
-  07_blocking   clients blocked on keys, served in before_sleep
+  07_blocking   clients blocked on keys (blocked.py); before_sleep times
+                them out, and resumes the input of those unblocked;
+                INFO blocked_clients
 """
 
 import argparse
@@ -58,6 +60,11 @@ from ae import (
     ae_stop,
     create_file_event,
 )
+from blocked import (
+    handle_blocked_clients_timeout,
+    handle_clients_blocked_on_keys,
+    process_unblocked_clients,
+)
 from commands import COMMAND_TABLE, Command, arity_error, command
 from config import (
     MAXMEMORY_NO_EVICTION,
@@ -76,6 +83,8 @@ from expire import (
     mstime,
 )
 from networking import (
+    BLOCKED_LIST,
+    BLOCKED_ZSET,
     REDIS_VERSION,
     Client,
     ClientBufferLimits,
@@ -144,6 +153,16 @@ class Server:
     clients: dict[int, Client] = field(default_factory=dict)  # by id
     clients_pending_write: list[Client] = field(default_factory=list)
     clients_to_close: list[Client] = field(default_factory=list)
+    # Blocking (blocked.py): the blocked clients, by BLOCKED_* type; their
+    # (deadline, id), in order; those unblocked this turn; and the
+    # (db, key) pairs signalled since the last serving, in order.
+    blocked_clients: int = 0
+    blocked_clients_by_type: dict[int, int] = field(
+        default_factory=lambda: {BLOCKED_LIST: 0, BLOCKED_ZSET: 0})
+    clients_timeout_table: list[tuple[int, int]] = field(
+        default_factory=list)
+    unblocked_clients: list[Client] = field(default_factory=list)
+    ready_keys: list[tuple[RedisDb, bytes]] = field(default_factory=list)
     next_client_id: int = 1
     stat_numconnections: int = 0  # clients accepted
     stat_rejected_conn: int = 0  # refused by maxclients
@@ -186,11 +205,17 @@ def server_cron(el: EventLoop, id: int, server: Server) -> int:
 def before_sleep(server: Server, el: EventLoop) -> None:
     """Work done once per turn, before the loop sleeps again.
 
-    Mirrors beforeSleep() in server.c (7.0 order): a fast expire cycle
-    if the last slow one ran out of time, then send the replies the turn
-    produced, then free the clients that were marked for closing.
+    Mirrors beforeSleep() in server.c (7.0 order): time out the blocked
+    clients whose time has come, a fast expire cycle if the last slow one
+    ran out of time, run the requests that waited behind a blocking
+    command in the clients just unblocked, serve the clients blocked on
+    keys that became ready, then send the replies the turn produced,
+    then free the clients that were marked for closing.
     """
+    handle_blocked_clients_timeout(server)
     active_expire_cycle(server, ACTIVE_EXPIRE_CYCLE_FAST)
+    process_unblocked_clients(server)
+    handle_clients_blocked_on_keys(server)
     flushed = handle_clients_with_pending_writes(server)
     closed = len(server.clients_to_close)
     free_clients_in_async_free_queue(server)
@@ -355,7 +380,9 @@ def info_server(server: Server) -> str:
 def info_clients(server: Server) -> str:
     return info_section("Clients", {
         "connected_clients": len(server.clients),
-        "maxclients": server.maxclients, "blocked_clients": 0})
+        "maxclients": server.maxclients,
+        "blocked_clients": server.blocked_clients,
+        "clients_in_timeout_table": len(server.clients_timeout_table)})
 
 
 def info_memory(server: Server) -> str:

@@ -14,14 +14,18 @@ a list's nodes end where Redis's would after the same commands.
 Steps:
   04_datatypes  the list commands
   06_encodings  list objects (OBJ_LIST), every one a quicklist
+  07_blocking   BLPOP, BRPOP, BRPOPLPUSH, BLMOVE, BLMPOP, and serving a
+                client blocked on a list (blocked.py)
 """
 
 from collections.abc import Callable
 
 import resp
+from blocked import SERVE_CLIENT_BLOCKED_ON_KEY, block_for_keys, get_timeout
 from commands import (
     SYNTAX_ERROR,
     CommandError,
+    after_error_reply,
     arity_error,
     command,
     get_long_long,
@@ -41,6 +45,7 @@ from listpack import (
     lp_get_with_size,
     lp_seek,
 )
+from networking import BLOCKED_LIST
 from object import (
     OBJ_ENCODING_QUICKLIST,
     OBJ_LIST,
@@ -753,12 +758,15 @@ def mpop_generic_command(c, keys: list[bytes], where: int,
 # --8<-- [end:mpop_generic_command]
 
 
-def lmpop_generic_command(c, numkeys_idx: int) -> None:
+def lmpop_generic_command(c, numkeys_idx: int, is_block: bool) -> None:
     """Mirrors lmpopGenericCommand(): every argument is checked before
-    any key is read."""
+    any key is read (BLMPOP's timeout last)."""
     keys, where, count = parse_mpop_arguments(c.argv, numkeys_idx,
                                               get_list_position)
-    mpop_generic_command(c, keys, where, count)
+    if is_block:
+        blocking_pop_generic_command(c, keys, where, 1, count)
+    else:
+        mpop_generic_command(c, keys, where, count)
 
 
 @command("lmpop", -4, "write movablekeys", acl="list", group="list",
@@ -768,4 +776,142 @@ def lmpop_generic_command(c, numkeys_idx: int) -> None:
                     "is the number of elements returned.",
          summary="Pop elements from the first non-empty list of several")
 def lmpop_command(c) -> None:
-    lmpop_generic_command(c, 1)
+    lmpop_generic_command(c, 1, False)
+
+
+# Blocking pops: the commands, and how a blocked client is served.
+
+# --8<-- [start:blocking_pop_generic_command]
+def blocking_pop_generic_command(c, keys: list[bytes], where: int,
+                                 timeout_idx: int, count: int) -> None:
+    """Pop from the first of `keys` that holds a list, as LPOP/RPOP (or
+    LMPOP, with a count) would; if none does, block on all of them.
+
+    Mirrors blockingPopGenericCommand(). The timeout is read first, and
+    each key is type-checked until one holds a list. `count` is -1 for
+    BLPOP/BRPOP, whose reply is [key, element].
+    """
+    timeout = get_timeout(c.argv[timeout_idx])
+    for key in keys:
+        lobj = lookup_key_write(c.db, key, OBJ_LIST)
+        if lobj is None:
+            continue
+        if count != -1:
+            list_pop_range_and_reply_with_key(c, lobj, key, where, count)
+            return
+        c.add_reply(resp.array_len(2) + resp.bulk(key)
+                    + resp.bulk(list_type_pop(lobj, where)))
+        if list_type_length(lobj) == 0:
+            db_delete(c.db, key)
+        return
+    block_for_keys(c, BLOCKED_LIST, keys, count, timeout, wherefrom=where)
+# --8<-- [end:blocking_pop_generic_command]
+
+
+BLOCKING_POP_COMPLEXITY = "O(N) where N is the number of provided keys."
+
+
+@command("blpop", -3, "write noscript blocking", acl="list", group="list",
+         since="2.0.0", synopsis="key [key ...] timeout",
+         complexity=BLOCKING_POP_COMPLEXITY, keys=(1, -2, 1),
+         summary="Pop the first element of the first non-empty list, or "
+                 "wait for one")
+def blpop_command(c) -> None:
+    blocking_pop_generic_command(c, c.argv[1:-1], LIST_HEAD, -1, -1)
+
+
+@command("brpop", -3, "write noscript blocking", acl="list", group="list",
+         since="2.0.0", synopsis="key [key ...] timeout",
+         complexity=BLOCKING_POP_COMPLEXITY, keys=(1, -2, 1),
+         summary="Pop the last element of the first non-empty list, or "
+                 "wait for one")
+def brpop_command(c) -> None:
+    blocking_pop_generic_command(c, c.argv[1:-1], LIST_TAIL, -1, -1)
+
+
+def blmove_generic_command(c, wherefrom: int, whereto: int,
+                           timeout: int) -> None:
+    """LMOVE if the source holds a list, else block on the source.
+    Mirrors blmoveGenericCommand()."""
+    if lookup_key_write(c.db, c.argv[1], OBJ_LIST) is None:
+        block_for_keys(c, BLOCKED_LIST, c.argv[1:2], -1, timeout,
+                       c.argv[2], wherefrom, whereto)
+    else:
+        lmove_generic_command(c, wherefrom, whereto)
+
+
+@command("blmove", 6, "write denyoom noscript blocking", acl="list",
+         group="list", since="6.2.0",
+         synopsis="source destination LEFT | RIGHT LEFT | RIGHT timeout",
+         keys=(1, 2, 1),
+         summary="Move an element from one list to another, or wait for "
+                 "one")
+def blmove_command(c) -> None:
+    wherefrom = get_list_position(c.argv[3])
+    whereto = get_list_position(c.argv[4])
+    blmove_generic_command(c, wherefrom, whereto, get_timeout(c.argv[5]))
+
+
+@command("brpoplpush", 4, "write denyoom noscript blocking", acl="list",
+         group="list", since="2.2.0", synopsis="source destination timeout",
+         keys=(1, 2, 1),
+         summary="Move a list's last element to another's head, or wait "
+                 "for one")
+def brpoplpush_command(c) -> None:
+    timeout = get_timeout(c.argv[3])
+    blmove_generic_command(c, LIST_TAIL, LIST_HEAD, timeout)
+
+
+@command("blmpop", -5, "write blocking movablekeys", acl="list",
+         group="list", since="7.0.0",
+         synopsis="timeout numkeys key [key ...] LEFT | RIGHT "
+                  "[COUNT count]",
+         complexity="O(N+M) where N is the number of provided keys and M "
+                    "is the number of elements returned.",
+         summary="Pop elements from the first non-empty list of several, "
+                 "or wait for one")
+def blmpop_command(c) -> None:
+    lmpop_generic_command(c, 2, True)
+
+
+# --8<-- [start:serve_client_blocked_on_list]
+def serve_client_blocked_on_list(receiver, o: RedisObject,
+                                 key: bytes) -> bool:
+    """Give a client blocked on `key` what its command asked for, from
+    the list `o`; True if that emptied the list, now deleted.
+
+    Mirrors serveClientBlockedOnList(): BLPOP/BRPOP get [key, element],
+    BLMPOP [key, [element, ...]], and BLMOVE/BRPOPLPUSH push the element
+    onto their target and get it, unless the target holds another type:
+    then they get WRONGTYPE, and the element stays where it is.
+    """
+    bpop = receiver.bpop
+    if bpop.target is not None:
+        serve_blmove(receiver, o, bpop.target)
+    elif receiver.cmd.proc is blmpop_command:
+        receiver.add_reply(resp.array_len(2) + resp.bulk(key))
+        list_pop_range(receiver, o, bpop.wherefrom, bpop.count)
+    else:
+        receiver.add_reply(resp.array_len(2) + resp.bulk(key)
+                           + resp.bulk(list_type_pop(o, bpop.wherefrom)))
+    if list_type_length(o):
+        return False
+    db_delete(receiver.db, key)
+    return True
+# --8<-- [end:serve_client_blocked_on_list]
+
+
+def serve_blmove(receiver, o: RedisObject, target: bytes) -> None:
+    """The BLMOVE branch of serveClientBlockedOnList()."""
+    try:
+        dstobj = lookup_key_write(receiver.db, target, OBJ_LIST)
+    except CommandError as err:
+        reply = resp.error(err.args[0])
+        receiver.add_reply(reply)
+        after_error_reply(receiver.server, reply)
+        return
+    value = list_type_pop(o, receiver.bpop.wherefrom)
+    lmove_handle_push(receiver, target, dstobj, value, receiver.bpop.whereto)
+
+
+SERVE_CLIENT_BLOCKED_ON_KEY[OBJ_LIST] = serve_client_blocked_on_list

@@ -25,6 +25,8 @@ Steps:
   04_datatypes  the skiplist and the sorted set commands
   06_encodings  sorted set objects (OBJ_ZSET), small ones in a listpack
                 (the zzl_* functions) until they grow past the limits
+  07_blocking   BZPOPMIN, BZPOPMAX, BZMPOP, and serving a client blocked
+                on a sorted set (blocked.py)
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from typing import NamedTuple
 
 import object as objects  # objects.server: the Server and its config
 import resp
+from blocked import SERVE_CLIENT_BLOCKED_ON_KEY, block_for_keys, get_timeout
 from commands import (
     SYNTAX_ERROR,
     WRONGTYPE,
@@ -80,6 +83,7 @@ from listpack import (
     lp_safe_to_add,
     lp_seek,
 )
+from networking import BLOCKED_ZSET
 from object import (
     OBJ_ENCODING_LISTPACK,
     OBJ_ENCODING_SKIPLIST,
@@ -1650,13 +1654,17 @@ def get_zset_position(arg: bytes) -> int:
     raise CommandError(SYNTAX_ERROR)
 
 
-def zmpop_generic_command(c, numkeys_idx: int) -> None:
+def zmpop_generic_command(c, numkeys_idx: int, is_block: bool) -> None:
     """Pop from the first of the keys that holds a sorted set. Mirrors
     zmpopGenericCommand(): every argument is checked before any key is
-    read, and the reply is [key, [[member, score], ...]] in RESP2 too."""
+    read (BZMPOP's timeout last), and the reply is [key, [[member,
+    score], ...]] in RESP2 too."""
     keys, where, count = parse_mpop_arguments(c.argv, numkeys_idx,
                                               get_zset_position)
-    generic_zpop_command(c, keys, where, True, count, True, True)
+    if is_block:
+        blocking_generic_zpop_command(c, keys, where, 1, count, True)
+    else:
+        generic_zpop_command(c, keys, where, True, count, True, True)
 
 
 @command("zmpop", -4, "write movablekeys", acl="sortedset",
@@ -1668,7 +1676,80 @@ def zmpop_generic_command(c, numkeys_idx: int) -> None:
          summary="Remove and return the lowest or highest members of the "
                  "first non-empty sorted set of several")
 def zmpop_command(c) -> None:
-    zmpop_generic_command(c, 1)
+    zmpop_generic_command(c, 1, False)
+
+
+# Blocking pops: the commands, and how a blocked client is served.
+
+# --8<-- [start:blocking_generic_zpop_command]
+def blocking_generic_zpop_command(c, keys: list[bytes], where: int,
+                                  timeout_idx: int, count: int,
+                                  use_nested_array: bool) -> None:
+    """Pop from the first of `keys` that holds a sorted set; if none
+    does, block on all of them. Mirrors blockingGenericZpopCommand().
+
+    BZPOPMIN/BZPOPMAX reply key, member, score (count -1); BZMPOP
+    [key, [[member, score], ...]] (use_nested_array).
+    """
+    timeout = get_timeout(c.argv[timeout_idx])
+    for key in keys:
+        if lookup_key_write(c.db, key, OBJ_ZSET) is not None:
+            generic_zpop_command(c, [key], where, True, count,
+                                 use_nested_array, use_nested_array)
+            return
+    block_for_keys(c, BLOCKED_ZSET, keys, count, timeout, wherefrom=where)
+# --8<-- [end:blocking_generic_zpop_command]
+
+
+BZPOP_COMPLEXITY = ("O(log(N)) with N being the number of elements in the "
+                    "sorted set.")
+
+
+@command("bzpopmin", -3, "write noscript blocking fast", acl="sortedset",
+         group="sorted-set", since="5.0.0", synopsis="key [key ...] timeout",
+         complexity=BZPOP_COMPLEXITY, keys=(1, -2, 1),
+         summary="Pop the member with the lowest score of the first "
+                 "non-empty sorted set, or wait for one")
+def bzpopmin_command(c) -> None:
+    blocking_generic_zpop_command(c, c.argv[1:-1], ZSET_MIN, -1, -1, False)
+
+
+@command("bzpopmax", -3, "write noscript blocking fast", acl="sortedset",
+         group="sorted-set", since="5.0.0", synopsis="key [key ...] timeout",
+         complexity=BZPOP_COMPLEXITY, keys=(1, -2, 1),
+         summary="Pop the member with the highest score of the first "
+                 "non-empty sorted set, or wait for one")
+def bzpopmax_command(c) -> None:
+    blocking_generic_zpop_command(c, c.argv[1:-1], ZSET_MAX, -1, -1, False)
+
+
+@command("bzmpop", -5, "write blocking movablekeys", acl="sortedset",
+         group="sorted-set", since="7.0.0",
+         synopsis="timeout numkeys key [key ...] MIN | MAX [COUNT count]",
+         complexity="O(K) + O(M*log(N)) where K is the number of provided "
+                    "keys, N being the number of elements in the sorted "
+                    "set, and M being the number of elements popped.",
+         summary="Pop the lowest or highest members of the first "
+                 "non-empty sorted set of several, or wait for one")
+def bzmpop_command(c) -> None:
+    zmpop_generic_command(c, 2, True)
+
+
+# --8<-- [start:serve_client_blocked_on_sorted_set]
+def serve_client_blocked_on_sorted_set(receiver, o: RedisObject,
+                                       key: bytes) -> bool:
+    """Pop what the client blocked on `key` waits for, and reply; True
+    if that emptied the sorted set, now deleted. The body of the loop
+    of serveClientsBlockedOnSortedSetKey(), as BZMPOP or BZPOPMIN/MAX
+    would have replied had the set been there."""
+    nested = receiver.cmd.proc is bzmpop_command
+    generic_zpop_command(receiver, [key], receiver.bpop.wherefrom, True,
+                         receiver.bpop.count, nested, nested)
+    return key not in receiver.db.dict
+# --8<-- [end:serve_client_blocked_on_sorted_set]
+
+
+SERVE_CLIENT_BLOCKED_ON_KEY[OBJ_ZSET] = serve_client_blocked_on_sorted_set
 
 
 @command("zrandmember", -2, "readonly", acl="sortedset",
