@@ -27,7 +27,10 @@ Steps:
                 timeouts, CLIENT UNBLOCK
 
 Simplified: Redis keeps the timeouts in a radix tree ordered by deadline
-(server.clients_timeout_table); a sorted Python list does here.
+(server.clients_timeout_table); a sorted Python list does here. Redis
+also blocks clients on streams (XREAD), for replicas (WAIT) and for
+modules; and it propagates each pop it serves to replicas and the AOF
+as the LPOP, RPOP, LMOVE or ZPOPMIN it amounts to. We have neither.
 """
 
 import math

@@ -230,11 +230,11 @@ def signal_key_as_ready(db: RedisDb, key: bytes, type: int) -> None:
     A key goes into server.ready_keys once however often it changes
     before the clients are served: db.ready_keys remembers which are in.
     """
+    if key not in db.blocking_keys or key in db.ready_keys:
+        return  # nobody waits on it, or it is queued already
     btype = BLOCKED_TYPE_BY_TYPE.get(type)
     if btype is None or not db.server.blocked_clients_by_type[btype]:
         return  # no client blocks on this type of value
-    if key not in db.blocking_keys or key in db.ready_keys:
-        return
     db.server.ready_keys.append((db, key))
     db.ready_keys.add(key)
 # --8<-- [end:signal_key_as_ready]
