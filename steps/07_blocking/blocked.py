@@ -70,6 +70,7 @@ def get_timeout(arg: bytes) -> int:
     a long long, infinities included, gives a negative number, hence
     Redis's "timeout is negative" for 1e300 and inf.
     """
+    # BEGIN EXERCISE 07-get-timeout
     seconds = get_long_double(arg, "timeout is not a float or out of range")
     ms = resp.LLONG_MIN
     if not isinstance(seconds, float):  # a float here is +-inf
@@ -79,6 +80,7 @@ def get_timeout(arg: bytes) -> int:
     if ms < 0:
         raise CommandError("timeout is negative")
     return ms + mstime() if ms > 0 else 0
+    # END EXERCISE 07-get-timeout
 # --8<-- [end:get_timeout]
 
 
@@ -92,6 +94,7 @@ def block_for_keys(c: Client, btype: int, keys: list[bytes], count: int,
     queue of waiting clients, so they are served first come first. A key
     named twice is waited on once.
     """
+    # BEGIN EXERCISE 07-block-for-keys
     bpop = c.bpop
     bpop.count, bpop.timeout, bpop.target = count, timeout, target
     bpop.wherefrom, bpop.whereto = wherefrom, whereto
@@ -101,6 +104,7 @@ def block_for_keys(c: Client, btype: int, keys: list[bytes], count: int,
         bpop.keys[key] = None
         c.db.blocking_keys.setdefault(key, {})[c] = None
     block_client(c, btype)
+    # END EXERCISE 07-block-for-keys
 # --8<-- [end:block_for_keys]
 
 
@@ -245,6 +249,7 @@ def serve_clients_blocked_on_key(db: RedisDb, key: bytes, o) -> None:
     Mirrors serveClientsBlockedOnListKey() and ...OnSortedSetKey(), one
     loop for both. A client waiting for the other type is passed over.
     """
+    # BEGIN EXERCISE 07-serve-blocked-clients
     server = db.server
     btype = BLOCKED_TYPE_BY_TYPE[o.type]
     if not server.blocked_clients_by_type[btype] or (
@@ -263,4 +268,5 @@ def serve_clients_blocked_on_key(db: RedisDb, key: bytes, o) -> None:
         unblock_client(receiver)
         if deleted:
             break
+    # END EXERCISE 07-serve-blocked-clients
 # --8<-- [end:serve_clients_blocked_on_key]

@@ -3,6 +3,7 @@ blocked.c in Redis 7.0.15): CLIENT UNBLOCK ends its wait, CLIENT LIST shows
 it, its later requests wait in its query buffer until it is served, and a
 client that goes away while blocked leaves no trace."""
 
+import pytest
 from support.replies import (
     NULL3,
     NULL_ARRAY,
@@ -28,6 +29,7 @@ def blocked_on_l(connect, blocked, count: int = 1):
     return waiter, waiter_id
 
 
+@pytest.mark.exercise("07-block-for-keys")
 def test_client_unblock_gives_the_client_a_timeout_reply(raw, connect, blocked):
     waiter, waiter_id = blocked_on_l(connect, blocked)
     assert raw.call("CLIENT", "UNBLOCK", waiter_id) == integer(1)
@@ -146,6 +148,7 @@ def test_input_sent_while_blocked_waits_in_the_query_buffer(raw, connect, blocke
     assert waiter.read_replies(2) == [bulks("l", "v"), b"$5\r\nlater\r\n"]
 
 
+@pytest.mark.exercise("07-block-for-keys")
 def test_a_client_that_disconnects_while_blocked_leaves_every_table(raw, connect, blocked):
     waiter, _ = blocked_on_l(connect, blocked)
     waiter.close()
@@ -163,6 +166,7 @@ def test_a_client_killed_while_blocked_is_not_served(raw, connect, blocked):
     assert second.read_reply() == bulks("l", "v")
 
 
+@pytest.mark.exercise("07-block-for-keys")
 def test_a_thousand_clients_blocking_and_dropping_leave_nothing_behind(
         raw, connect, blocked):
     clients = 1000

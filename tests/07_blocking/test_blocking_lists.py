@@ -2,6 +2,7 @@
 (blocked.c, t_list.c): at once when a list is there, otherwise once another
 client creates one, first blocked first served."""
 
+import pytest
 from support.replies import (
     NULL_ARRAY,
     SYNTAX_ERROR,
@@ -27,6 +28,7 @@ def test_blpop_on_a_key_of_another_type_is_wrongtype(raw):
     assert raw.call("BLPOP", "missing", "s", "l", "0") == WRONGTYPE
 
 
+@pytest.mark.exercise("07-serve-blocked-clients")
 def test_blpop_waits_until_another_client_pushes(raw, connect, blocked):
     waiter = connect()
     waiter.send(b"*3\r\n$5\r\nBLPOP\r\n$1\r\nl\r\n$1\r\n0\r\n")
@@ -46,6 +48,7 @@ def test_brpop_is_served_from_the_tail(raw, connect, blocked):
     assert waiter.read_reply() == bulks("l", "c")
 
 
+@pytest.mark.exercise("07-serve-blocked-clients")
 def test_waiters_on_one_key_are_served_in_the_order_they_blocked(raw, connect, blocked):
     waiters = [connect() for _ in range(3)]
     for n, waiter in enumerate(waiters, 1):
@@ -114,6 +117,7 @@ def test_blmove_waits_then_moves_the_element_and_replies_it(raw, connect, blocke
     assert raw.call("LRANGE", "dst", "0", "-1") == bulks("b", "old")
 
 
+@pytest.mark.exercise("07-serve-blocked-clients")
 def test_blmove_chains_serve_each_other_in_one_turn(raw, connect, blocked):
     """A's push onto b makes b ready: B is served from it, and so on."""
     a, b = connect(), connect()
@@ -139,6 +143,7 @@ def test_blmove_onto_a_key_of_another_type_gets_wrongtype_and_moves_nothing(
     assert raw.call("LRANGE", "src", "0", "-1") == bulks("v")
 
 
+@pytest.mark.exercise("07-get-timeout")
 def test_blmove_checks_its_directions_before_its_timeout(raw):
     assert raw.call("BLMOVE", "s", "d", "UP", "LEFT", "x") == SYNTAX_ERROR
     assert raw.call("BLMOVE", "s", "d", "LEFT", "LEFT", "x") == error(
@@ -160,6 +165,7 @@ def test_blmpop_waits_and_is_served_up_to_its_count(raw, connect, blocked):
     assert waiter.read_reply() == b"*2\r\n$1\r\nl\r\n" + bulks("a", "b")
 
 
+@pytest.mark.exercise("07-get-timeout")
 def test_blmpop_checks_numkeys_where_and_count_before_the_timeout(raw):
     assert raw.call("BLMPOP", "x", "0", "l", "LEFT") == error(
         "numkeys should be greater than 0")
@@ -170,6 +176,7 @@ def test_blmpop_checks_numkeys_where_and_count_before_the_timeout(raw):
         "timeout is not a float or out of range")
 
 
+@pytest.mark.exercise("07-block-for-keys")
 def test_timeouts_reply_a_null_array_even_for_blmove(raw):
     assert raw.call("BLPOP", "l", "0.01") == NULL_ARRAY
     assert raw.call("BRPOP", "l", "0.01") == NULL_ARRAY

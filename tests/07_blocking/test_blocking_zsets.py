@@ -2,6 +2,7 @@
 blocked.c): the reply of ZPOPMIN or ZMPOP with the key in front, the score
 a bulk string in RESP2 and a double in RESP3."""
 
+import pytest
 from support.replies import NULL_ARRAY, WRONGTYPE, bulks, error
 
 BZPOPMIN_Z = b"*3\r\n$8\r\nBZPOPMIN\r\n$1\r\nz\r\n$1\r\n0\r\n"
@@ -33,6 +34,7 @@ def test_bzpopmin_waits_until_a_sorted_set_is_added(raw, connect, blocked):
     assert raw.call("ZRANGE", "z", "0", "-1") == bulks("c")
 
 
+@pytest.mark.exercise("07-serve-blocked-clients")
 def test_bzpopmax_waiters_are_served_in_order_until_the_set_is_empty(raw, connect, blocked):
     waiters = [connect() for _ in range(3)]
     for n, waiter in enumerate(waiters, 1):

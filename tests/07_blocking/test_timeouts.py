@@ -14,6 +14,7 @@ NOT_A_FLOAT = error("timeout is not a float or out of range")
 NEGATIVE = error("timeout is negative")
 
 
+@pytest.mark.exercise("07-block-for-keys")
 def test_a_timeout_replies_a_null_array_in_resp2(raw):
     assert raw.call("BLPOP", "l", "0.05") == NULL_ARRAY
 
@@ -32,6 +33,7 @@ def test_a_timeout_ends_after_its_time_and_within_one_cron_period(raw, seconds):
     assert seconds <= elapsed < seconds + 0.5  # hz 10: about 0.1 s late at most
 
 
+@pytest.mark.exercise("07-get-timeout")
 @pytest.mark.parametrize("value", ["abc", "", "1 ", " 1", "nan", "1e"])
 def test_a_timeout_that_is_not_a_number_is_refused(raw, value):
     assert raw.call("BLPOP", "l", value) == NOT_A_FLOAT
@@ -40,6 +42,7 @@ def test_a_timeout_that_is_not_a_number_is_refused(raw, value):
 
 @pytest.mark.parametrize("value", ["-1", "-0.002", "inf", "-inf", "1e300", "9.3e15",
                                    "9223372036854775.808"])
+@pytest.mark.exercise("07-get-timeout")
 def test_a_negative_timeout_or_one_too_big_for_a_long_long_is_negative(raw, value):
     assert raw.call("BLPOP", "l", value) == NEGATIVE
 
