@@ -29,8 +29,9 @@ Steps:
 Simplified: Redis keeps the timeouts in a radix tree ordered by deadline
 (server.clients_timeout_table); a sorted Python list does here. Redis
 also blocks clients on streams (XREAD), for replicas (WAIT) and for
-modules; and it propagates each pop it serves to replicas and the AOF
-as the LPOP, RPOP, LMOVE or ZPOPMIN it amounts to. We have neither.
+modules, where we block only on lists and sorted sets; and it propagates
+each pop it serves to replicas and the AOF as the LPOP, RPOP, LMOVE or
+ZPOPMIN it amounts to, where we have neither replicas nor an AOF yet.
 """
 
 import math
