@@ -121,6 +121,7 @@ def intset_upgrade_and_add(is_: bytes, value: int) -> bytes:
     the members back to front in place so none is overwritten; here one
     unpack and one pack rewrite them all.
     """
+    # BEGIN EXERCISE 06-intset-upgrade
     encoding, length = HEADER.unpack_from(is_)
     new_encoding = intset_value_encoding(value)
     members = struct.unpack_from(f"<{length}{SLOT_CODES[encoding]}", is_,
@@ -129,6 +130,7 @@ def intset_upgrade_and_add(is_: bytes, value: int) -> bytes:
     layout = f"<{length + 1}{SLOT_CODES[new_encoding]}"
     return HEADER.pack(new_encoding, length + 1) + struct.pack(layout,
                                                                *ordered)
+    # END EXERCISE 06-intset-upgrade
 # --8<-- [end:intset_upgrade_and_add]
 
 

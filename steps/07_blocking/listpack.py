@@ -121,6 +121,7 @@ def lp_encode_integer_get_type(v: int) -> bytes:
     anything wider follows the encoding byte as a little-endian two's
     complement integer of 2, 3, 4 or 8 bytes.
     """
+    # BEGIN EXERCISE 06-lp-encode-integer
     if 0 <= v <= 127:
         return bytes((v,))
     if -4096 <= v <= 4095:
@@ -135,6 +136,7 @@ def lp_encode_integer_get_type(v: int) -> bytes:
     else:
         width, encoding = 8, LP_ENCODING_64BIT_INT
     return bytes((encoding,)) + v.to_bytes(width, "little", signed=True)
+    # END EXERCISE 06-lp-encode-integer
 # --8<-- [end:lp_encode_integer_get_type]
 
 
@@ -179,6 +181,7 @@ def lp_encode_backlen(size: int) -> bytes:
     so a reader starting at the last byte knows when to stop. Redis's
     bounds are `<`, not `<=`: a size of exactly 16383 takes 3 bytes.
     """
+    # BEGIN EXERCISE 06-lp-encode-backlen
     if size <= 127:
         return bytes((size,))
     if size < 16383:
@@ -193,6 +196,7 @@ def lp_encode_backlen(size: int) -> bytes:
     for shift in range(7 * (count - 2), -1, -7):
         out.append(size >> shift & 127 | 128)
     return bytes(out)
+    # END EXERCISE 06-lp-encode-backlen
 # --8<-- [end:lp_encode_backlen]
 
 

@@ -277,6 +277,7 @@ def try_object_encoding(o: RedisObject) -> RedisObject:
     An INT object is left as it is. Redis also trims the spare room of
     a long RAW string's buffer; a bytes object has none.
     """
+    # BEGIN EXERCISE 06-try-object-encoding
     s = o.ptr
     if o.encoding == OBJ_ENCODING_INT:
         return o
@@ -293,6 +294,7 @@ def try_object_encoding(o: RedisObject) -> RedisObject:
     if length <= OBJ_ENCODING_EMBSTR_SIZE_LIMIT:
         o.encoding = OBJ_ENCODING_EMBSTR
     return o
+    # END EXERCISE 06-try-object-encoding
 # --8<-- [end:try_object_encoding]
 
 

@@ -92,6 +92,7 @@ def set_type_add(server, o: RedisObject, value: bytes) -> bool:
     more than set-max-intset-entries members; a value that is not an
     integer converts it first.
     """
+    # BEGIN EXERCISE 06-set-type-add
     if o.encoding == OBJ_ENCODING_HT:
         s = o.ptr
         if value in s:
@@ -108,6 +109,7 @@ def set_type_add(server, o: RedisObject, value: bytes) -> bool:
                                          INTSET_MAX_ENTRIES):
         set_type_convert(o)
     return added
+    # END EXERCISE 06-set-type-add
 # --8<-- [end:set_type_add]
 
 
