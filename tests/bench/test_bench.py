@@ -29,7 +29,8 @@ STEPS = sorted(p.name for p in (REPO / "steps").iterdir()
                if p.name[:2].isdigit() and int(p.name[:2]) >= 3
                and (p / "server.py").exists())
 SECTIONS = ("machine", "plan", "targets", "peers", "capabilities", "throughput",
-            "connections", "memory", "memory_model", "expiry", "cron", "profile")
+            "connections", "memory", "memory_model", "expiry", "cron", "blocking",
+            "profile")
 NAIVE_CLAIMS = {"ping", "set", "get", "incr", "lpush", "rpush", "lpop", "rpop", "dbsize"}
 
 
@@ -110,7 +111,7 @@ def test_the_naive_server_takes_turns_with_redis_and_the_steps_in_throughput(qui
 
 def test_the_naive_server_appears_in_no_other_section(quick):
     results, _, _ = quick
-    for section in ("connections", "memory", "expiry", "cron"):
+    for section in ("connections", "memory", "expiry", "cron", "blocking"):
         assert "naive_selectors" not in results[section], section
     assert all(p["target"] != "naive_selectors" for p in results["profile"])
     rows = build_rows(results)
@@ -179,6 +180,43 @@ def test_expiry_is_measured_where_there_is_expiry_and_skipped_elsewhere(quick):
     assert set(cron) == {"10", "100"} and all(v > 0 for v in cron.values())
 
 
+def test_blocking_is_measured_where_there_is_blpop_and_skipped_elsewhere(quick):
+    results, _, _ = quick
+    plan = results["plan"]
+    for target in results["targets"]:
+        caps = results["capabilities"][target]
+        r = results["blocking"][target]
+        if "blpop" not in caps:
+            assert r == {"skipped": "skipped: no BLPOP"}
+            continue
+        assert r["clients"] == plan["blocked_clients"]
+        assert r["handoff_rounds"] == plan["handoff_rounds"]
+        assert r["idle_cpu_ms_per_s"] >= 0 and r["blocked_cpu_ms_per_s"] >= 0
+        assert r["extra_cpu_ms_per_s"] == pytest.approx(
+            r["blocked_cpu_ms_per_s"] - r["idle_cpu_ms_per_s"])
+        assert 0 < r["handoff_p50_ms"] <= r["handoff_p99_ms"] <= r["handoff_max_ms"]
+    assert "blpop" in results["capabilities"]["redis"]
+    assert all("blpop" in results["capabilities"][s] for s in STEPS if int(s[:2]) >= 7)
+    assert all("blpop" not in results["capabilities"][s] for s in STEPS if int(s[:2]) < 7)
+
+
+def test_the_blocking_rows_come_from_the_quick_run(quick):
+    results, stdout, _ = quick
+    count = results["plan"]["blocked_clients"]
+    rows = {row.label: row for row in build_rows(results)
+            if row.section == f"Blocking ({count:,} clients in BLPOP)"}
+    assert list(rows) == ["CPU per idle second, none blocked",
+                          f"CPU per idle second, {count:,} blocked",
+                          f"extra CPU per idle second, {count:,} blocked",
+                          "LPUSH→BLPOP hand-off p50", "LPUSH→BLPOP hand-off p99"]
+    for step in STEPS:
+        has_blpop = "blpop" in results["capabilities"][step]
+        for row in rows.values():
+            assert (row.absolute.get(step) is not None) == has_blpop, (row.label, step)
+            assert (step in row.notes) == (not has_blpop), (row.label, step)
+    assert "LPUSH→BLPOP hand-off p99" in stdout.split("Ratios ours/redis", 1)[1]
+
+
 def test_the_profile_names_the_event_loop_functions(quick):
     results, _, _ = quick
     profile = results["profile"][0]
@@ -222,7 +260,7 @@ def test_the_book_page_is_made_from_the_results(quick):
     page = (book / "benchmarks.md").read_text()
     for heading in ("# Benchmarks", "## Ratios and targets", "## Throughput per step",
                     "## Against a naive Python server", "## Where the time goes",
-                    "## What a key costs"):
+                    "## What a key costs", "## Blocking"):
         assert heading in page
     assert "benchmarks/throughput.png" in page
     assert "judge a target" in page  # a quick run's page judges none either

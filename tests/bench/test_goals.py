@@ -1,7 +1,8 @@
 """The bench's verdicts, from results made up for the purpose: which step a
 target judges (`since`), the rows against step 05 (issue 16), the memory
-rows of every type; and the memory datasets themselves, loaded into real
-Redis and step 06, where each must take Redis's compact encoding.
+rows of every type, the blocking rows (issue 17); and the memory datasets
+themselves, loaded into real Redis and step 06, where each must take Redis's
+compact encoding.
 
 No benchmark runs here (tests/bench/test_bench.py runs the quick one): the
 results are small dicts shaped as tools/bench.py writes them.
@@ -198,6 +199,99 @@ def test_the_table_and_the_book_name_step_05_as_the_reference_of_its_section():
     assert "| small hash (5 fields), 1,000 keys | 160 B | 240 B (1.50×) | 240 B (1.50×) |" in (
         text)
     assert "A small hash of 5 fields" in text and "From step 06 on (06_encodings)" in text
+
+
+# ------------------------------------------------------------ blocking
+
+def blocking_figures(idle: float, blocked: float, p50: float, p99: float) -> dict:
+    return {"clients": 1000, "idle_seconds": 10.0, "idle_cpu_ms_per_s": idle,
+            "blocked_cpu_ms_per_s": blocked, "extra_cpu_ms_per_s": blocked - idle,
+            "handoff_rounds": 2000, "handoff_p50_ms": p50, "handoff_p99_ms": p99,
+            "handoff_max_ms": p99 * 2}
+
+
+def blocking_results(steps: list[str] = STEPS) -> dict:
+    results = made_up_results({}, steps=steps)
+    results["blocking"] = {
+        "redis": blocking_figures(1.5, 1.8, 0.10, 0.30),
+        "04_datatypes": {"skipped": "skipped: no BLPOP"},
+        "05_expiry": {"skipped": "skipped: no BLPOP"},
+        "06_encodings": {"skipped": "skipped: no BLPOP"},
+        "07_blocking": blocking_figures(2.0, 2.6, 0.19, 0.70),
+        "08_later": blocking_figures(2.0, 3.5, 0.21, 0.50)}
+    return results
+
+
+BLOCKING_SECTION = "Blocking (1,000 clients in BLPOP)"
+
+
+def test_blocking_rows_show_idle_cpu_with_and_without_blocked_clients_as_ratios():
+    rows = rows_by_label(blocking_results(), BLOCKING_SECTION)
+    assert list(rows) == ["CPU per idle second, none blocked",
+                          "CPU per idle second, 1,000 blocked",
+                          "extra CPU per idle second, 1,000 blocked",
+                          "LPUSH→BLPOP hand-off p50", "LPUSH→BLPOP hand-off p99"]
+    idle = rows["CPU per idle second, none blocked"]
+    assert idle.goal is None and idle.reference_value == 1.5 and idle.unit == "ms/s"
+    assert idle.ours["07_blocking"] == pytest.approx(2.0 / 1.5)
+    assert rows["CPU per idle second, 1,000 blocked"].absolute["07_blocking"] == 2.6
+
+
+def test_blocked_clients_extra_cpu_is_judged_on_its_absolute_figure_from_step_07():
+    steps = [*STEPS, "08_later"]
+    row = rows_by_label(blocking_results(steps), BLOCKING_SECTION)[
+        "extra CPU per idle second, 1,000 blocked"]
+    assert str(row.goal) == "≤ 1 ms/s from step 07" and row.judge_absolute
+    assert row.reference_value == pytest.approx(0.3)  # Redis's own difference
+    assert row.absolute["07_blocking"] == pytest.approx(0.6)
+    assert row.met("07_blocking") is True
+    assert row.met("08_later") is False  # 1.5 ms/s more than idle
+    # A difference of two small readings has no ratio worth showing.
+    assert all(v is None for v in row.ours.values())
+    assert cell_text(row, "07_blocking") == "0.6 ms/s met"
+    assert cell_text(row, "08_later") == "1.5 ms/s NOT met"
+    assert cell_text(row, "06_encodings") == "skipped: no BLPOP"
+    assert row.met("06_encodings") is None
+
+
+def test_a_blocked_client_that_costs_less_than_none_still_meets_the_target():
+    results = blocking_results()
+    results["blocking"]["07_blocking"] = blocking_figures(2.0, 1.9, 0.19, 0.5)
+    row = rows_by_label(results, BLOCKING_SECTION)["extra CPU per idle second, 1,000 blocked"]
+    assert row.met("07_blocking") is True  # reading noise: -0.1 ms/s
+    assert cell_text(row, "07_blocking") == "-0.1 ms/s met"
+
+
+def test_handoff_latency_is_within_twice_redis_from_step_07():
+    rows = rows_by_label(blocking_results(), BLOCKING_SECTION)
+    p50, p99 = rows["LPUSH→BLPOP hand-off p50"], rows["LPUSH→BLPOP hand-off p99"]
+    assert str(p50.goal) == str(p99.goal) == "≤ 2.00× from step 07"
+    assert p50.ours["07_blocking"] == pytest.approx(1.9) and p50.met("07_blocking")
+    assert p99.ours["07_blocking"] == pytest.approx(0.7 / 0.3)
+    assert p99.met("07_blocking") is False
+    assert p50.notes["05_expiry"] == "skipped: no BLPOP" and p50.met("05_expiry") is None
+
+
+def test_without_redis_blocking_figures_there_are_no_blocking_rows():
+    results = blocking_results()
+    results["blocking"]["redis"] = {"skipped": "skipped: no BLPOP"}
+    assert rows_by_label(results, BLOCKING_SECTION) == {}
+    del results["blocking"]
+    assert not any(r.section.startswith("Blocking") for r in build_rows(results))
+
+
+def test_the_table_and_the_book_show_the_blocking_section():
+    results = blocking_results()
+    table = text_table(build_rows(results), STEPS).splitlines()
+    extra = next(line for line in table if line.startswith("extra CPU per idle second"))
+    assert extra.split()[-3:] == ["0.6", "ms/s", "met"]
+    page = bench_report.targets_table(build_rows(results), STEPS)
+    assert (f"**{BLOCKING_SECTION}**" in page and "| extra CPU per idle second, 1,000 "
+            "blocked | ≤ 1 ms/s from step 07 | 0.3 ms/s | skipped: no BLPOP |") in page
+    section = bench_report.blocking_section(results)
+    assert section.startswith("## Blocking") and "2,000 rounds" in section
+    assert "| 07_blocking | 2.00 ms | 2.60 ms | +0.60 ms | 0.190 ms | 0.700 ms |" in section
+    assert "04_datatypes, 05_expiry, 06_encodings have no `BLPOP`" in section
 
 
 # ------------------------------------------- the datasets, on real servers

@@ -8,6 +8,8 @@
   memory.py      bytes per key: 1,000,000 strings, and small values of each
                  type (hashes, sets of integers, sorted sets, lists)
   expiry.py      active expiry of keys set with PX, and the cron's idle CPU
+  blocking.py    1,000 clients blocked in BLPOP: CPU per idle second with
+                 and without them; LPUSH→BLPOP hand-off latency
   profiling.py   py-spy's view of one step under a pipelined benchmark
   goals.py       the table of ratios ours/redis (and ours/naive_selectors),
                  with the issues' targets

@@ -92,13 +92,22 @@ def measure_cron(targets: list[Target], plan: Plan, say) -> dict[str, dict]:
                     raise
                 results[target.name] = {"skipped": "skipped: no --hz"}
         time.sleep(min(1.0, plan.idle_seconds))  # let start-up work finish
-        before = [s.cpu_seconds() for s in servers]
-        time.sleep(plan.idle_seconds)
-        for server, cpu in zip(servers, before):
-            used = (server.cpu_seconds() - cpu) / plan.idle_seconds
+        used = idle_cpu_ms_per_s(servers, plan.idle_seconds)
+        for server, ms in zip(servers, used):
             figures = results.setdefault(server.target.name, {"cpu_ms_per_s": {}})
-            figures["cpu_ms_per_s"][str(server.config["hz"])] = used * 1e3
+            figures["cpu_ms_per_s"][str(server.config["hz"])] = ms
     for name, r in results.items():
         say(f"  {name:<14} idle: " + (r.get("skipped") or "; ".join(
             f"{ms:.2f} ms CPU per s at hz {hz}" for hz, ms in r["cpu_ms_per_s"].items())))
     return results
+
+
+def idle_cpu_ms_per_s(servers: list[Server], seconds: float) -> list[float]:
+    """Each server's CPU time per second, in ms, over one shared window of
+    about `seconds` (divided by the window's measured length)."""
+    started = time.monotonic()
+    before = [s.cpu_seconds() for s in servers]
+    time.sleep(seconds)
+    after = [s.cpu_seconds() for s in servers]
+    elapsed = time.monotonic() - started
+    return [(a - b) / elapsed * 1e3 for a, b in zip(after, before)]

@@ -21,6 +21,15 @@ The targets are the issues' (#4 step 03, #5 step 04, #6 step 05, #9 all):
       GET and SET, from step 03 on (where the step has the command). These
       rows are ratios ours/naive_selectors: a row's `reference` names the
       server its ratios are to.
+  blocking (#17, from step 07 on): clients blocked in BLPOP cost CPU per
+      idle second ≈ 0, taken as at most 1 ms of CPU per second more than
+      the same server idle with none blocked (an absolute figure: the
+      difference of two small readings has no useful ratio to Redis's, and
+      1 ms/s is 0.1% of a core, under what an idle server's cron costs,
+      and above what two readings of the same idle server differ by; Redis
+      itself comes close to it, as its clientsCron visits each of the 1,000
+      clients once a second, which our steps do not); and the LPUSH→BLPOP
+      hand-off latency, p50 and p99, ≤ 2× Redis's.
 A target holds for every step from the one that introduced it on: later
 steps keep earlier performance. A goal with `since` names that step, and
 earlier steps get no verdict on it (their cells show the ratio alone).
@@ -123,10 +132,11 @@ def build_rows(results: dict) -> list[Row]:
             + memory_rows(results.get("memory", {}))
             + expiry_rows(results.get("expiry", {}), steps)
             + cron_rows(results.get("cron", {}), steps)
+            + blocking_rows(results.get("blocking", {}), steps)
             + baseline_rows(results, steps)
             + (naive_rows(records, steps) if NAIVE.name in peers else []))
     return [r for r in rows if any(v is not None for v in r.ours.values())
-            or r.notes]
+            or any(v is not None for v in r.absolute.values()) or r.notes]
 
 
 def ratio_row(section: str, label: str, unit: str, by_target: dict,
@@ -320,6 +330,39 @@ def cron_rows(results: dict, steps: list[str]) -> list[Row]:
     return rows
 
 
+BLOCKING = 7  # issue 17's step: blocking operations
+
+
+def blocking_rows(results: dict, steps: list[str]) -> list[Row]:
+    """Clients blocked in BLPOP: CPU per idle second with and without them,
+    the extra they cost (judged on its absolute figure, no ratio), and the
+    LPUSH→BLPOP hand-off latency. A step without BLPOP has a note."""
+    redis = results.get("redis")
+    if not redis or "skipped" in redis:
+        return []
+    section = f"Blocking ({redis['clients']:,} clients in BLPOP)"
+
+    def row(label: str, key: str, unit: str, goal: Goal | None = None) -> Row:
+        made = ratio_row(section, label, unit, {"redis": redis[key]} | {
+            s: results.get(s, {}).get(key) for s in steps}, goal)
+        made.notes = {s: results[s]["skipped"] for s in steps
+                      if "skipped" in results.get(s, {})}
+        return made
+
+    extra = row(f"extra CPU per idle second, {redis['clients']:,} blocked",
+                "extra_cpu_ms_per_s", "ms/s", Goal("<=", 1.0, "ms/s", since=BLOCKING))
+    extra.judge_absolute = True
+    extra.ours = dict.fromkeys(extra.ours)  # no ratio: see the docstring at the top
+    return [row("CPU per idle second, none blocked", "idle_cpu_ms_per_s", "ms/s"),
+            row(f"CPU per idle second, {redis['clients']:,} blocked",
+                "blocked_cpu_ms_per_s", "ms/s"),
+            extra,
+            row("LPUSH→BLPOP hand-off p50", "handoff_p50_ms", "ms",
+                Goal("<=", 2.0, since=BLOCKING)),
+            row("LPUSH→BLPOP hand-off p99", "handoff_p99_ms", "ms",
+                Goal("<=", 2.0, since=BLOCKING))]
+
+
 VERDICTS = ("met", "NOT met")
 
 
@@ -333,7 +376,8 @@ def cell_text(row: Row, step: str, marks: tuple[str, str] | None = VERDICTS) -> 
         return row.notes.get(step) or "—"
     text = fmt(row.ours.get(step), "×")
     if row.judge_absolute:
-        text = f"{fmt(row.absolute.get(step), row.unit)} ({text})"
+        text = fmt(row.absolute.get(step), row.unit) + (
+            f" ({text})" if row.ours.get(step) is not None else "")
     met = row.met(step)
     if met is None or marks is None:
         return text

@@ -180,6 +180,7 @@ PROBES = {
     "zadd": ("ZADD", "bench:probe:z", "1", "m"),
     "dbsize": ("DBSIZE",),
     "set_px": ("SET", "bench:probe:px", "abc", "PX", "60000"),
+    "blpop": ("BLPOP", "bench:probe:blpop", "0.01"),  # a null after 10 ms
 }
 
 
