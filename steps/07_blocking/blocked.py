@@ -15,7 +15,8 @@ Three things end the wait:
                       handle_clients_blocked_on_keys() serves the clients
                       in the order they blocked
   its timeout         before_sleep() runs handle_blocked_clients_timeout()
-                      every turn: a null reply
+                      every turn: a null reply. One timer, kept at the
+                      earliest deadline, wakes the loop for it
   CLIENT UNBLOCK      from another client (networking.py): a null reply,
                       or an error
 Once unblocked, a client is queued in server.unblocked_clients, and
@@ -24,7 +25,8 @@ before_sleep() runs the requests that waited in its query buffer.
 Steps:
   07_blocking   BLPOP, BRPOP, BRPOPLPUSH, BLMOVE, BLMPOP (t_list.py),
                 BZPOPMIN, BZPOPMAX, BZMPOP (t_zset.py); ready keys,
-                timeouts, CLIENT UNBLOCK
+                timeouts (and the timer that wakes the loop for
+                them), CLIENT UNBLOCK
 
 Simplified: Redis keeps the timeouts in a radix tree ordered by deadline
 (server.clients_timeout_table); a sorted Python list does here. Redis
@@ -40,6 +42,7 @@ from bisect import bisect_left, insort
 from collections.abc import Callable
 
 import resp
+from ae import AE_NOMORE, ae_create_time_event, ae_delete_time_event
 from commands import CommandError, get_long_double
 from db import BLOCKED_TYPE_BY_TYPE, RedisDb, lookup_key
 from expire import mstime
@@ -183,18 +186,82 @@ def update_stats_on_unblock(c: Client, reply_us: int,
 def add_client_to_timeout_table(c: Client) -> None:
     """Mirrors addClientToTimeoutTable(): only a client with a timeout.
     Entries are (deadline, client id), in order, so the ones due first
-    are at the front."""
-    if c.bpop.timeout:
-        insort(c.server.clients_timeout_table, (c.bpop.timeout, c.id))
+    are at the front. A new earliest deadline moves the timer."""
+    if not c.bpop.timeout:
+        return
+    table = c.server.clients_timeout_table
+    entry = (c.bpop.timeout, c.id)
+    insort(table, entry)
+    if table[0] == entry or c.server.clients_timeout_timer == -1:
+        set_clients_timeout_timer(c.server)
 
 
 def remove_client_from_timeout_table(c: Client) -> None:
-    """Mirrors removeClientFromTimeoutTable()."""
+    """Mirrors removeClientFromTimeoutTable(). If the client had the
+    earliest deadline, the timer moves to the next one, or goes."""
     table = c.server.clients_timeout_table
     entry = (c.bpop.timeout, c.id)
     i = bisect_left(table, entry)
     if i < len(table) and table[i] == entry:
         del table[i]
+        if i == 0:
+            set_clients_timeout_timer(c.server)
+
+
+# --8<-- [start:set_clients_timeout_timer]
+def set_clients_timeout_timer(server) -> None:
+    """Put the one timer for every blocked client at the earliest
+    deadline in the table, or delete it if the table is empty.
+
+    Mirrors how RM_CreateTimer() in module.c keeps a single time event
+    for all the modules' timers: a timer is never moved, but deleted and
+    created again. One timer, not one per client, because the loop scans
+    every timer each turn (us_until_earliest_timer, ae.py).
+
+    Differs: Redis 7.0 (and 7.2, 7.4) has no such timer: a deadline
+    waits for the next turn, which server_cron's starts at the latest,
+    so a timeout is up to 1000/hz ms late. This timer makes the lesson
+    of the loop visible: its poll sleeps until the nearest thing due.
+    One case still waits for server_cron: a client that blocks inside
+    before_sleep (a command that waited in its query buffer), since the
+    loop chose how long to sleep before it ran before_sleep (7.0's
+    order, ae.py; 7.2 swapped the two).
+    """
+    if server.clients_timeout_timer != -1:
+        ae_delete_time_event(server.el, server.clients_timeout_timer)
+        server.clients_timeout_timer = -1
+    if server.clients_timeout_table:
+        deadline = server.clients_timeout_table[0][0]
+        server.clients_timeout_timer = ae_create_time_event(
+            server.el, ms_until_timed_out(deadline), clients_timeout_timer,
+            server)
+# --8<-- [end:set_clients_timeout_timer]
+
+
+def ms_until_timed_out(deadline: int) -> int:
+    """Milliseconds until a client with this deadline counts as timed
+    out: once the clock has passed the deadline, so 1 ms after it."""
+    return max(0, deadline + 1 - mstime())
+
+
+# --8<-- [start:clients_timeout_timer]
+def clients_timeout_timer(el, id: int, server) -> int:
+    """The time event that wakes the loop for the earliest deadline.
+
+    It replies to no one: its turn ends, and the next turn's
+    before_sleep() times the clients out, as in Redis. It only returns
+    when to run again, for the first deadline still to come, or
+    AE_NOMORE when every deadline left has passed. Modelled on
+    moduleTimerHandler() in module.c; Redis 7.0 has no such timer.
+    """
+    server.clients_timeout_timer_runs += 1  # for --trace
+    table = server.clients_timeout_table
+    next_due = bisect_left(table, (mstime(),))  # skip the deadlines past
+    if next_due == len(table):
+        server.clients_timeout_timer = -1
+        return AE_NOMORE
+    return ms_until_timed_out(table[next_due][0])
+# --8<-- [end:clients_timeout_timer]
 
 
 # --8<-- [start:handle_blocked_clients_timeout]
@@ -203,9 +270,10 @@ def handle_blocked_clients_timeout(server) -> None:
     it. Mirrors handleBlockedClientsTimeout(), run by before_sleep().
 
     The table is in deadline order, so the first entry still in the
-    future ends the walk. Nothing wakes the loop for a deadline: the
-    next event does, at worst server_cron's, 1000/hz ms later, as in
-    Redis 7.0.
+    future ends the walk. The timer (clients_timeout_timer()) has woken
+    the loop for the first deadline; server_cron or a socket may wake it
+    earlier, and then this walk finds the deadline past before the timer
+    does.
     """
     table = server.clients_timeout_table
     if not table:

@@ -26,8 +26,9 @@ Steps:
   06_encodings  values are robj with an encoding; the LRU clock; CONFIG
                 moves to config.py, and the flags are read through its table
   07_blocking   clients blocked on keys (blocked.py); before_sleep times
-                them out, and resumes the input of those unblocked;
-                INFO blocked_clients
+                them out, woken by a timer at the first deadline, and
+                resumes the input of those unblocked; INFO blocked_clients;
+                --trace shows the timer's turns
 """
 
 import argparse
@@ -154,13 +155,16 @@ class Server:
     clients_pending_write: list[Client] = field(default_factory=list)
     clients_to_close: list[Client] = field(default_factory=list)
     # Blocking (blocked.py): the blocked clients, by BLOCKED_* type; their
-    # (deadline, id), in order; those unblocked this turn; and the
-    # (db, key) pairs signalled since the last serving, in order.
+    # (deadline, id), in order, and the timer set at the first deadline;
+    # those unblocked this turn; and the (db, key) pairs signalled since
+    # the last serving, in order.
     blocked_clients: int = 0
     blocked_clients_by_type: dict[int, int] = field(
         default_factory=lambda: {BLOCKED_LIST: 0, BLOCKED_ZSET: 0})
     clients_timeout_table: list[tuple[int, int]] = field(
         default_factory=list)
+    clients_timeout_timer: int = -1  # its time event's id; -1: none
+    clients_timeout_timer_runs: int = 0  # how many times it ran (--trace)
     unblocked_clients: list[Client] = field(default_factory=list)
     ready_keys: list[tuple[RedisDb, bytes]] = field(default_factory=list)
     next_client_id: int = 1
@@ -231,6 +235,7 @@ class TurnTrace:
     turn: int = 0
     last: tuple[int, ...] = (0, 0, 0, 0)
     cronloops: int = 0
+    timeout_timer_runs: int = 0
     expire_totals: tuple[int, int, int, int] = (0, 0, 0, 0)
     idle_turns: int = 0  # turns folded since the last line printed
     idle_since: int = 0  # the server_cron run of the first of them
@@ -254,11 +259,13 @@ def trace_turn(server: Server, el: EventLoop, flushed: int,
                                   zip(now, server.trace.last, strict=True))
     server.trace.last = now
     sampled_before = server.trace.expire_totals[1]
+    timer_runs_before = server.trace.timeout_timer_runs
     timers = trace_timers(server)
     if not el.fired and not wrote and not timers:
         return  # the first turn: nothing has happened yet
     if (not el.fired and not wrote
-            and server.trace.expire_totals[1] == sampled_before):
+            and server.trace.expire_totals[1] == sampled_before
+            and server.trace.timeout_timer_runs == timer_runs_before):
         fold_idle_turn(server.trace, server.cronloops)
         return
     print_idle_turns(server.trace)
@@ -300,6 +307,10 @@ def trace_timers(server: Server) -> str:
     if server.cronloops != server.trace.cronloops:
         server.trace.cronloops = server.cronloops
         parts.append(f"server_cron #{server.cronloops}")
+    if server.clients_timeout_timer_runs != server.trace.timeout_timer_runs:
+        server.trace.timeout_timer_runs = server.clients_timeout_timer_runs
+        parts.append("clients_timeout_timer "
+                     f"#{server.clients_timeout_timer_runs}")
     totals = server.expire_cycle.totals
     if totals != server.trace.expire_totals:
         cycles, sampled, expired, elapsed = (
