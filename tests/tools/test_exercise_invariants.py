@@ -36,6 +36,10 @@ from tutor import pytest_command
 
 STEPS = steps_with_exercises()
 CHILD_TIMEOUT = 300  # seconds: a hung child fails the test instead of CI
+# A stubbed step's server stops at the stub, so its child run restarts the
+# server for test after test: minutes on a busy machine, where the suite's
+# 120 s per test would stop the test before its child's own budget does.
+pytestmark = pytest.mark.timeout(CHILD_TIMEOUT + 60)
 # Runs of an exercise's tests before a need it lists is called wrong. A stub
 # on server_cron's path stops the server only if a cron runs while a test
 # holds keys with a TTL, so such a need shows in most runs, not all.
