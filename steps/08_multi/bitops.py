@@ -32,6 +32,7 @@ from db import (
     lookup_key_read,
     lookup_key_write,
     set_key,
+    signal_modified_key,
 )
 from object import (
     OBJ_STRING,
@@ -165,6 +166,7 @@ def set_bit_command(c) -> None:
     old = buf[byte] >> shift & 1
     buf[byte] = buf[byte] & ~(1 << shift) | on << shift
     store_string_for_bit_command(o, buf)
+    signal_modified_key(c.db, c.argv[1])
     c.add_reply(resp.integer(old))
 
 
@@ -202,7 +204,8 @@ def bitop_command(c) -> None:
     sources = [b"" if o is None else string_bytes(o) for o in objects]
     maxlen = max(map(len, sources))
     if maxlen == 0:
-        db_delete(c.db, c.argv[2])
+        if db_delete(c.db, c.argv[2]):
+            signal_modified_key(c.db, c.argv[2])
     elif op == b"not":
         set_key(c.db, c.argv[2], create_object(
             OBJ_STRING, sources[0].translate(INVERT)))
@@ -531,6 +534,10 @@ def bitfield_generic(c, readonly_command: bool) -> None:
     replies = [bitfield_get(buf, op) if op.opcode == BITFIELDOP_GET
                else bitfield_write(c, buf, op) for op in ops]
     store_string_for_bit_command(o, buf)
+    written = (reply for op, reply in zip(ops, replies)
+               if op.opcode != BITFIELDOP_GET)
+    if any(reply != resp.null(c.resp) for reply in written):
+        signal_modified_key(c.db, c.argv[1])
     c.add_reply(resp.array_len(len(ops)) + b"".join(replies))
 
 

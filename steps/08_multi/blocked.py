@@ -27,6 +27,7 @@ Steps:
                 BZPOPMIN, BZPOPMAX, BZMPOP (t_zset.py); ready keys,
                 timeouts (and the timer that wakes the loop for
                 them), CLIENT UNBLOCK
+  08_multi      a command EXEC runs cannot block: it times out at once
 
 Simplified: Redis keeps the timeouts in a radix tree ordered by deadline
 (server.clients_timeout_table); a sorted Python list does here. Redis
@@ -43,7 +44,7 @@ from collections.abc import Callable
 
 import resp
 from ae import AE_NOMORE, ae_create_time_event, ae_delete_time_event
-from commands import CommandError, get_long_double
+from commands import CLIENT_DENY_BLOCKING, CommandError, get_long_double
 from db import BLOCKED_TYPE_BY_TYPE, RedisDb, lookup_key
 from expire import mstime
 from networking import (
@@ -97,7 +98,16 @@ def block_for_keys(c: Client, btype: int, keys: list[bytes], count: int,
     Mirrors blockForKeys(). The client is added at the end of each key's
     queue of waiting clients, so they are served first come first. A key
     named twice is waited on once.
+
+    Inside EXEC a client cannot block (CLIENT_DENY_BLOCKING): it gets
+    the reply of a timeout at once, a null for BLMOVE and BRPOPLPUSH, a
+    null array for the others. Redis makes this check in each blocking
+    command, just before it calls blockForKeys().
     """
+    if c.flags & CLIENT_DENY_BLOCKING:
+        c.add_reply(resp.null(c.resp) if target is not None
+                    else resp.null_array(c.resp))
+        return
     # BEGIN EXERCISE 07-block-for-keys
     bpop = c.bpop
     bpop.count, bpop.timeout, bpop.target = count, timeout, target

@@ -15,6 +15,9 @@ Steps:
   07_blocking   after a command, the clients blocked on the keys it
                 signalled are served; the "blocking" flag; a call fails
                 if it sent an error to any client
+  08_multi      inside MULTI a command is queued, not run; a command
+                refused there makes EXEC fail; the clock stands still
+                for the commands EXEC runs
 
 Simplified: Redis generates its table from JSON files (src/commands/*.json)
 and also reports key specs and command tips; we report neither.
@@ -52,6 +55,19 @@ class Command:
     microseconds: int = 0  # how long they took in all,
     rejected_calls: int = 0  # times it was refused (arity, NOAUTH),
     failed_calls: int = 0  # times it ran and replied an error
+
+
+# A client's transaction flags (Redis: server.h). They are here because
+# process_command() checks them; networking.py and multi.py import them.
+CLIENT_MULTI = 1 << 6  # between MULTI and EXEC: commands are queued
+CLIENT_DIRTY_CAS = 1 << 7  # a WATCHed key changed: EXEC will fail
+CLIENT_DIRTY_EXEC = 1 << 8  # a command was refused: EXEC will abort
+CLIENT_DENY_BLOCKING = 1 << 9  # EXEC runs: a blocking command times out
+
+# What a client in MULTI runs at once instead of queueing. Mirrors the
+# list of procs in processCommand() (RESET is one, a command we lack).
+NOT_QUEUED = frozenset(("exec", "discard", "multi", "watch", "quit"))
+QUEUED = b"+QUEUED\r\n"
 
 
 COMMAND_TABLE: dict[bytes, Command] = {}  # lowercase name -> command
@@ -141,7 +157,7 @@ def process_command(c) -> bool:
     """
     # BEGIN EXERCISE 02-process-command
     cmd = lookup_command(c.argv)
-    c.cmd = cmd  # what CLIENT LIST shows, even if a check below fails
+    c.cmd = c.lastcmd = cmd  # CLIENT LIST shows it, even if refused
     if cmd is None:
         if c.argv[0].lower() in (b"host:", b"post"):
             log.warning("Possible cross-protocol attack: a client sent "
@@ -158,6 +174,8 @@ def process_command(c) -> bool:
             and "no_auth" not in cmd.flags):
         reject_command(c, cmd, b"-NOAUTH Authentication required.\r\n")
         return True
+    if c.flags & CLIENT_MULTI:
+        return process_command_in_multi(c, cmd)
     call(c, cmd)
     if c.server.ready_keys:
         # Imported here: blocked.py imports this module.
@@ -166,6 +184,28 @@ def process_command(c) -> bool:
     return True
     # END EXERCISE 02-process-command
 # --8<-- [end:process_command]
+
+
+# --8<-- [start:process_command_in_multi]
+def process_command_in_multi(c, cmd: Command) -> bool:
+    """Queue the command for EXEC, or refuse it, or run it now if it is
+    one of those that drive the transaction (EXEC, DISCARD, WATCH...).
+
+    The part of processCommand() for a client flagged CLIENT_MULTI.
+    """
+    # Imported here: multi.py imports this module.
+    from multi import queue_multi_command
+    if "no_multi" in cmd.flags:
+        reject_command(c, cmd, resp.error(
+            "Command not allowed inside a transaction"))
+        return True
+    if cmd.fullname in NOT_QUEUED:
+        call(c, cmd)
+        return True
+    queue_multi_command(c, cmd)
+    c.add_reply(QUEUED)
+    return True
+# --8<-- [end:process_command_in_multi]
 
 
 def auth_required(c) -> bool:
@@ -185,12 +225,17 @@ def call(c, cmd: Command) -> None:
     that lookups compare TTLs with, so that no key expires in the middle
     of a command; and it starts the timer of INFO commandstats, which a
     second reading stops. A call that sent an error reply failed.
+
+    EXEC calls this for each command it runs. Those keep EXEC's time, so
+    no key expires in the middle of a transaction either; and an error
+    of theirs is theirs, not EXEC's (Redis: incrCommandStatsOnError()).
     """
     server = c.server
     start = time.time_ns()
-    server.mstime = start // 1_000_000
+    if not server.in_exec:
+        server.mstime = start // 1_000_000
     replied = len(c.buf)
-    errors = server.stat_total_error_replies
+    server.prev_err_count = server.stat_total_error_replies
     try:
         cmd.proc(c)
     except CommandError as err:
@@ -201,8 +246,9 @@ def call(c, cmd: Command) -> None:
         after_error_reply(server, c.buf[replied:replied + 32])
     # Any error reply counts, even one sent to another client (CLIENT
     # UNBLOCK ... ERROR), as Redis compares the server's error count.
-    if server.stat_total_error_replies != errors:
+    if server.stat_total_error_replies != server.prev_err_count:
         cmd.failed_calls += 1
+    server.prev_err_count = server.stat_total_error_replies
     server.stat_numcommands += 1
 # --8<-- [end:call]
 
@@ -210,14 +256,26 @@ def call(c, cmd: Command) -> None:
 ERROR_MARK = ord("-")  # the first byte of an error reply
 
 
+# --8<-- [start:reject_command]
 def reject_command(c, cmd: Command | None, reply: bytes) -> None:
     """Refuse to run the command. Mirrors rejectCommand() in server.c:
     the error counts as a rejected call of the command, when there is
-    one (an unknown subcommand has none), and in INFO errorstats."""
+    one (an unknown subcommand has none), and in INFO errorstats.
+
+    A transaction that had a command refused is doomed (EXECABORT); and
+    EXEC itself refused ends the transaction, with the reason.
+    """
+    if c.flags & CLIENT_MULTI:  # flagTransaction() in multi.c
+        c.flags |= CLIENT_DIRTY_EXEC
     if cmd:
         cmd.rejected_calls += 1
+    if cmd and cmd.fullname == "exec":
+        # Imported here: multi.py imports this module.
+        from multi import exec_command_abort
+        reply = exec_command_abort(c, reply)
     c.add_reply(reply)
     after_error_reply(c.server, reply)
+# --8<-- [end:reject_command]
 
 
 def after_error_reply(server, reply: bytes) -> None:

@@ -26,6 +26,9 @@ Steps:
                 o.lru; LOOKUP_NOTOUCH; a compact value scans in one call
   07_blocking   the keys clients block on; a key added where clients
                 wait is signalled as ready (so is one SWAPDB brings in)
+  08_multi      the keys clients WATCH; every write signals its key as
+                modified, and so does expiry; FLUSHDB, FLUSHALL and
+                SWAPDB touch the watched keys they change
 """
 
 # The field named "dict" (Redis's name) would shadow the type in the
@@ -96,6 +99,8 @@ class RedisDb:
         default_factory=dict)
     # The keys already in server.ready_keys, so none goes in twice.
     ready_keys: set[bytes] = field(default_factory=set)
+    # key -> the WatchedKeys (multi.py) of the clients that WATCH it
+    watched_keys: dict[bytes, list] = field(default_factory=dict)
     # Last: from here on in this class, "dict" names this field.
     dict: dict[bytes, RedisObject] = field(default_factory=dict)  # keyspace
 
@@ -169,9 +174,32 @@ def key_is_expired(db: RedisDb, key: bytes) -> bool:
 
 
 def delete_expired_key(db: RedisDb, key: bytes) -> None:
-    """Mirrors deleteExpiredKeyAndPropagate(): delete and count it."""
+    """Mirrors deleteExpiredKeyAndPropagate(): delete and count it; a
+    key gone is a key modified, for WATCH."""
     db_delete(db, key)
+    signal_modified_key(db, key)
     db.server.stat_expiredkeys += 1
+
+
+# --8<-- [start:signal_modified_key]
+def signal_modified_key(db: RedisDb, key: bytes) -> None:
+    """Tell the clients that WATCH `key` it has changed. Mirrors
+    signalModifiedKey(): every command calls it for each key it writes,
+    once the write is done, and only if it wrote."""
+    if db.watched_keys:
+        # Imported here: multi.py imports this module.
+        from multi import touch_watched_key
+        touch_watched_key(db, key)
+# --8<-- [end:signal_modified_key]
+
+
+def signal_flushed_db(db: RedisDb, replaced_with: RedisDb | None) -> None:
+    """Touch the watched keys of a database about to be emptied, or
+    swapped. Mirrors signalFlushedDb() and the start of
+    dbSwapDatabases()."""
+    if db.watched_keys:
+        from multi import touch_all_watched_keys_in_db
+        touch_all_watched_keys_in_db(db, replaced_with)
 
 
 def get_expire(db: RedisDb, key: bytes) -> int:
@@ -260,6 +288,7 @@ def set_key(db: RedisDb, key: bytes, value: RedisObject,
         db_add(db, key, value)
     if not keep_ttl and db.expires:
         remove_expire(db, key)
+    signal_modified_key(db, key)
 # --8<-- [end:set_key]
 
 
@@ -330,6 +359,7 @@ def add_reply_random_picks(c, population: list, count: int,
 def flushdb_command(c) -> None:
     """Mirrors flushdbCommand()."""
     get_flush_command_flags(c)
+    signal_flushed_db(c.db, None)
     empty_db(c.db)
     c.add_reply(resp.OK)
 
@@ -342,6 +372,7 @@ def flushall_command(c) -> None:
     """Mirrors flushallCommand()."""
     get_flush_command_flags(c)
     for db in c.server.db:
+        signal_flushed_db(db, None)
         empty_db(db)
     c.add_reply(resp.OK)
 
@@ -367,8 +398,11 @@ def del_command(c) -> None:
     first, so it is not counted as deleted."""
     deleted = 0
     for key in c.argv[1:]:
-        if not (c.db.expires and expire_if_needed(c.db, key)):
-            deleted += db_delete(c.db, key)
+        if c.db.expires and expire_if_needed(c.db, key):
+            continue
+        if db_delete(c.db, key):
+            signal_modified_key(c.db, key)
+            deleted += 1
     c.add_reply(resp.integer(deleted))
 
 
@@ -678,6 +712,8 @@ def rename_generic_command(c, nx: bool) -> None:
     if when != -1:
         set_expire(c.db, newkey, when)
     db_delete(c.db, key)
+    signal_modified_key(c.db, key)
+    signal_modified_key(c.db, newkey)
     c.add_reply(resp.integer(1) if nx else resp.OK)
 # --8<-- [end:rename_generic_command]
 
@@ -700,6 +736,8 @@ def move_command(c) -> None:
     if when != -1:
         set_expire(dst, key, when)
     db_delete(c.db, key)
+    signal_modified_key(c.db, key)
+    signal_modified_key(dst, key)
     c.add_reply(resp.integer(1))
 
 
@@ -730,6 +768,7 @@ def copy_command(c) -> None:
     db_add(dst, newkey, DUP_FUNCTIONS[value.type](value))
     if when != -1:
         set_expire(dst, newkey, when)
+    signal_modified_key(dst, newkey)
     c.add_reply(resp.integer(1))
 # --8<-- [end:copy_command]
 
@@ -760,6 +799,9 @@ def swapdb_command(c) -> None:
     id1 = get_int(c.argv[1], "invalid first DB index")
     id2 = get_int(c.argv[2], "invalid second DB index")
     db1, db2 = select_db(c, id1), select_db(c, id2)
+    if db1 is not db2:
+        signal_flushed_db(db1, db2)
+        signal_flushed_db(db2, db1)
     db1.dict, db2.dict = db2.dict, db1.dict
     db1.expires, db2.expires = db2.expires, db1.expires
     db1.expire_ring, db2.expire_ring = db2.expire_ring, db1.expire_ring

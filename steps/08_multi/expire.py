@@ -26,6 +26,7 @@ from db import (
     lookup_key_write,
     remove_expire,
     set_expire,
+    signal_modified_key,
 )
 
 # Redis's constants, unchanged. Python deletes a key some ten times slower
@@ -242,6 +243,7 @@ def expire_generic_command(c, basetime: int, seconds: bool) -> None:
         db_delete(c.db, key)
     else:
         set_expire(c.db, key, when)
+    signal_modified_key(c.db, key)
     c.add_reply(resp.integer(1))
 # --8<-- [end:expire_generic_command]
 
@@ -350,4 +352,6 @@ def persist_command(c) -> None:
     """Mirrors persistCommand(): 1 if a TTL was removed."""
     removed = (lookup_key_write(c.db, c.argv[1]) is not None
                and remove_expire(c.db, c.argv[1]))
+    if removed:
+        signal_modified_key(c.db, c.argv[1])
     c.add_reply(resp.integer(1 if removed else 0))

@@ -30,6 +30,8 @@ Steps:
                 sets them; a password set or cleared applies at once
   07_blocking   a blocked client's input waits until it is unblocked;
                 CLIENT UNBLOCK; a freed client leaves the blocking tables
+  08_multi      a client's transaction: its queue, its watched keys;
+                CLIENT LIST shows them (multi, multi-mem, flags x and d)
 
 Simplified: Redis keeps replies in a 16 KiB buffer plus a list of blocks;
 one growing bytearray per client does here.
@@ -51,6 +53,8 @@ from ae import (
     get_file_events,
 )
 from commands import (
+    CLIENT_DIRTY_CAS,
+    CLIENT_MULTI,
     CommandError,
     after_error_reply,
     auth_required,
@@ -120,6 +124,15 @@ class BlockingState:
     count: int = -1  # BLMPOP and BZMPOP's COUNT; -1: one, no COUNT
 
 
+@dataclass(slots=True)
+class MultiState:
+    """The commands queued since MULTI. Mirrors struct multiState."""
+
+    commands: list[tuple[object, list[bytes]]] = field(
+        default_factory=list)  # (Command, argv), in order
+    argv_len_sums: int = 0  # their argv's bytes, 8 per argument more
+
+
 @dataclass(slots=True, eq=False)
 class Client:
     """One connection and its parsing state. Mirrors struct client."""
@@ -140,6 +153,7 @@ class Client:
     resp: int = 2  # protocol version, chosen with HELLO
     name: bytes | None = None  # CLIENT SETNAME
     cmd: object = None  # the Command running, or the last one
+    lastcmd: object = None  # the last one the client sent (EXEC, say)
     # For CLIENT LIST: when the client connected, when it last sent
     # something (Redis: ctime, lastinteraction), and its "ip:port" and
     # ours, looked up the first time they are asked for.
@@ -152,6 +166,8 @@ class Client:
     flags: int = 0  # CLIENT_CLOSE_AFTER_REPLY | _CLOSE_ASAP | _PENDING_WRITE
     btype: int = BLOCKED_NONE  # what it is blocked on, if CLIENT_BLOCKED
     bpop: BlockingState = field(default_factory=BlockingState)
+    mstate: MultiState = field(default_factory=MultiState)  # multi.py
+    watched_keys: list = field(default_factory=list)  # of WatchedKey
 
     # --8<-- [start:add_reply]
     def add_reply(self, data: bytes) -> None:
@@ -451,7 +467,12 @@ def free_clients_in_async_free_queue(server) -> None:
 
 def free_client(c: Client) -> None:
     """Close the connection and forget the client. Mirrors freeClient():
-    a blocked client leaves every table of blocked.py first."""
+    a blocked client leaves every table of blocked.py first, and a client
+    that watched keys leaves the tables of multi.py."""
+    if c.watched_keys:
+        # Imported here: multi.py imports this module.
+        from multi import unwatch_all_keys
+        unwatch_all_keys(c)
     if c.flags & CLIENT_BLOCKED:
         # Imported here: blocked.py imports this module.
         from blocked import unblock_client
@@ -726,8 +747,10 @@ def cat_client_info_string(c: Client) -> bytes:
     """One line of CLIENT LIST: Redis 7.0.15's fields, in its order.
 
     Mirrors catClientInfoString() in networking.c. What this step does
-    not have shows as Redis shows it unused: no subscriptions, no MULTI
-    (-1), the default user, no tracking redirection (-1).
+    not have shows as Redis shows it unused: no subscriptions, the
+    default user, no tracking redirection (-1). multi is the number of
+    commands queued, or -1 outside MULTI; multi-mem their arguments'
+    bytes, and 8 per argument (Redis: the size of a pointer).
 
     Simplified: the memory fields describe our two bytearrays. qbuf-free
     and rbs are what CPython has allocated for the query and the reply
@@ -745,14 +768,17 @@ def cat_client_info_string(c: Client) -> bytes:
         "name": (c.name or b"").decode(),
         "age": int(now - c.ctime), "idle": int(now - c.lastinteraction),
         "flags": client_flags_string(c), "db": c.db.id,
-        "sub": 0, "psub": 0, "ssub": 0, "multi": -1,
+        "sub": 0, "psub": 0, "ssub": 0,
+        "multi": (len(c.mstate.commands) if c.flags & CLIENT_MULTI
+                  else -1),
         "qbuf": len(c.querybuf),
         "qbuf-free": allocated(c.querybuf) - len(c.querybuf),
-        "argv-mem": sum(map(len, c.argv)), "multi-mem": 0,
+        "argv-mem": sum(map(len, c.argv)),
+        "multi-mem": c.mstate.argv_len_sums,
         "rbs": allocated(c.buf), "rbp": waiting, "obl": waiting,
         "oll": 0, "omem": waiting, "tot-mem": client_memory(c),
         "events": client_events_string(c),
-        "cmd": c.cmd.fullname if c.cmd else "NULL",
+        "cmd": c.lastcmd.fullname if c.lastcmd else "NULL",
         "user": "default", "redir": -1, "resp": c.resp,
     }
     return " ".join(f"{k}={v}" for k, v in fields.items()).encode()
@@ -784,7 +810,8 @@ def format_fd_addr(get_name) -> str:
 
 
 # CLIENT LIST's flags: a letter per flag we have, in Redis's order.
-FLAG_LETTERS = ((CLIENT_BLOCKED, "b"), (CLIENT_CLOSE_AFTER_REPLY, "c"),
+FLAG_LETTERS = ((CLIENT_MULTI, "x"), (CLIENT_BLOCKED, "b"),
+                (CLIENT_DIRTY_CAS, "d"), (CLIENT_CLOSE_AFTER_REPLY, "c"),
                 (CLIENT_UNBLOCKED, "u"), (CLIENT_CLOSE_ASAP, "A"),
                 (CLIENT_NO_EVICT, "e"))
 

@@ -29,6 +29,7 @@ Steps:
                 them out, woken by a timer at the first deadline, and
                 resumes the input of those unblocked; INFO blocked_clients;
                 --trace shows the timer's turns
+  08_multi      transactions (multi.py): MULTI, EXEC, DISCARD, WATCH
 """
 
 import argparse
@@ -45,6 +46,7 @@ import time
 from dataclasses import dataclass, field
 
 import bitops  # noqa: F401 -- importing a command module registers them
+import multi  # noqa: F401
 import resp
 import sort  # noqa: F401
 import t_hash  # noqa: F401
@@ -183,6 +185,8 @@ class Server:
     stat_expire_cycle_time_used: int = 0  # µs spent in active expiry
     expire_cycle: ExpireCycleState = field(default_factory=ExpireCycleState)
     mstime: int = 0  # Unix ms, cached: when the current command started
+    in_exec: bool = False  # EXEC is running the commands it queued
+    prev_err_count: int = 0  # stat_total_error_replies as a call began
     lruclock: int = 0  # the LRU clock (object.py), cached by server_cron
     cronloops: int = 0  # how many times server_cron ran
     start_time: float = field(default_factory=time.time)

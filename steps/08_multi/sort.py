@@ -38,7 +38,7 @@ from commands import (
     command,
     get_long_long,
 )
-from db import db_delete, lookup_key_read, set_key
+from db import db_delete, lookup_key_read, set_key, signal_modified_key
 from object import (
     OBJ_ENCODING_SKIPLIST,
     OBJ_HASH,
@@ -318,8 +318,8 @@ def sort_store(c, storekey: bytes, output: list[bytes | None]) -> None:
         for value in output:
             list_type_push(o, value or b"", LIST_TAIL)
         set_key(c.db, storekey, o)
-    else:
-        db_delete(c.db, storekey)
+    elif db_delete(c.db, storekey):
+        signal_modified_key(c.db, storekey)
     c.add_reply(resp.integer(len(output)))
 
 

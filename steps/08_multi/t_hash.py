@@ -44,6 +44,7 @@ from db import (
     random_element,
     scan_compact,
     scan_generic,
+    signal_modified_key,
 )
 from listpack import (
     LP_HDR_SIZE,
@@ -267,6 +268,7 @@ def hash_set_pairs(c) -> int:
     created = 0
     for i in range(2, len(argv), 2):
         created += not hash_type_set(c.server, o, argv[i], argv[i + 1])
+    signal_modified_key(c.db, c.argv[1])
     return created
 # --8<-- [end:hset_command]
 
@@ -294,6 +296,7 @@ def hsetnx_command(c) -> None:
         return
     hash_type_try_conversion(c.server, o, c.argv[2:4])
     hash_type_set(c.server, o, c.argv[2], c.argv[3])
+    signal_modified_key(c.db, c.argv[1])
     c.add_reply(resp.integer(1))
 
 
@@ -337,6 +340,8 @@ def hdel_command(c) -> None:
             if hash_type_length(o) == 0:
                 db_delete(c.db, c.argv[1])
                 break
+    if deleted:
+        signal_modified_key(c.db, c.argv[1])
     c.add_reply(resp.integer(deleted))
 
 
@@ -429,6 +434,7 @@ def hincrby_command(c) -> None:
     if not resp.LLONG_MIN <= value <= resp.LLONG_MAX:
         raise CommandError("increment or decrement would overflow")
     hash_type_set(c.server, o, c.argv[2], b"%d" % value)
+    signal_modified_key(c.db, c.argv[1])
     c.add_reply(resp.integer(value))
 
 
@@ -453,6 +459,7 @@ def hincrbyfloat_command(c) -> None:
         raise CommandError("increment would produce NaN or Infinity")
     new = ld2string(total)
     hash_type_set(c.server, o, c.argv[2], new)
+    signal_modified_key(c.db, c.argv[1])
     c.add_reply(resp.bulk(new))
 
 

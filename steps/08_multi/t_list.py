@@ -38,6 +38,7 @@ from db import (
     db_delete,
     lookup_key_read,
     lookup_key_write,
+    signal_modified_key,
 )
 from listpack import (
     LP_ENCODING_6BIT_STR,
@@ -208,6 +209,7 @@ def push_generic_command(c, where: int, xx: bool) -> None:
         db_add(c.db, key, lobj)
     for value in c.argv[2:]:
         list_type_push(lobj, value, where)
+    signal_modified_key(c.db, key)
     c.add_reply(resp.integer(list_type_length(lobj)))
 # --8<-- [end:push_generic_command]
 
@@ -271,6 +273,7 @@ def pop_generic_command(c, where: int) -> None:
         list_pop_range(c, lobj, where, count)
     if list_type_length(lobj) == 0:
         db_delete(c.db, key)
+    signal_modified_key(c.db, key)
 # --8<-- [end:pop_generic_command]
 
 
@@ -440,6 +443,7 @@ def ltrim_command(c) -> None:
         quicklist_del_range(lobj.ptr, -rtrim, rtrim)
         if list_type_length(lobj) == 0:
             db_delete(c.db, key)
+        signal_modified_key(c.db, key)
     c.add_reply(resp.OK)
 
 
@@ -476,6 +480,7 @@ def lset_command(c) -> None:
     index = get_long_long(c.argv[2])
     if not quicklist_replace_at_index(lobj.ptr, index, c.argv[3]):
         raise CommandError("index out of range")
+    signal_modified_key(c.db, c.argv[1])
     c.add_reply(resp.OK)
 
 
@@ -506,6 +511,7 @@ def linsert_command(c) -> None:
     while (entry := list_type_next(li)) is not None:
         if list_type_equal(entry, c.argv[3]):
             list_type_insert(li, entry, c.argv[4], where)
+            signal_modified_key(c.db, c.argv[1])
             c.add_reply(resp.integer(list_type_length(lobj)))
             return
     c.add_reply(b":-1\r\n")
@@ -633,6 +639,8 @@ def lrem_command(c) -> None:
                 break
     if list_type_length(lobj) == 0:
         db_delete(c.db, key)
+    if removed:
+        signal_modified_key(c.db, key)
     c.add_reply(resp.integer(removed))
 # --8<-- [end:lrem_command]
 
@@ -655,6 +663,7 @@ def lmove_generic_command(c, wherefrom: int, whereto: int) -> None:
     lmove_handle_push(c, destination, dobj, value, whereto)
     if list_type_length(sobj) == 0:
         db_delete(c.db, source)
+    signal_modified_key(c.db, source)
 # --8<-- [end:lmove_generic_command]
 
 
@@ -668,6 +677,7 @@ def lmove_handle_push(c, dstkey: bytes, dstobj: RedisObject | None,
                               c.server.list_compress_depth)
         db_add(c.db, dstkey, dstobj)
     list_type_push(dstobj, value, where)
+    signal_modified_key(c.db, dstkey)
     c.add_reply(resp.bulk(value))
 
 
@@ -739,6 +749,7 @@ def list_pop_range_and_reply_with_key(c, lobj: RedisObject, key: bytes,
     list_pop_range(c, lobj, where, count)
     if list_type_length(lobj) == 0:
         db_delete(c.db, key)
+    signal_modified_key(c.db, key)
 
 
 # --8<-- [start:mpop_generic_command]
@@ -803,6 +814,7 @@ def blocking_pop_generic_command(c, keys: list[bytes], where: int,
                     + resp.bulk(list_type_pop(lobj, where)))
         if list_type_length(lobj) == 0:
             db_delete(c.db, key)
+        signal_modified_key(c.db, key)
         return
     block_for_keys(c, BLOCKED_LIST, keys, count, timeout, wherefrom=where)
 # --8<-- [end:blocking_pop_generic_command]

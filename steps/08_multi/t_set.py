@@ -47,6 +47,7 @@ from db import (
     scan_compact,
     scan_generic,
     set_key,
+    signal_modified_key,
 )
 from intset import (
     intset_add,
@@ -229,7 +230,10 @@ def sadd_command(c) -> None:
     if o is None:
         o = set_type_create(c.argv[2])
         db_add(c.db, c.argv[1], o)
-    c.add_reply(resp.integer(set_type_add_all(c.server, o, c.argv[2:])))
+    added = set_type_add_all(c.server, o, c.argv[2:])
+    if added:
+        signal_modified_key(c.db, c.argv[1])
+    c.add_reply(resp.integer(added))
 
 
 @command("srem", -3, "write fast", acl="set", group="set", since="1.0.0",
@@ -249,6 +253,8 @@ def srem_command(c) -> None:
             if set_type_size(o) == 0:
                 db_delete(c.db, c.argv[1])
                 break
+    if deleted:
+        signal_modified_key(c.db, c.argv[1])
     c.add_reply(resp.integer(deleted))
 
 
@@ -273,10 +279,12 @@ def smove_command(c) -> None:
         return
     if set_type_size(srcset) == 0:
         db_delete(c.db, src)
+    signal_modified_key(c.db, src)
     if dstset is None:
         dstset = set_type_create(member)
         db_add(c.db, dst, dstset)
-    set_type_add(c.server, dstset, member)
+    if set_type_add(c.server, dstset, member):
+        signal_modified_key(c.db, dst)
     c.add_reply(resp.integer(1))
 
 
@@ -328,6 +336,7 @@ def spop_command(c) -> None:
     set_type_remove(o, member)
     if set_type_size(o) == 0:
         db_delete(c.db, c.argv[1])
+    signal_modified_key(c.db, c.argv[1])
     c.add_reply(resp.bulk(member))
 
 
@@ -352,12 +361,14 @@ def spop_with_count_command(c) -> None:
     if count >= size:  # CASE 1
         sunion_diff_generic_command(c, c.argv[1:2], None, SET_OP_UNION)
         db_delete(c.db, c.argv[1])
+        signal_modified_key(c.db, c.argv[1])
         return
     remaining = size - count
     if remaining * SPOP_MOVE_STRATEGY_MUL > count:  # CASE 2
         popped = random.sample(list(set_type_members(o)), count)
         for member in popped:
             set_type_remove(o, member)
+        signal_modified_key(c.db, c.argv[1])
         c.add_reply(set_reply(c, popped))
         return
     kept = random.sample(list(set_type_members(o)), remaining)  # CASE 3
@@ -367,6 +378,7 @@ def spop_with_count_command(c) -> None:
         set_type_remove(o, member)
     c.add_reply(set_reply(c, set_type_members(o)))
     db_overwrite(c.db, c.argv[1], newset)
+    signal_modified_key(c.db, c.argv[1])
 # --8<-- [end:spop_with_count_command]
 
 
@@ -426,8 +438,8 @@ def sinter_generic_command(c, keys: list[bytes], dstkey: bytes | None = None,
     """
     sets = [lookup_key_read(c.db, key, OBJ_SET) for key in keys]
     if None in sets:
-        if dstkey is not None:
-            db_delete(c.db, dstkey)
+        if dstkey is not None and db_delete(c.db, dstkey):
+            signal_modified_key(c.db, dstkey)
         c.add_reply(resp.integer(0) if dstkey is not None
                     or cardinality_only else set_reply(c, ()))
         return
@@ -455,8 +467,8 @@ def store_set_result(c, dstkey: bytes, dstset: RedisObject) -> None:
     size = set_type_size(dstset)
     if size:
         set_key(c.db, dstkey, dstset)
-    else:
-        db_delete(c.db, dstkey)
+    elif db_delete(c.db, dstkey):
+        signal_modified_key(c.db, dstkey)
     c.add_reply(resp.integer(size))
 
 

@@ -36,6 +36,7 @@ from db import (
     remove_expire,
     set_expire,
     set_key,
+    signal_modified_key,
 )
 from expire import check_already_expired, expire_time_error, mstime
 from object import (
@@ -250,8 +251,9 @@ def getex_command(c) -> None:
         db_delete(c.db, key)
     elif when is not None:
         set_expire(c.db, key, when)
-    elif flags & OBJ_PERSIST:
-        remove_expire(c.db, key)
+    elif not (flags & OBJ_PERSIST and remove_expire(c.db, key)):
+        return  # nothing changed
+    signal_modified_key(c.db, key)
 # --8<-- [end:getex_command]
 
 
@@ -261,6 +263,7 @@ def getex_command(c) -> None:
 def getdel_command(c) -> None:
     if get_generic_command(c) is not None:
         db_delete(c.db, c.argv[1])
+        signal_modified_key(c.db, c.argv[1])
 
 
 @command("getset", 3, "write denyoom fast", acl="string", group="string",
@@ -336,12 +339,12 @@ def append_command(c) -> None:
     if o is None:
         o = try_object_encoding(create_string_object(tail))
         db_add(c.db, key, o)
-        c.add_reply(resp.integer(string_object_len(o)))
-        return
-    check_string_length(c, string_object_len(o), len(tail))
-    o = db_unshare_string_value(c.db, key, o)
-    o.ptr += tail
-    c.add_reply(resp.integer(len(o.ptr)))
+    else:
+        check_string_length(c, string_object_len(o), len(tail))
+        o = db_unshare_string_value(c.db, key, o)
+        o.ptr += tail
+    signal_modified_key(c.db, key)
+    c.add_reply(resp.integer(string_object_len(o)))
 
 
 @command("strlen", 2, "readonly fast", acl="string", group="string",
@@ -405,6 +408,7 @@ def setrange_command(c) -> None:
         o = db_unshare_string_value(c.db, key, o)
     padded = o.ptr.ljust(offset, b"\0")
     o.ptr = padded[:offset] + patch + padded[offset + len(patch):]
+    signal_modified_key(c.db, key)
     c.add_reply(resp.integer(len(o.ptr)))
 
 
@@ -436,6 +440,7 @@ def incr_decr_command(c, incr: int) -> None:
     else:
         db_overwrite(c.db, key,
                      create_string_object_from_long_long_for_value(value))
+    signal_modified_key(c.db, key)
     c.add_reply(resp.integer(value))
     # END EXERCISE 04-incr-decr
 # --8<-- [end:incr_decr_command]
@@ -493,6 +498,7 @@ def incrbyfloat_command(c) -> None:
         db_add(c.db, key, create_string_object(new))
     else:
         db_overwrite(c.db, key, create_string_object(new))
+    signal_modified_key(c.db, key)
     c.add_reply(resp.bulk(new))
 # --8<-- [end:incrbyfloat_command]
 

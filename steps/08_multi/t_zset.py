@@ -64,6 +64,7 @@ from db import (
     random_element,
     scan_generic,
     set_key,
+    signal_modified_key,
 )
 from listpack import (
     LP_EOF,
@@ -985,6 +986,8 @@ def zadd_generic_command(c, flags: int) -> None:
         added += bool(retflags & ZADD_OUT_ADDED)
         updated += bool(retflags & ZADD_OUT_UPDATED)
         processed += not (retflags & ZADD_OUT_NOP)
+    if added or updated:
+        signal_modified_key(c.db, argv[1])
     if not flags & ZADD_IN_INCR:
         c.add_reply(resp.integer(added + updated if ch else added))
     elif processed:
@@ -1066,6 +1069,8 @@ def zrem_command(c) -> None:
             if not zset_length(zobj):
                 db_delete(c.db, key)
                 break
+    if deleted:
+        signal_modified_key(c.db, key)
     c.add_reply(resp.integer(deleted))
 
 
@@ -1107,6 +1112,8 @@ def zremrange_generic_command(c, rangetype: int) -> None:
         deleted = zset_delete_range(zobj, bounds)
     if zobj is not None and not zset_length(zobj):
         db_delete(c.db, key)
+    if deleted:
+        signal_modified_key(c.db, key)
     c.add_reply(resp.integer(deleted))
 
 
@@ -1339,7 +1346,8 @@ def zrange_result_store(c, dstkey: bytes, pairs: list[tuple[bytes, float]],
     zrangeResultFinalizeStore(). Each pair goes in through zset_add(),
     which converts the listpack if the result outgrows it."""
     if not pairs:
-        db_delete(c.db, dstkey)
+        if db_delete(c.db, dstkey):
+            signal_modified_key(c.db, dstkey)
         c.add_reply(b":0\r\n")
         return
     if length > objects.server.zset_max_listpack_entries:
@@ -1584,6 +1592,7 @@ def generic_zpop_command(c, keys: list[bytes], where: int, emitkey: bool,
         out += (resp.bulk(ele), resp.double(score, c.resp))
     if not zset_length(zobj):
         db_delete(c.db, key)
+    signal_modified_key(c.db, key)
     c.add_reply(b"".join(out))
 # --8<-- [end:generic_zpop_command]
 
@@ -2039,7 +2048,8 @@ def zsetop_store(c, dstkey: bytes, result: dict[bytes, float]) -> None:
     a score of -0 stays -0 in the one, and is stored as 0 in the other.
     """
     if not result:
-        db_delete(c.db, dstkey)
+        if db_delete(c.db, dstkey):
+            signal_modified_key(c.db, dstkey)
         c.add_reply(b":0\r\n")
         return
     dstobj = create_zset_object()
