@@ -164,9 +164,11 @@ def set_bit_command(c) -> None:
     o, buf = lookup_string_for_bit_command(c, offset)
     byte, shift = offset >> 3, 7 - (offset & 7)
     old = buf[byte] >> shift & 1
+    grown = len(buf) > len(o.ptr)  # or new: a change, whatever the bit
     buf[byte] = buf[byte] & ~(1 << shift) | on << shift
     store_string_for_bit_command(o, buf)
-    signal_modified_key(c.db, c.argv[1])
+    if grown or old != on:
+        signal_modified_key(c.db, c.argv[1])
     c.add_reply(resp.integer(old))
 
 
