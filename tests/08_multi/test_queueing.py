@@ -170,8 +170,9 @@ def test_execabort_counts_in_errorstats(raw):
 def test_blocking_commands_inside_exec_time_out_at_once(raw):
     raw.call("MULTI")
     for args in (("BLPOP", "l", "0"), ("BRPOP", "l", "0"),
-                 ("BLMOVE", "l", "m", "LEFT", "LEFT", "0"), ("BRPOPLPUSH", "l", "m", "0"), ("BLMPOP", "0", "1", "l", "LEFT"),
-                 ("BZPOPMIN", "z", "0"), ("BZMPOP", "0", "1", "z", "MIN")):
+                 ("BLMOVE", "l", "m", "LEFT", "LEFT", "0"), ("BRPOPLPUSH", "l", "m", "0"),
+                 ("BLMPOP", "0", "1", "l", "LEFT"), ("BZPOPMIN", "z", "0"),
+                 ("BZMPOP", "0", "1", "z", "MIN")):
         assert raw.call(*args) == QUEUED
     assert raw.call("EXEC") == (b"*7\r\n" + NULL_ARRAY * 2 + NULL * 2 + NULL_ARRAY * 3)
 
