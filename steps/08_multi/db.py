@@ -281,8 +281,12 @@ def db_overwrite(db: RedisDb, key: bytes, value: RedisObject) -> None:
 def set_key(db: RedisDb, key: bytes, value: RedisObject,
             keep_ttl: bool = False) -> None:
     """Add a key or replace its value, whatever its type. Mirrors setKey():
-    a new value starts with no TTL, unless keep_ttl (SET ... KEEPTTL)."""
-    if key in db.dict:
+    a new value starts with no TTL, unless keep_ttl (SET ... KEEPTTL).
+
+    The key is looked up first, as in Redis, so an expired one is deleted
+    (and that deletion signalled) before the new value comes.
+    """
+    if lookup_key_write(db, key) is not None:
         db.dict[key] = value  # dbOverwrite()
     else:
         db_add(db, key, value)

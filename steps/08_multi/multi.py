@@ -132,6 +132,7 @@ def exec_command(c: Client) -> None:
     through call(), so it is counted in INFO commandstats as if sent
     alone; a blocking command cannot block here, and times out at once.
     """
+    # BEGIN EXERCISE 08-exec-command
     if not c.flags & CLIENT_MULTI:
         c.add_reply(resp.error("EXEC without MULTI"))
         return
@@ -144,6 +145,7 @@ def exec_command(c: Client) -> None:
         return
     run_queued_commands(c)
     discard_transaction(c)
+    # END EXERCISE 08-exec-command
 # --8<-- [end:exec_command]
 
 

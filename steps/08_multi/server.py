@@ -682,8 +682,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     """Flags use Redis's config names, so `redis-server` takes them too;
     main() reads their values through the config table (config.py)."""
     parser = argparse.ArgumentParser(
-        description="Step 07 (blocking) of Redis, Step by Step: clients "
-                    "that wait for a key.",
+        description="Step 08 (multi) of Redis, Step by Step: "
+                    "transactions, MULTI/EXEC and WATCH.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("--port", default="6379",
                         help="the TCP port to listen on")

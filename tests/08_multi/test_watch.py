@@ -217,9 +217,14 @@ def test_watching_a_key_already_expired_is_watching_a_missing_key(raw):
     assert watch_then_exec(raw) == b"*1\r\n" + OK
 
 
-def test_a_key_watched_after_it_expired_is_touched_when_set_again(raw, connect):
-    raw.call("SET", "k", "v", "PX", "1")
+@pytest.mark.parametrize("write", [("SET", "k", "new"), ("MSET", "k", "new"),
+                                   ("SUNIONSTORE", "k", "nope"), ("APPEND", "k", "x")])
+def test_a_key_watched_after_it_expired_is_touched_when_written(raw, connect, write):
+    raw.call("SADD", "k", "v") if write[0] == "SUNIONSTORE" else raw.call("SET", "k", "v")
+    raw.call("PEXPIRE", "k", "1")
     wait_past(raw, server_ms(raw) + 2)
     raw.call("WATCH", "k")
-    connect().call("SET", "k", "new")
+    if write[0] == "SUNIONSTORE":
+        connect().call("SADD", "nope", "1")
+    connect().call(*write)
     assert watch_then_exec(raw) == NULL_ARRAY
