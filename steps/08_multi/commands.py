@@ -174,8 +174,9 @@ def process_command(c) -> bool:
             and "no_auth" not in cmd.flags):
         reject_command(c, cmd, b"-NOAUTH Authentication required.\r\n")
         return True
-    if c.flags & CLIENT_MULTI:
-        return process_command_in_multi(c, cmd)
+    if c.flags & CLIENT_MULTI and cmd.fullname not in NOT_QUEUED:
+        process_command_in_multi(c, cmd)
+        return True
     call(c, cmd)
     if c.server.ready_keys:
         # Imported here: blocked.py imports this module.
@@ -187,24 +188,20 @@ def process_command(c) -> bool:
 
 
 # --8<-- [start:process_command_in_multi]
-def process_command_in_multi(c, cmd: Command) -> bool:
-    """Queue the command for EXEC, or refuse it, or run it now if it is
-    one of those that drive the transaction (EXEC, DISCARD, WATCH...).
+def process_command_in_multi(c, cmd: Command) -> None:
+    """Queue the command for EXEC and reply +QUEUED, or refuse it.
 
-    The part of processCommand() for a client flagged CLIENT_MULTI.
+    The end of processCommand() for a client flagged CLIENT_MULTI; the
+    commands that drive the transaction (NOT_QUEUED) do not come here.
     """
-    # Imported here: multi.py imports this module.
-    from multi import queue_multi_command
     if "no_multi" in cmd.flags:
         reject_command(c, cmd, resp.error(
             "Command not allowed inside a transaction"))
-        return True
-    if cmd.fullname in NOT_QUEUED:
-        call(c, cmd)
-        return True
+        return
+    # Imported here: multi.py imports this module.
+    from multi import queue_multi_command
     queue_multi_command(c, cmd)
     c.add_reply(QUEUED)
-    return True
 # --8<-- [end:process_command_in_multi]
 
 

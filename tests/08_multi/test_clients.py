@@ -86,3 +86,13 @@ def test_watch_and_unwatch_reply_ok(raw):
     assert raw.call("WATCH", "a", "b", "a") == OK
     assert raw.call("UNWATCH") == OK
     assert raw.call("UNWATCH") == OK
+
+
+def test_a_blocked_client_is_served_before_the_next_pipelined_command(raw, connect):
+    waiter = connect()
+    waiter.send(b"*3\r\n$5\r\nBLPOP\r\n$1\r\nl\r\n$1\r\n0\r\n")
+    wait_until(lambda: info_field(raw, "clients", "blocked_clients") == "1", timeout=10)
+    raw.send(b"*1\r\n$5\r\nMULTI\r\n*3\r\n$5\r\nRPUSH\r\n$1\r\nl\r\n$1\r\na\r\n"
+             b"*1\r\n$4\r\nEXEC\r\n*2\r\n$4\r\nLLEN\r\n$1\r\nl\r\n")
+    assert raw.read_replies(4) == [OK, b"+QUEUED\r\n", b"*1\r\n:1\r\n", b":0\r\n"]
+    assert waiter.read_reply() == b"*2\r\n" + bulk("l") + bulk("a")

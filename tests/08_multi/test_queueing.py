@@ -3,6 +3,7 @@ and every error multi.c and processCommand() send."""
 
 import pytest
 from support.replies import NULL, NULL3, NULL_ARRAY, OK, WRONGTYPE, arity, bulk, error
+from support.wire import RawClient
 
 QUEUED = b"+QUEUED\r\n"
 EXECABORT = b"-EXECABORT Transaction discarded because of previous errors.\r\n"
@@ -189,3 +190,11 @@ def test_a_blocking_command_with_data_pops_inside_exec(raw):
     raw.call("MULTI")
     raw.call("BLPOP", "l", "0")
     assert raw.call("EXEC") == b"*1\r\n*2\r\n" + bulk("l") + bulk("a")
+
+
+def test_exec_refused_for_want_of_auth_replies_execabort_with_the_reason(start_server):
+    proc = start_server(requirepass="s3cret")
+    with RawClient(proc.port) as client:
+        assert client.call("MULTI") == b"-NOAUTH Authentication required.\r\n"
+        assert client.call("EXEC") == (b"-EXECABORT Transaction discarded because of: "
+                                       b"NOAUTH Authentication required.\r\n")
