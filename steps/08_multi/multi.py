@@ -24,6 +24,8 @@ Steps:
 Simplified: Redis also checks the ACL of each queued command again at
 EXEC, and propagates the transaction to replicas and the AOF wrapped in
 MULTI ... EXEC; we have neither ACL users nor replicas nor an AOF yet.
+It refuses to queue (-OOM) when used memory is over maxmemory, which we
+do not enforce; and RESET, which we lack, also ends a transaction.
 """
 
 from dataclasses import dataclass
@@ -102,6 +104,7 @@ def multi_command(c: Client) -> None:
          complexity="O(N), when N is the number of queued commands",
          summary="Discard all commands issued after MULTI")
 def discard_command(c: Client) -> None:
+    """Mirrors discardCommand()."""
     if not c.flags & CLIENT_MULTI:
         c.add_reply(resp.error("DISCARD without MULTI"))
         return
@@ -165,7 +168,7 @@ def run_queued_commands(c: Client) -> None:
     for cmd, argv in c.mstate.commands:
         c.cmd, c.argv = cmd, argv
         call(c, cmd)
-        assert not c.flags & CLIENT_BLOCKED
+        assert not c.flags & CLIENT_BLOCKED  # Redis: serverAssert()
     c.flags &= ~CLIENT_DENY_BLOCKING
     c.cmd, c.argv = exec_cmd, exec_argv
     server.in_exec = False
@@ -284,6 +287,7 @@ def watch_command(c: Client) -> None:
          acl="transaction", group="transactions", since="2.2.0",
          summary="Forget about all watched keys")
 def unwatch_command(c: Client) -> None:
+    """Mirrors unwatchCommand(): a touch already seen is forgotten too."""
     unwatch_all_keys(c)
     c.flags &= ~CLIENT_DIRTY_CAS
     c.add_reply(resp.OK)
