@@ -87,6 +87,15 @@ def test_client_unblock_counts_as_a_failed_call_of_the_blocked_command(
     assert b"errorstat_UNBLOCKED:count=1" in raw.call("INFO", "errorstats")
 
 
+def test_config_resetstat_after_an_error_is_not_a_failed_call(raw):
+    # A failed call is one that raised the server's error count; RESETSTAT
+    # lowers it to zero, which is not an error of its own.
+    raw.call("NOSUCHCOMMAND")
+    raw.call("CONFIG", "RESETSTAT")
+    (line,) = [line for line in raw.call("INFO", "commandstats").split(b"\r\n")
+               if line.startswith(b"cmdstat_config|resetstat:")]
+    assert line.endswith(b",rejected_calls=0,failed_calls=0")
+
 def test_client_list_shows_a_blocked_client_with_flag_b(raw, connect, blocked):
     waiter, waiter_id = blocked_on_l(connect, blocked)
     (line,) = client_lines(raw.call("CLIENT", "LIST", "ID", waiter_id))
