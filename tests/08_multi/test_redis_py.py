@@ -34,7 +34,7 @@ def test_a_pipeline_with_an_unknown_command_runs_nothing(r):
 
 
 def test_watch_then_a_write_by_another_client_raises_watch_error(r, server):
-    other = redis.Redis(host=server.host, port=server.port)
+    other = redis.Redis(host=server.host, port=server.port, socket_timeout=10)
     with r.pipeline() as pipe:
         pipe.watch("k")
         other.set("k", "1")
@@ -47,7 +47,7 @@ def test_watch_then_a_write_by_another_client_raises_watch_error(r, server):
 
 
 def test_transaction_helper_retries_until_no_one_raced(r, server):
-    other = redis.Redis(host=server.host, port=server.port)
+    other = redis.Redis(host=server.host, port=server.port, socket_timeout=10)
     r.set("counter", 0)
     attempts = []
 
@@ -67,7 +67,7 @@ def test_transaction_helper_retries_until_no_one_raced(r, server):
 
 def test_two_clients_racing_with_check_and_set_lose_no_increment(r, server):
     def increment_many(times: int) -> None:
-        client = redis.Redis(host=server.host, port=server.port)
+        client = redis.Redis(host=server.host, port=server.port, socket_timeout=10)
 
         def incr(pipe):
             value = int(pipe.get("n") or 0)

@@ -158,7 +158,7 @@ def test_differences_appendix_lists_the_simplified_notes(pages):
 def test_labs_ran_against_the_servers(pages):
     for lab in ("labs/01_socket.html", "labs/02_resp.html", "labs/03_eventloop.html",
                 "labs/04_datatypes.html", "labs/05_expiry.html", "labs/06_encodings.html",
-                "labs/07_blocking.html"):
+                "labs/07_blocking.html", "labs/08_multi.html"):
         html = pages[lab]
         assert html.count("jp-OutputArea-output") >= 3, f"{lab} has no outputs"
         assert "Traceback" not in html, f"{lab} raised"
@@ -171,6 +171,7 @@ def test_labs_ran_against_the_servers(pages):
     assert pages["labs/05_expiry.html"].count("data:image/png;base64") >= 2, "lab 5 lost a plot"
     assert "data:image/png;base64" in pages["labs/06_encodings.html"], "lab 6 lost its plot"
     assert "data:image/png;base64" in pages["labs/07_blocking.html"], "lab 7 lost its plot"
+    assert "data:image/png;base64" in pages["labs/08_multi.html"], "lab 8 lost its plot"
 
 
 FIRST_FUNCTION = {"encoders": "simple"}  # sections that hold several functions
