@@ -105,6 +105,7 @@ def timing():
     return record_timing
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's hook reads the groups
 def pytest_collection_modifyitems(items):
     """Keep the book's tests on one xdist worker: they share one build."""
     here = Path(__file__).parent
