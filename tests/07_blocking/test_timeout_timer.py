@@ -89,7 +89,9 @@ def test_the_trace_names_the_timer_in_the_turn_that_replies_the_null(
     proc = start_server(trace=True)
     with RawClient(proc.port) as client:
         assert client.call("BLPOP", "nokey", "0.1") == NULL_ARRAY
-    log = wait_until(lambda: "closed 1" in proc.log_text() and proc.log_text(),
+    # A turn's line is printed once the turn is over, which may be after
+    # the client has its reply: wait for the line itself.
+    log = wait_until(lambda: TIMER_RUNS.search(proc.log_text()) and proc.log_text(),
                      timeout=5)
     [timer_turn] = [line for line in log.splitlines() if TIMER_RUNS.search(line)]
     assert re.fullmatch(r"turn \d+: ready - \| wrote 5 B to 1 clients \| "
