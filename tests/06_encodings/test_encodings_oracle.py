@@ -14,6 +14,7 @@ from contextlib import contextmanager
 
 import pytest
 import redis
+from support.dump import RDB_VERSION, rdb_length
 from support.harness import modules_from
 from support.servers import REAL_REDIS_STEP, ServerProcess, Target
 
@@ -22,7 +23,6 @@ pytestmark = pytest.mark.internal
 RDB_TYPE_SET_INTSET = 11
 RDB_TYPE_HASH_LISTPACK = 16
 RDB_TYPE_ZSET_LISTPACK = 17
-RDB_VERSION = 10
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
@@ -69,20 +69,6 @@ def configured(client, name: str, value: int):
         yield
     finally:
         client.config_set(name, saved)
-
-
-def rdb_length(buf: bytes, pos: int) -> tuple[int, int]:
-    """Read an RDB length at `pos`: (the length, the position after it)."""
-    first = buf[pos]
-    if first >> 6 == 0:
-        return first & 0x3F, pos + 1
-    if first >> 6 == 1:
-        return (first & 0x3F) << 8 | buf[pos + 1], pos + 2
-    if first == 0x80:
-        return int.from_bytes(buf[pos + 1:pos + 5], "big"), pos + 5
-    if first == 0x81:
-        return int.from_bytes(buf[pos + 1:pos + 9], "big"), pos + 9
-    raise AssertionError(f"not a plain RDB length: {first:#04x}")
 
 
 def dumped(client, key: str, rdb_type: int) -> bytes:

@@ -21,14 +21,12 @@ import pytest
 import redis
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.dump import list_nodes
 from support.harness import modules_from
 from support.servers import REAL_REDIS_STEP, ServerProcess, Target
 
 pytestmark = pytest.mark.internal
 
-RDB_TYPE_LIST_QUICKLIST_2 = 18
-QUICKLIST_NODE_CONTAINER_PACKED = 2
-RDB_VERSION = 10
 FILLS = [-2, -1, 0, 1, 3, 128]
 
 
@@ -57,37 +55,9 @@ def real(real_server):
     real_server.config_set("list-max-listpack-size", -2)
 
 
-def rdb_length(buf: bytes, pos: int) -> tuple[int, int]:
-    """Read an RDB length at `pos`: (the length, the position after it)."""
-    first = buf[pos]
-    if first >> 6 == 0:
-        return first & 0x3F, pos + 1
-    if first >> 6 == 1:
-        return (first & 0x3F) << 8 | buf[pos + 1], pos + 2
-    if first == 0x80:
-        return int.from_bytes(buf[pos + 1:pos + 5], "big"), pos + 5
-    if first == 0x81:
-        return int.from_bytes(buf[pos + 1:pos + 9], "big"), pos + 9
-    raise AssertionError(f"not a plain RDB length: {first:#04x}")
-
-
 def dumped_nodes(client, key: str) -> list[bytes]:
     """The listpack of each node of list `key`, from DUMP's payload."""
-    payload = client.dump(key)
-    if payload is None:
-        return []
-    assert payload[0] == RDB_TYPE_LIST_QUICKLIST_2
-    count, pos = rdb_length(payload, 1)
-    nodes = []
-    for _ in range(count):
-        container, pos = rdb_length(payload, pos)
-        assert container == QUICKLIST_NODE_CONTAINER_PACKED
-        size, pos = rdb_length(payload, pos)
-        nodes.append(payload[pos:pos + size])
-        pos += size
-    assert len(payload) == pos + 2 + 8  # version, CRC64
-    assert int.from_bytes(payload[pos:pos + 2], "little") == RDB_VERSION
-    return nodes
+    return list_nodes(client.dump(key))
 
 
 class Mirror:
