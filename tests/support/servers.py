@@ -65,6 +65,14 @@ class Target:
             ]
         return [sys.executable, str(self.directory / "server.py"), "--port", str(port), *argv]
 
+    def environment(self) -> dict[str, str]:
+        if self.is_redis:
+            # Redis collates SORT ... ALPHA with strcoll() in the locale it
+            # starts in (setlocale(LC_COLLATE, "") in main()); the steps
+            # compare bytes, as the C locale does.
+            return {**os.environ, "LC_ALL": "C"}
+        return {**os.environ, "PYTHONUNBUFFERED": "1"}
+
 
 def redis_server_binary() -> str:
     found = shutil.which("redis-server")
@@ -142,7 +150,7 @@ class ServerProcess:
             self.proc = subprocess.Popen(
                 self.target.command(self.port, self.config),
                 stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                cwd=REPO, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                cwd=REPO, env=self.target.environment(),
             )
             ServerProcess.live.append(self)
             if self._wait_ready(timeout):
