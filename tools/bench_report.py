@@ -177,7 +177,8 @@ def render_page(results: dict, plots: dict) -> str:
              throughput_section(results, plots), naive_section(results, rows, steps),
              profile_section(results),
              memory_section(results, steps), steps_section(results, steps),
-             expiry_section(results, plots), blocking_section(results), reproduce()]
+             expiry_section(results, plots), blocking_section(results),
+             fanout_section(results), reproduce()]
     return "\n".join(p for p in parts if p)
 
 
@@ -643,6 +644,59 @@ would be.{left_out}
 | server | CPU per idle second | with {redis['clients']:,} blocked | difference \
 | hand-off p50 | p99 | slowest |
 |---|---:|---:|---:|---:|---:|---:|{rows}
+"""
+
+
+def fanout_section(results: dict) -> str:
+    """One PUBLISH delivered to many subscribers: how many a second, and
+    the server's CPU per delivered message."""
+    done = {t: r for t, r in results.get("fanout", {}).items() if "skipped" not in r}
+    if "redis" not in done:
+        return ""
+    redis = done["redis"]
+    skipped = [t for t, r in results["fanout"].items() if "skipped" in r]
+    rows = "".join(
+        f"\n| {t} | {r['deliveries_per_s']:,.0f} | {r['cpu_us_per_delivery']:.2f} µs "
+        f"| {r['publish_p50_ms']:.2f} ms | {r['publish_p99_ms']:.2f} ms |"
+        for t, r in done.items())
+    ratios = "".join(
+        f"\n- {t} delivers {r['deliveries_per_s'] / redis['deliveries_per_s']:.2f}× "
+        f"Redis's messages per second, and spends "
+        f"{r['cpu_us_per_delivery'] / redis['cpu_us_per_delivery']:.2f}× its CPU "
+        "on each." for t, r in done.items() if t != "redis")
+    left_out = (f" {', '.join(skipped)} {'has' if len(skipped) == 1 else 'have'} "
+                f"no `PUBLISH` and {'is' if len(skipped) == 1 else 'are'} left out."
+                if skipped else "")
+    shares = [f"{t} {r['kernel_share']:.0%}" for t, r in done.items()
+              if r.get("kernel_share") is not None]
+    busy = ", ".join(f"{t} {r['cpu_s'] / r['seconds']:.0%}" for t, r in done.items())
+    kernel = (" The share of each server's CPU time spent in the kernel: "
+              + ", ".join(shares) + "." if shares else "")
+    return f"""## Fan-out
+
+One message, many readers: {redis['subscribers']:,} connections each sent
+`SUBSCRIBE bench:fanout`, then a publisher sent `PUBLISH bench:fanout` with
+a 16-byte payload {redis['publishes']:,} times, each as soon as the last
+one's reply (the number of subscribers it reached) was in, while every
+subscriber read. That is {redis['deliveries']:,} messages delivered per
+server. The clock runs from the first `PUBLISH` to the moment the last
+subscriber has its last message; the server's CPU time is read at both
+ends. Each `PUBLISH` costs the server a copy of the message into every
+subscriber's output buffer, and then one `write()` per subscriber, a trip
+through the kernel's TCP path over the loopback.{kernel} The round trip is
+the publisher's wait for its reply: the time the server takes to fan one
+message out.
+
+The driver reads every subscriber's socket in Python, on its own CPU, and
+it can be the slower side. The share of the run each server spent
+working: {busy}. A server that worked less than all of it waited for the
+driver now and then, so CPU per delivered message is the figure to
+compare.{left_out}
+
+| server | messages delivered/s | CPU per delivered message \
+| PUBLISH round trip p50 | p99 |
+|---|---:|---:|---:|---:|{rows}
+{ratios}
 """
 
 

@@ -30,7 +30,7 @@ STEPS = sorted(p.name for p in (REPO / "steps").iterdir()
                and (p / "server.py").exists())
 SECTIONS = ("machine", "plan", "targets", "peers", "capabilities", "throughput",
             "connections", "memory", "memory_model", "expiry", "cron", "blocking",
-            "profile")
+            "fanout", "profile")
 NAIVE_CLAIMS = {"ping", "set", "get", "incr", "lpush", "rpush", "lpop", "rpop", "dbsize"}
 
 
@@ -217,6 +217,31 @@ def test_the_blocking_rows_come_from_the_quick_run(quick):
     assert "LPUSH→BLPOP hand-off p99" in stdout.split("Ratios ours/redis", 1)[1]
 
 
+def test_fanout_is_measured_where_there_is_publish_and_skipped_elsewhere(quick):
+    results, stdout, _ = quick
+    plan = results["plan"]
+    for target in results["targets"]:
+        r = results["fanout"][target]
+        if "publish" not in results["capabilities"][target]:
+            assert r == {"skipped": "skipped: no PUBLISH"}
+            continue
+        assert r["subscribers"] == plan["subscribers"] and r["publishes"] == plan["publishes"]
+        assert r["deliveries"] == plan["subscribers"] * plan["publishes"]
+        assert r["deliveries_per_s"] > 0 and r["cpu_us_per_delivery"] > 0
+        assert 0 < r["publish_p50_ms"] <= r["publish_p99_ms"]
+    assert "publish" in results["capabilities"]["redis"]
+    assert all("publish" not in results["capabilities"][s] for s in STEPS if int(s[:2]) < 9)
+    assert all("publish" in results["capabilities"][s] for s in STEPS if int(s[:2]) >= 9)
+    rows = [row for row in build_rows(results) if row.section.startswith("Fan-out")]
+    assert [row.label for row in rows] == [
+        "messages delivered/s", "CPU per delivered message", "PUBLISH round trip p50",
+        "PUBLISH round trip p99"]
+    for step in STEPS:
+        has_publish = "publish" in results["capabilities"][step]
+        assert all((row.ours.get(step) is not None) == has_publish for row in rows), step
+    assert "CPU per delivered message" in stdout.split("Ratios ours/redis", 1)[1]
+
+
 def test_the_profile_names_the_event_loop_functions(quick):
     results, _, _ = quick
     profile = results["profile"][0]
@@ -260,7 +285,7 @@ def test_the_book_page_is_made_from_the_results(quick):
     page = (book / "benchmarks.md").read_text()
     for heading in ("# Benchmarks", "## Ratios and targets", "## Throughput per step",
                     "## Against a naive Python server", "## Where the time goes",
-                    "## What a key costs", "## Blocking"):
+                    "## What a key costs", "## Blocking", "## Fan-out"):
         assert heading in page
     assert "benchmarks/throughput.png" in page
     assert "judge a target" in page  # a quick run's page judges none either

@@ -10,6 +10,8 @@
   expiry.py      active expiry of keys set with PX, and the cron's idle CPU
   blocking.py    1,000 clients blocked in BLPOP: CPU per idle second with
                  and without them; LPUSH→BLPOP hand-off latency
+  fanout.py      one PUBLISH to 1,000 subscribers: deliveries per second,
+                 server CPU per delivered message
   profiling.py   py-spy's view of one step under a pipelined benchmark
   goals.py       the table of ratios ours/redis (and ours/naive_selectors),
                  with the issues' targets

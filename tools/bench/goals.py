@@ -30,6 +30,10 @@ The targets are the issues' (#4 step 03, #5 step 04, #6 step 05, #9 all):
       itself comes close to it, as its clientsCron visits each of the 1,000
       clients once a second, which our steps do not); and the LPUSH→BLPOP
       hand-off latency, p50 and p99, ≤ 2× Redis's.
+  fan-out (step 09, publish/subscribe): one PUBLISH to 1,000 subscribers,
+      deliveries per second, server CPU per delivered message and the
+      PUBLISH round trip, reported as ratios with no target (no issue set
+      one).
 A target holds for every step from the one that introduced it on: later
 steps keep earlier performance. A goal with `since` names that step, and
 earlier steps get no verdict on it (their cells show the ratio alone).
@@ -110,8 +114,8 @@ def fmt(value: float | None, unit: str) -> str:
         return "—"
     if unit == "×":
         return f"{value:.2f}×"
-    if unit == "req/s":
-        return f"{value:,.0f} req/s"
+    if unit in ("req/s", "msg/s"):
+        return f"{value:,.0f} {unit}"
     if unit == "B":
         return f"{value:,.0f} B"
     return f"{value:.3g} {unit}"
@@ -133,6 +137,7 @@ def build_rows(results: dict) -> list[Row]:
             + expiry_rows(results.get("expiry", {}), steps)
             + cron_rows(results.get("cron", {}), steps)
             + blocking_rows(results.get("blocking", {}), steps)
+            + fanout_rows(results.get("fanout", {}), steps)
             + baseline_rows(results, steps)
             + (naive_rows(records, steps) if NAIVE.name in peers else []))
     return [r for r in rows if any(v is not None for v in r.ours.values())
@@ -361,6 +366,28 @@ def blocking_rows(results: dict, steps: list[str]) -> list[Row]:
                 Goal("<=", 2.0, since=BLOCKING)),
             row("LPUSH→BLPOP hand-off p99", "handoff_p99_ms", "ms",
                 Goal("<=", 2.0, since=BLOCKING))]
+
+
+def fanout_rows(results: dict, steps: list[str]) -> list[Row]:
+    """One PUBLISH to many subscribers: deliveries per second, server CPU
+    per delivered message, the PUBLISH round trip. A step without PUBLISH
+    has a note."""
+    redis = results.get("redis")
+    if not redis or "skipped" in redis:
+        return []
+    section = f"Fan-out (PUBLISH to {redis['subscribers']:,} subscribers)"
+
+    def row(label: str, key: str, unit: str) -> Row:
+        made = ratio_row(section, label, unit, {"redis": redis[key]} | {
+            s: results.get(s, {}).get(key) for s in steps})
+        made.notes = {s: results[s]["skipped"] for s in steps
+                      if "skipped" in results.get(s, {})}
+        return made
+
+    return [row("messages delivered/s", "deliveries_per_s", "msg/s"),
+            row("CPU per delivered message", "cpu_us_per_delivery", "µs"),
+            row("PUBLISH round trip p50", "publish_p50_ms", "ms"),
+            row("PUBLISH round trip p99", "publish_p99_ms", "ms")]
 
 
 VERDICTS = ("met", "NOT met")

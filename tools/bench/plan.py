@@ -26,6 +26,8 @@ class Plan:
     profile_requests: int  # pipelined requests while py-spy samples
     blocked_clients: int  # clients blocked in BLPOP while the server idles
     handoff_rounds: int  # timed LPUSH→BLPOP hand-offs
+    subscribers: int  # connections SUBSCRIBEd to the fan-out channel
+    publishes: int  # PUBLISHes, each delivered to every subscriber
     benchmark_timeout: float  # seconds for one redis-benchmark run
     tests: tuple[str, ...] | None = None  # redis-benchmark tests; None: all
     repeat: int = 1  # runs of each redis-benchmark test; figures are medians
@@ -38,7 +40,8 @@ FULL = Plan(
     sets=100_000, zsets=100_000, lists=10_000,
     expiring_keys=100_000, expire_ms=1000, expiry_timeout=10.0,
     idle_seconds=10.0, profile_requests=300_000, blocked_clients=1000,
-    handoff_rounds=2000, benchmark_timeout=600.0)
+    handoff_rounds=2000, subscribers=1000, publishes=500,
+    benchmark_timeout=600.0)
 
 QUICK = Plan(
     quick=True, requests=1_000, pipelined_requests=8_000,
@@ -47,7 +50,7 @@ QUICK = Plan(
     sets=5_000, zsets=5_000, lists=500,
     expiring_keys=2_000, expire_ms=300, expiry_timeout=5.0,
     idle_seconds=0.5, profile_requests=50_000, blocked_clients=200,
-    handoff_rounds=40, benchmark_timeout=60.0,
+    handoff_rounds=40, subscribers=100, publishes=20, benchmark_timeout=60.0,
     # Every test takes the same path through the driver: four show it works,
     # and LRANGE the one that differs.
     tests=("ping_inline", "ping_mbulk", "set", "get", "lrange_100"))

@@ -181,6 +181,7 @@ PROBES = {
     "dbsize": ("DBSIZE",),
     "set_px": ("SET", "bench:probe:px", "abc", "PX", "60000"),
     "blpop": ("BLPOP", "bench:probe:blpop", "0.01"),  # a null after 10 ms
+    "publish": ("PUBLISH", "bench:probe:channel", "x"),  # :0, no subscriber
 }
 
 
