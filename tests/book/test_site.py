@@ -158,7 +158,7 @@ def test_differences_appendix_lists_the_simplified_notes(pages):
 def test_labs_ran_against_the_servers(pages):
     for lab in ("labs/01_socket.html", "labs/02_resp.html", "labs/03_eventloop.html",
                 "labs/04_datatypes.html", "labs/05_expiry.html", "labs/06_encodings.html",
-                "labs/07_blocking.html", "labs/08_multi.html"):
+                "labs/07_blocking.html", "labs/08_multi.html", "labs/09_pubsub.html"):
         html = pages[lab]
         assert html.count("jp-OutputArea-output") >= 3, f"{lab} has no outputs"
         assert "Traceback" not in html, f"{lab} raised"
@@ -172,6 +172,7 @@ def test_labs_ran_against_the_servers(pages):
     assert "data:image/png;base64" in pages["labs/06_encodings.html"], "lab 6 lost its plot"
     assert "data:image/png;base64" in pages["labs/07_blocking.html"], "lab 7 lost its plot"
     assert "data:image/png;base64" in pages["labs/08_multi.html"], "lab 8 lost its plot"
+    assert pages["labs/09_pubsub.html"].count("data:image/png;base64") >= 2, "lab 9 lost a plot"
 
 
 FIRST_FUNCTION = {"encoders": "simple"}  # sections that hold several functions
