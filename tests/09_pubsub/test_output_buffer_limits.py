@@ -11,7 +11,7 @@ import time
 import pytest
 from support.replies import OK, client_lines, integer, push
 from support.servers import wait_until
-from support.wire import RawClient, command
+from support.wire import RawClient, command, decode
 
 MESSAGE = b"m" * (64 * 1024)
 
@@ -111,3 +111,26 @@ def test_the_pubsub_limit_does_not_apply_to_a_client_that_unsubscribed(private):
         # A normal client again: a 2 MB reply is no reason to drop it.
         value = b"x" * (2 * 1024 * 1024)
         assert client.call("ECHO", value) == b"$%d\r\n%s\r\n" % (len(value), value)
+
+
+def server_seconds(client) -> int:
+    return int(decode(client.call("TIME"))[0])
+
+
+def test_the_soft_limit_clock_runs_on_while_the_buffer_is_drained(private):
+    # Redis checks a client's limits only while its replies overflow the
+    # 16 KiB reply buffer. A subscriber that read everything is not
+    # checked, so its soft-limit clock is not stopped: the next big
+    # message finds it over the limit "since" the first, and drops it.
+    proc, control = private
+    assert control.call("CONFIG", "SET", "client-output-buffer-limit",
+                        "pubsub 0 256kb 1") == OK
+    with RawClient(proc.port) as sub:
+        sub.call("SUBSCRIBE", "c")
+        message = b"x" * (1024 * 1024)
+        assert control.call("PUBLISH", "c", message) == integer(1)
+        started = server_seconds(control)
+        assert sub.read_reply() == push("message", "c", message)
+        wait_until(lambda: server_seconds(control) >= started + 2, timeout=10)
+        assert control.call("PUBLISH", "c", message) == integer(1)
+        assert sub.read_until_closed() == b""  # not one byte of it
