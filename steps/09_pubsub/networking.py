@@ -242,7 +242,9 @@ def close_client_on_output_buffer_limit_reached(c: Client,
     otherwise make the server buffer replies until memory runs out.
     Adding a reply closes it asynchronously (async_); server_cron, which
     Redis lets free it at once, says "closed". A buffer that fits in
-    Redis's 16 KiB reply buffer is never checked.
+    Redis's 16 KiB reply buffer is never checked: so the soft limit's
+    clock does not stop when a client reads everything, only when it is
+    next seen over 16 KiB but under the soft limit.
 
     Simplified: the memory used is the length of our one buffer; Redis
     counts the blocks it allocated beyond its 16 KiB buffer, and their

@@ -24,7 +24,10 @@ Steps:
                 PUBSUB, SSUBSCRIBE, SUNSUBSCRIBE, SPUBLISH
 
 Simplified: Redis propagates PUBLISH to replicas and to the other nodes
-of a cluster; we have neither.
+of a cluster; we have neither. Its tables of channels and patterns are
+hash tables, so UNSUBSCRIBE with no argument, PUBSUB CHANNELS and the
+patterns a message is matched against go in hash order (a random seed
+per run); Python's dicts keep the order of subscription.
 """
 
 from collections.abc import Callable
