@@ -141,6 +141,7 @@ class Server:
     maxmemory_policy: int = MAXMEMORY_NO_EVICTION
     lfu_log_factor: int = 10
     lfu_decay_time: int = 1  # minutes
+    notify_keyspace_events: int = 0  # NOTIFY_* classes on (notify.py)
     # When a small value leaves its compact encoding (step 06's thresholds)
     hash_max_listpack_entries: int = 512
     hash_max_listpack_value: int = 64  # bytes
@@ -715,6 +716,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         metavar='"normal HARD SOFT SECONDS"',
         help="unread replies a client may pile up before it is dropped "
              "(Redis's default for normal clients is no limit)")
+    parser.add_argument("--notify-keyspace-events", default="",
+                        metavar="CLASSES",
+                        help='the keyspace events to publish, e.g. "KEA" '
+                             "(all of them); none by default")
     for name, alias, default, text in ENCODING_FLAGS:
         names = [f"--{name}"] + ([f"--{alias}"] if alias else [])
         parser.add_argument(*names, default=default, help=text)
