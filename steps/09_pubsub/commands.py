@@ -63,6 +63,7 @@ CLIENT_MULTI = 1 << 6  # between MULTI and EXEC: commands are queued
 CLIENT_DIRTY_CAS = 1 << 7  # a WATCHed key changed: EXEC will fail
 CLIENT_DIRTY_EXEC = 1 << 8  # a command was refused: EXEC will abort
 CLIENT_DENY_BLOCKING = 1 << 9  # EXEC runs: a blocking command times out
+CLIENT_PUBSUB = 1 << 10  # subscribed to a channel, pattern or shard channel
 
 # What a client in MULTI runs at once instead of queueing. Mirrors the
 # list of procs in processCommand() (RESET is one, a command we lack).

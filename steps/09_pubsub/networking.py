@@ -168,6 +168,11 @@ class Client:
     bpop: BlockingState = field(default_factory=BlockingState)
     mstate: MultiState = field(default_factory=MultiState)  # multi.py
     watched_keys: list = field(default_factory=list)  # of WatchedKey
+    # Its subscriptions (pubsub.py): channels and shard channels as
+    # ordered sets, patterns in a list, as Redis keeps them.
+    pubsub_channels: dict[bytes, None] = field(default_factory=dict)
+    pubsub_patterns: list[bytes] = field(default_factory=list)
+    pubsubshard_channels: dict[bytes, None] = field(default_factory=dict)
 
     # --8<-- [start:add_reply]
     def add_reply(self, data: bytes) -> None:

@@ -14,6 +14,7 @@ Steps:
   03_eventloop  verbatim strings (CLIENT LIST)
   04_datatypes  doubles
   07_blocking   request_size: where a blocked client's pipeline resumes
+  09_pubsub     push frames (">"), for pub/sub messages in RESP3
 
 Simplified: Redis parses straight into robj string objects and keeps big
 arguments in place to avoid a copy (PROTO_MBULK_BIG_ARG); we slice bytes.
@@ -387,6 +388,11 @@ def map_len(count: int, proto: int) -> bytes:
 
 def set_len(count: int, proto: int) -> bytes:
     return b"~%d\r\n" % count if proto == 3 else b"*%d\r\n" % count
+
+
+def push_len(count: int) -> bytes:
+    """The header of a RESP3 push: data the client did not ask for."""
+    return b">%d\r\n" % count
 
 
 def null(proto: int) -> bytes:

@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 
 import bitops  # noqa: F401 -- importing a command module registers them
 import multi  # noqa: F401
+import pubsub  # noqa: F401
 import resp
 import sort  # noqa: F401
 import t_hash  # noqa: F401
@@ -170,6 +171,12 @@ class Server:
     clients_timeout_timer_runs: int = 0  # how many times it ran (--trace)
     unblocked_clients: list[Client] = field(default_factory=list)
     ready_keys: list[tuple[RedisDb, bytes]] = field(default_factory=list)
+    # Pub/sub (pubsub.py): each channel, pattern and shard channel that
+    # has a subscriber, and its subscribers in the order they came.
+    pubsub_channels: dict[bytes, list[Client]] = field(default_factory=dict)
+    pubsub_patterns: dict[bytes, list[Client]] = field(default_factory=dict)
+    pubsubshard_channels: dict[bytes, list[Client]] = field(
+        default_factory=dict)
     next_client_id: int = 1
     stat_numconnections: int = 0  # clients accepted
     stat_rejected_conn: int = 0  # refused by maxclients
