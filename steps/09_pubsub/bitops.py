@@ -553,11 +553,11 @@ def bitfield_generic(c, readonly_command: bool) -> None:
         replies.append(reply)
         changes += changed
     store_string_for_bit_command(o, buf)
+    c.add_reply(resp.array_len(len(ops)) + b"".join(replies))
     if changes:
         signal_modified_key(c.db, c.argv[1])
         notify_keyspace_event(c.server, NOTIFY_STRING, b"setbit", c.argv[1],
                               c.db.id)
-    c.add_reply(resp.array_len(len(ops)) + b"".join(replies))
 
 
 def bitfield_get(s: bytes | bytearray, op: BitfieldOp) -> bytes:

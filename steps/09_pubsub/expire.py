@@ -244,13 +244,14 @@ def expire_generic_command(c, basetime: int, seconds: bool) -> None:
         return
     if check_already_expired(when):
         db_delete(c.db, key)
-        event = b"del"
-    else:
-        set_expire(c.db, key, when)
-        event = b"expire"
+        signal_modified_key(c.db, key)
+        notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", key, c.db.id)
+        c.add_reply(resp.integer(1))
+        return
+    set_expire(c.db, key, when)
+    c.add_reply(resp.integer(1))  # before the event, as in Redis
     signal_modified_key(c.db, key)
-    notify_keyspace_event(c.server, NOTIFY_GENERIC, event, key, c.db.id)
-    c.add_reply(resp.integer(1))
+    notify_keyspace_event(c.server, NOTIFY_GENERIC, b"expire", key, c.db.id)
 # --8<-- [end:expire_generic_command]
 
 

@@ -209,6 +209,9 @@ def sort_command_generic(c, readonly: bool) -> None:
             vector = sort_vector(c.db, vector, options)
         output = vector[start:end + 1] if end >= start else []
     if options.getops:
+        # Simplified: without STORE, Redis reads the GET keys as it
+        # writes the reply, so the keymiss events of a RESP3 client that
+        # follows its own keys come inside it; here they come first.
         output = [lookup_key_by_pattern(c.db, pattern, element)
                   for element in output for pattern in options.getops]
     if options.storekey is None:

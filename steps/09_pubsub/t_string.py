@@ -296,7 +296,12 @@ def getset_command(c) -> None:
          summary="Read the strings at several keys")
 def mget_command(c) -> None:
     """Mirrors mgetCommand(): a missing key, or one that holds another
-    type, reads as null (never WRONGTYPE)."""
+    type, reads as null (never WRONGTYPE).
+
+    Simplified: Redis sends the array's length first and publishes each
+    keymiss as it reads that key, so a RESP3 client that follows its own
+    keys gets those pushes inside this reply; here they all come first.
+    """
     replies = [resp.array_len(len(c.argv) - 1)]
     for key in c.argv[1:]:
         o = lookup_key_read(c.db, key)

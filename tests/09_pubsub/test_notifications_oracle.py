@@ -466,3 +466,67 @@ def test_events_are_those_of_redis(server, real_redis, battery, classes):
     got = run_scenario(server.port, steps, classes)
     for want, have in zip(expected, got, strict=True):
         assert have == want
+
+
+# -- a client that follows its own keys -----------------------------------
+
+# In RESP3 a subscribed client may run any command, so it can hear the
+# events of its own commands: then the order of a reply and of the pushes
+# its command caused shows. Redis publishes some events before it replies
+# (SET), some after (LPUSH), some in between (SPOP: spop, the reply, del).
+# Left out: transactions, whose events come inside EXEC's reply, and the
+# commands whose events Redis pushes inside their reply, between its
+# parts: the sorted set pops, MGET, and SORT ... GET (see the Simplified
+# notes of generic_zpop_command(), mget_command() and sort_command_generic()).
+INSIDE_THE_REPLY = {"ZPOPMIN", "ZPOPMAX", "ZMPOP", "BZPOPMIN", "BZPOPMAX",
+                    "BZMPOP", "MGET"}
+
+
+def events_inside_the_reply(args: tuple) -> bool:
+    name = args[0].upper()
+    return name in INSIDE_THE_REPLY or (
+        name in ("SORT", "SORT_RO") and "GET" in args and "STORE" not in args)
+
+
+OWN_KEYS_STEPS = [
+    step.args if isinstance(step, Random) else step
+    for name, battery in BATTERIES.items()
+    if name not in ("transactions", "blocking", "expiry")
+    for step in battery if isinstance(step, tuple | Random)
+    and not events_inside_the_reply(
+        step.args if isinstance(step, Random) else step)
+]
+
+
+def frames_of_own_commands(port: int, steps: list) -> list:
+    """For each command, the frames it brought: each push as it is,
+    each reply as "reply" (replies are compared elsewhere, and some are
+    random)."""
+    record = []
+    with RawClient(port) as control, RawClient(port) as me:
+        assert control.call("FLUSHALL") == b"+OK\r\n"
+        assert control.call("CONFIG", "SET", "notify-keyspace-events",
+                            "KEAmn") == b"+OK\r\n"
+        try:
+            assert me.call("HELLO", "3").startswith(b"%")
+            assert me.call("PSUBSCRIBE", "__key*__:*").startswith(b">3\r\n")
+            for index, args in enumerate(steps):
+                mark = b"mark %d" % index
+                me.send(command(*args) + command("PING", mark))
+                frames = []
+                while (frame := me.read_reply()) != b"$%d\r\n%s\r\n" % (
+                        len(mark), mark):
+                    frames.append(frame if frame.startswith(b">")
+                                  else b"reply")
+                record.append((args, frames))
+        finally:
+            control.call("CONFIG", "SET", "notify-keyspace-events", "")
+    return record
+
+
+def test_a_client_hears_its_own_events_before_or_after_its_reply_as_in_redis(
+        server, real_redis):
+    expected = frames_of_own_commands(real_redis.port, OWN_KEYS_STEPS)
+    got = frames_of_own_commands(server.port, OWN_KEYS_STEPS)
+    for want, have in zip(expected, got, strict=True):
+        assert have == want

@@ -50,6 +50,12 @@ class EventListener:
     def close(self) -> None:
         self.client.close()
 
+    def __enter__(self) -> EventListener:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
 
 @contextmanager
 def notifications(port: int, classes: str):
