@@ -18,6 +18,8 @@ Steps:
   08_multi      inside MULTI a command is queued, not run; a command
                 refused there makes EXEC fail; the clock stands still
                 for the commands EXEC runs
+  09_pubsub     a RESP2 subscriber may only (un)subscribe, PING, QUIT
+                and RESET; RESET is not queued in MULTI
 
 Simplified: Redis generates its table from JSON files (src/commands/*.json)
 and also reports key specs and command tips; we report neither.
@@ -66,8 +68,13 @@ CLIENT_DENY_BLOCKING = 1 << 9  # EXEC runs: a blocking command times out
 CLIENT_PUBSUB = 1 << 10  # subscribed to a channel, pattern or shard channel
 
 # What a client in MULTI runs at once instead of queueing. Mirrors the
-# list of procs in processCommand() (RESET is one, a command we lack).
-NOT_QUEUED = frozenset(("exec", "discard", "multi", "watch", "quit"))
+# list of procs in processCommand().
+NOT_QUEUED = frozenset(("exec", "discard", "multi", "watch", "quit",
+                        "reset"))
+# What a subscriber in RESP2 may still send (the other list there).
+PUBSUB_CONTEXT_COMMANDS = frozenset((
+    "ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe",
+    "psubscribe", "punsubscribe", "quit", "reset"))
 QUEUED = b"+QUEUED\r\n"
 
 
@@ -175,6 +182,8 @@ def process_command(c) -> bool:
             and "no_auth" not in cmd.flags):
         reject_command(c, cmd, b"-NOAUTH Authentication required.\r\n")
         return True
+    if c.flags & CLIENT_PUBSUB and not pubsub_context_allows(c, cmd):
+        return True
     if c.flags & CLIENT_MULTI and cmd.fullname not in NOT_QUEUED:
         process_command_in_multi(c, cmd)
         return True
@@ -186,6 +195,26 @@ def process_command(c) -> bool:
     return True
     # END EXERCISE 02-process-command
 # --8<-- [end:process_command]
+
+
+# --8<-- [start:pubsub_context_allows]
+def pubsub_context_allows(c, cmd: Command) -> bool:
+    """Whether a subscribed client may run `cmd`; if not, refuse it.
+
+    The check of processCommand() for a client flagged CLIENT_PUBSUB. In
+    RESP2 a subscriber's connection carries messages as plain arrays, so
+    a reply to, say, GET could not be told from a message: only what
+    manages subscriptions, PING, QUIT and RESET may run. RESP3 messages
+    are push frames, and a RESP3 subscriber may send anything.
+    """
+    if c.resp != 2 or cmd.fullname in PUBSUB_CONTEXT_COMMANDS:
+        return True
+    reject_command(c, cmd, resp.error(
+        f"Can't execute '{cmd.fullname}': only (P|S)SUBSCRIBE / "
+        "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this "
+        "context"))
+    return False
+# --8<-- [end:pubsub_context_allows]
 
 
 # --8<-- [start:process_command_in_multi]

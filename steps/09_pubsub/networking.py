@@ -32,6 +32,9 @@ Steps:
                 CLIENT UNBLOCK; a freed client leaves the blocking tables
   08_multi      a client's transaction: its queue, its watched keys;
                 CLIENT LIST shows them (multi, multi-mem, flags x and d)
+  09_pubsub     a client's subscriptions, dropped when it is freed;
+                the pubsub client class, its soft output buffer limit;
+                RESET; CLIENT LIST's sub, psub, ssub and flag P
 
 Simplified: Redis keeps replies in a 16 KiB buffer plus a list of blocks;
 one growing bytearray per client does here.
@@ -55,6 +58,7 @@ from ae import (
 from commands import (
     CLIENT_DIRTY_CAS,
     CLIENT_MULTI,
+    CLIENT_PUBSUB,
     CommandError,
     after_error_reply,
     auth_required,
@@ -69,6 +73,7 @@ REDIS_VERSION = "7.0.15"  # the Redis whose behaviour we copy
 PROTO_IOBUF_LEN = 16 * 1024  # Redis reads client input in 16 KiB chunks
 MAX_ACCEPTS_PER_CALL = 1000  # accepts per readable event on the listener
 NET_MAX_WRITES_PER_EVENT = 64 * 1024  # bytes per client per write event
+PROTO_REPLY_CHUNK_BYTES = 16 * 1024  # Redis's reply buffer, then blocks
 
 CLIENT_CLOSE_AFTER_REPLY = 1 << 0  # close once the reply has been sent
 CLIENT_CLOSE_ASAP = 1 << 1  # close now, sending nothing more
@@ -173,6 +178,8 @@ class Client:
     pubsub_channels: dict[bytes, None] = field(default_factory=dict)
     pubsub_patterns: list[bytes] = field(default_factory=list)
     pubsubshard_channels: dict[bytes, None] = field(default_factory=dict)
+    # When its replies went over the soft limit (Unix seconds); 0: never
+    obuf_soft_limit_reached_time: int = 0
 
     # --8<-- [start:add_reply]
     def add_reply(self, data: bytes) -> None:
@@ -188,26 +195,77 @@ class Client:
             self.flags |= CLIENT_PENDING_WRITE
             self.server.clients_pending_write.append(self)
         self.buf += data
-        limit = self.server.client_obuf_limits[CLIENT_TYPE_NORMAL][0]
-        if limit and len(self.buf) >= limit:
-            close_on_output_buffer_limit(self)
+        # Redis checks the limits each time its replies outgrow its 16 KiB
+        # buffer and take another block.
+        if len(self.buf) > PROTO_REPLY_CHUNK_BYTES:
+            close_client_on_output_buffer_limit_reached(self, True)
     # --8<-- [end:add_reply]
 
 
-# --8<-- [start:close_on_output_buffer_limit]
-def close_on_output_buffer_limit(c: Client) -> None:
-    """Drop a client whose unread replies grew too big.
+# --8<-- [start:check_client_output_buffer_limits]
+def check_client_output_buffer_limits(c: Client) -> bool:
+    """Whether the client's unread replies are over its class's limits.
+
+    Mirrors checkClientOutputBufferLimits(). Over the hard limit is over
+    at once. Over the soft limit starts a clock, and is over only once
+    the client has stayed there more than soft_limit_seconds: a burst
+    may pass, a reader that keeps falling behind may not. Under it, the
+    clock stops.
+    """
+    limits = c.server.client_obuf_limits[
+        CLIENT_TYPE_NAMES.index(get_client_type(c))]
+    used_mem = len(c.buf)
+    hard = bool(limits.hard_limit_bytes
+                and used_mem >= limits.hard_limit_bytes)
+    soft = bool(limits.soft_limit_bytes
+                and used_mem >= limits.soft_limit_bytes)
+    if not soft:
+        c.obuf_soft_limit_reached_time = 0
+    elif not c.obuf_soft_limit_reached_time:
+        c.obuf_soft_limit_reached_time = c.server.mstime // 1000
+        soft = False  # the clock starts now
+    else:
+        elapsed = (c.server.mstime // 1000
+                   - c.obuf_soft_limit_reached_time)
+        soft = elapsed > limits.soft_limit_seconds
+    return soft or hard
+# --8<-- [end:check_client_output_buffer_limits]
+
+
+# --8<-- [start:close_client_on_output_buffer_limit_reached]
+def close_client_on_output_buffer_limit_reached(c: Client,
+                                                async_: bool) -> bool:
+    """Drop a client whose unread replies grew too big; True if it is.
 
     Mirrors closeClientOnOutputBufferLimitReached(). A client that sends
-    commands but never reads would otherwise make the server buffer
-    replies until memory runs out. Simplified: Redis also has a soft limit
-    that must be exceeded for some seconds; we only have the hard one.
+    commands but never reads, or subscribes and never reads, would
+    otherwise make the server buffer replies until memory runs out.
+    Adding a reply closes it asynchronously (async_); server_cron, which
+    Redis lets free it at once, says "closed". A buffer that fits in
+    Redis's 16 KiB reply buffer is never checked: so the soft limit's
+    clock does not stop when a client reads everything, only when it is
+    next seen over 16 KiB but under the soft limit.
+
+    Simplified: the memory used is the length of our one buffer; Redis
+    counts the blocks it allocated beyond its 16 KiB buffer, and their
+    list nodes.
     """
-    log.warning("Client %d scheduled to be closed ASAP for overcoming of "
-                "output buffer limits (%d bytes).", c.id, len(c.buf))
-    c.buf.clear()  # nothing more will be sent: give the memory back
+    if (len(c.buf) <= PROTO_REPLY_CHUNK_BYTES
+            or c.flags & CLIENT_CLOSE_ASAP):
+        return False
+    if not check_client_output_buffer_limits(c):
+        return False
+    client = cat_client_info_string(c).decode(errors="replace")
     free_client_async(c)
-# --8<-- [end:close_on_output_buffer_limit]
+    c.buf.clear()  # nothing more will be sent: give the memory back
+    if async_:
+        log.warning("Client %s scheduled to be closed ASAP for overcoming "
+                    "of output buffer limits.", client)
+    else:
+        log.warning("Client %s closed for overcoming of output buffer "
+                    "limits.", client)
+    return True
+# --8<-- [end:close_client_on_output_buffer_limit_reached]
 
 
 # --8<-- [start:accept_tcp_handler]
@@ -472,8 +530,11 @@ def free_clients_in_async_free_queue(server) -> None:
 
 def free_client(c: Client) -> None:
     """Close the connection and forget the client. Mirrors freeClient():
-    a blocked client leaves every table of blocked.py first, and a client
-    that watched keys leaves the tables of multi.py."""
+    a blocked client leaves every table of blocked.py first, a client
+    that watched keys leaves the tables of multi.py, and a subscriber
+    those of pubsub.py."""
+    if c.flags & CLIENT_PUBSUB:
+        unsubscribe_all(c)
     if c.watched_keys:
         # Imported here: multi.py imports this module.
         from multi import unwatch_all_keys
@@ -489,6 +550,19 @@ def free_client(c: Client) -> None:
     del c.server.clients[c.id]
 
 
+def unsubscribe_all(c: Client) -> None:
+    """Leave every channel, shard channel and pattern, telling nobody."""
+    # Imported here: pubsub.py imports this module.
+    from pubsub import (
+        pubsub_unsubscribe_all_channels,
+        pubsub_unsubscribe_all_patterns,
+        pubsub_unsubscribe_shard_all_channels,
+    )
+    pubsub_unsubscribe_all_channels(c, False)
+    pubsub_unsubscribe_shard_all_channels(c, False)
+    pubsub_unsubscribe_all_patterns(c, False)
+
+
 # Connection commands. Redis keeps these in networking.c.
 
 @command("quit", -1, "noscript loading stale fast no_auth allow_busy",
@@ -497,6 +571,33 @@ def free_client(c: Client) -> None:
 def quit_command(c: Client) -> None:
     c.add_reply(resp.OK)
     c.flags |= CLIENT_CLOSE_AFTER_REPLY
+
+
+# --8<-- [start:reset_command]
+@command("reset", 1, "noscript loading stale fast no_auth allow_busy",
+         acl="connection", group="connection", since="6.2.0",
+         summary="Reset the connection to the state of a new one")
+def reset_command(c: Client) -> None:
+    """Mirrors resetCommand(): +RESET, once the client is as new."""
+    clear_client_connection_state(c)
+    c.add_reply(b"+RESET\r\n")
+# --8<-- [end:reset_command]
+
+
+def clear_client_connection_state(c: Client) -> None:
+    """Make the client look newly connected. Mirrors
+    clearClientConnectionState(): database 0, RESP2, authenticated only
+    if no password is needed, no transaction and no watched keys, no
+    subscriptions, no name. The other flags stay (CLIENT NO-EVICT's)."""
+    # Imported here: multi.py imports this module.
+    from multi import discard_transaction
+    c.db = c.server.db[0]
+    c.resp = 2
+    c.authenticated = c.server.requirepass is None
+    discard_transaction(c)
+    unsubscribe_all(c)
+    c.name = None
+    c.flags &= ~CLIENT_PUBSUB
 
 
 # --8<-- [start:hello_command]
@@ -752,10 +853,10 @@ def cat_client_info_string(c: Client) -> bytes:
     """One line of CLIENT LIST: Redis 7.0.15's fields, in its order.
 
     Mirrors catClientInfoString() in networking.c. What this step does
-    not have shows as Redis shows it unused: no subscriptions, the
-    default user, no tracking redirection (-1). multi is the number of
-    commands queued, or -1 outside MULTI; multi-mem their arguments'
-    bytes, and 8 per argument (Redis: the size of a pointer).
+    not have shows as Redis shows it unused: the default user, no
+    tracking redirection (-1). multi is the number of commands queued,
+    or -1 outside MULTI; multi-mem their arguments' bytes, and 8 per
+    argument (Redis: the size of a pointer).
 
     Simplified: the memory fields describe our two bytearrays. qbuf-free
     and rbs are what CPython has allocated for the query and the reply
@@ -773,7 +874,8 @@ def cat_client_info_string(c: Client) -> bytes:
         "name": (c.name or b"").decode(),
         "age": int(now - c.ctime), "idle": int(now - c.lastinteraction),
         "flags": client_flags_string(c), "db": c.db.id,
-        "sub": 0, "psub": 0, "ssub": 0,
+        "sub": len(c.pubsub_channels), "psub": len(c.pubsub_patterns),
+        "ssub": len(c.pubsubshard_channels),
         "multi": (len(c.mstate.commands) if c.flags & CLIENT_MULTI
                   else -1),
         "qbuf": len(c.querybuf),
@@ -815,7 +917,8 @@ def format_fd_addr(get_name) -> str:
 
 
 # CLIENT LIST's flags: a letter per flag we have, in Redis's order.
-FLAG_LETTERS = ((CLIENT_MULTI, "x"), (CLIENT_BLOCKED, "b"),
+FLAG_LETTERS = ((CLIENT_PUBSUB, "P"), (CLIENT_MULTI, "x"),
+                (CLIENT_BLOCKED, "b"),
                 (CLIENT_DIRTY_CAS, "d"), (CLIENT_CLOSE_AFTER_REPLY, "c"),
                 (CLIENT_UNBLOCKED, "u"), (CLIENT_CLOSE_ASAP, "A"),
                 (CLIENT_NO_EVICT, "e"))
@@ -859,12 +962,12 @@ def client_type_by_name(name: bytes) -> str | None:
 
 
 def get_client_type(c: Client) -> str:
-    """Mirrors getClientType().
+    """Mirrors getClientType(): a subscriber is a pubsub client.
 
-    Simplified: we have no replicas, no master and no pub/sub yet, so
-    every client is a normal one.
+    Simplified: we have no replicas and no master, so every other
+    client is a normal one.
     """
-    return "normal"
+    return "pubsub" if c.flags & CLIENT_PUBSUB else "normal"
 
 
 # --8<-- [start:client_kill_command]

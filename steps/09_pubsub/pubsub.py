@@ -24,7 +24,10 @@ Steps:
                 PUBSUB, SSUBSCRIBE, SUNSUBSCRIBE, SPUBLISH
 
 Simplified: Redis propagates PUBLISH to replicas and to the other nodes
-of a cluster; we have neither.
+of a cluster; we have neither. Its tables of channels and patterns are
+hash tables, so UNSUBSCRIBE with no argument, PUBSUB CHANNELS and the
+patterns a message is matched against go in hash order (a random seed
+per run); Python's dicts keep the order of subscription.
 """
 
 from collections.abc import Callable
@@ -36,6 +39,7 @@ from commands import (
     CLIENT_MULTI,
     CLIENT_PUBSUB,
     command,
+    container,
 )
 from networking import Client
 from util import stringmatchlen
@@ -364,3 +368,170 @@ def publish_command(c: Client) -> None:
     """Mirrors publishCommand(): the reply counts the frames sent."""
     receivers = pubsub_publish_message(c.server, c.argv[1], c.argv[2])
     c.add_reply(resp.integer(receivers))
+
+
+# The sharded forms (Redis 7.0). In a cluster a shard channel lives in
+# the hash slot of its name, so only the nodes of that shard carry its
+# messages; standing alone, a shard channel is a channel of a table of
+# its own, that patterns never match.
+
+@command("ssubscribe", -2, "pubsub noscript loading stale", acl="pubsub",
+         group="pubsub", since="7.0.0",
+         synopsis="shardchannel [shardchannel ...]", keys=(1, -1, 1),
+         complexity="O(N) where N is the number of shard channels to "
+                    "subscribe to.",
+         summary="Listen for messages published to the shard channels "
+                 "given")
+def ssubscribe_command(c: Client) -> None:
+    """Mirrors ssubscribeCommand(). Unlike SUBSCRIBE, it is refused
+    inside MULTI too: EXEC runs it as a client that must not block."""
+    if c.flags & CLIENT_DENY_BLOCKING:
+        c.add_reply(resp.error(
+            "SSUBSCRIBE isn't allowed for a DENY BLOCKING client"))
+        return
+    for channel in c.argv[1:]:
+        pubsub_subscribe_channel(c, channel, PUBSUB_SHARD_TYPE)
+    mark_subscriber(c)
+
+
+@command("sunsubscribe", -1, "pubsub noscript loading stale", acl="pubsub",
+         group="pubsub", since="7.0.0",
+         synopsis="[shardchannel [shardchannel ...]]", keys=(1, -1, 1),
+         complexity="O(N) where N is the number of clients already "
+                    "subscribed to a shard channel.",
+         summary="Stop listening to the shard channels given, or to all")
+def sunsubscribe_command(c: Client) -> None:
+    """Mirrors sunsubscribeCommand()."""
+    if len(c.argv) == 1:
+        pubsub_unsubscribe_shard_all_channels(c, True)
+    else:
+        for channel in c.argv[1:]:
+            pubsub_unsubscribe_channel(c, channel, True, PUBSUB_SHARD_TYPE)
+    unmark_if_unsubscribed(c)
+
+
+@command("spublish", 3, "pubsub loading stale fast", acl="pubsub",
+         group="pubsub", since="7.0.0", synopsis="shardchannel message",
+         keys=(1, 1, 1),
+         complexity="O(N) where N is the number of clients subscribed to "
+                    "the receiving shard channel.",
+         summary="Send a message to the subscribers of a shard channel")
+def spublish_command(c: Client) -> None:
+    """Mirrors spublishCommand()."""
+    receivers = pubsub_publish_message(c.server, c.argv[1], c.argv[2],
+                                       sharded=True)
+    c.add_reply(resp.integer(receivers))
+
+
+# PUBSUB: what is subscribed, server-wide. Mirrors pubsubCommand().
+
+container("pubsub", -2, group="pubsub", since="2.8.0",
+          complexity="Depends on subcommand.",
+          summary="Inspect the state of publish/subscribe")
+
+
+def channel_list(c: Client, pattern: bytes | None,
+                 channels: dict[bytes, list[Client]]) -> None:
+    """The channels with a subscriber, those matching `pattern` if one
+    is given. Mirrors channelList()."""
+    names = [channel for channel in channels
+             if pattern is None or stringmatchlen(pattern, channel)]
+    c.add_reply(resp.bulk_array(names))
+
+
+def subscriber_counts(c: Client, channels: dict[bytes, list[Client]]) -> None:
+    """Each channel named, then its number of subscribers (patterns not
+    counted), as one flat array in RESP3 too."""
+    out = [resp.array_len(2 * len(c.argv[2:]))]
+    for channel in c.argv[2:]:
+        out += [resp.bulk(channel), resp.integer(len(channels.get(channel,
+                                                                   ())))]
+    c.add_reply(b"".join(out))
+
+
+def subcommand_syntax_error(c: Client) -> None:
+    """Mirrors addReplySubcommandSyntaxError() in networking.c."""
+    c.add_reply(resp.error(
+        b"unknown subcommand or wrong number of arguments for '%s'. "
+        b"Try %s HELP." % (resp.c_string(c.argv[1])[:128],
+                           resp.c_string(c.argv[0]).upper())))
+
+
+@command("pubsub|channels", -2, "pubsub loading stale", acl="pubsub",
+         group="pubsub", since="2.8.0", synopsis="[pattern]",
+         complexity="O(N) where N is the number of active channels, and "
+                    "assuming constant time pattern matching (relatively "
+                    "short channels and patterns)",
+         summary="List the channels that have subscribers")
+def pubsub_channels_command(c: Client) -> None:
+    if len(c.argv) > 3:
+        subcommand_syntax_error(c)
+        return
+    pattern = c.argv[2] if len(c.argv) == 3 else None
+    channel_list(c, pattern, c.server.pubsub_channels)
+
+
+@command("pubsub|numsub", -2, "pubsub loading stale", acl="pubsub",
+         group="pubsub", since="2.8.0", synopsis="[channel [channel ...]]",
+         complexity="O(N) for the NUMSUB subcommand, where N is the number "
+                    "of requested channels",
+         summary="Count the subscribers of the channels given")
+def pubsub_numsub_command(c: Client) -> None:
+    subscriber_counts(c, c.server.pubsub_channels)
+
+
+@command("pubsub|numpat", 2, "pubsub loading stale", acl="pubsub",
+         group="pubsub", since="2.8.0",
+         summary="Count the patterns that have subscribers")
+def pubsub_numpat_command(c: Client) -> None:
+    c.add_reply(resp.integer(len(c.server.pubsub_patterns)))
+
+
+@command("pubsub|shardchannels", -2, "pubsub loading stale", acl="pubsub",
+         group="pubsub", since="7.0.0", synopsis="[pattern]",
+         complexity="O(N) where N is the number of active shard channels, "
+                    "and assuming constant time pattern matching "
+                    "(relatively short shard channels).",
+         summary="List the shard channels that have subscribers")
+def pubsub_shardchannels_command(c: Client) -> None:
+    if len(c.argv) > 3:
+        subcommand_syntax_error(c)
+        return
+    pattern = c.argv[2] if len(c.argv) == 3 else None
+    channel_list(c, pattern, c.server.pubsubshard_channels)
+
+
+@command("pubsub|shardnumsub", -2, "pubsub loading stale", acl="pubsub",
+         group="pubsub", since="7.0.0",
+         synopsis="[shardchannel [shardchannel ...]]",
+         complexity="O(N) for the SHARDNUMSUB subcommand, where N is the "
+                    "number of requested shard channels",
+         summary="Count the subscribers of the shard channels given")
+def pubsub_shardnumsub_command(c: Client) -> None:
+    subscriber_counts(c, c.server.pubsubshard_channels)
+
+
+PUBSUB_HELP = (
+    "CHANNELS [<pattern>]",
+    "    Return the currently active channels matching a <pattern> "
+    "(default: '*').",
+    "NUMPAT",
+    "    Return number of subscriptions to patterns.",
+    "NUMSUB [<channel> ...]",
+    "    Return the number of subscribers for the specified channels, "
+    "excluding",
+    "    pattern subscriptions(default: no channels).",
+    "SHARDCHANNELS [<pattern>]",
+    "    Return the currently active shard level channels matching a "
+    "<pattern> (default: '*').",
+    "SHARDNUMSUB [<shardchannel> ...]",
+    "    Return the number of subscribers for the specified shard level "
+    "channel(s)",
+)
+
+
+@command("pubsub|help", 2, "loading stale", group="pubsub", since="6.2.0",
+         summary="Show helpful text about the different subcommands")
+def pubsub_help_command(c: Client) -> None:
+    """Redis's text as it is."""
+    c.add_reply(resp.help_reply(c.argv[0], PUBSUB_HELP))

@@ -30,9 +30,13 @@ Steps:
                 resumes the input of those unblocked; INFO blocked_clients;
                 --trace shows the timer's turns
   08_multi      transactions (multi.py): MULTI, EXEC, DISCARD, WATCH
+  09_pubsub     publish/subscribe (pubsub.py); server_cron checks the
+                clients' output buffer limits (clients_cron); PING in a
+                RESP2 subscriber's context; INFO's pubsub counts
 """
 
 import argparse
+import collections
 import functools
 import logging
 import os
@@ -69,7 +73,13 @@ from blocked import (
     handle_clients_blocked_on_keys,
     process_unblocked_clients,
 )
-from commands import COMMAND_TABLE, Command, arity_error, command
+from commands import (
+    CLIENT_PUBSUB,
+    COMMAND_TABLE,
+    Command,
+    arity_error,
+    command,
+)
 from config import (
     MAXMEMORY_NO_EVICTION,
     adjust_open_files_limit,
@@ -93,6 +103,7 @@ from networking import (
     Client,
     ClientBufferLimits,
     accept_tcp_handler,
+    close_client_on_output_buffer_limit_reached,
     free_client_async,
     free_clients_in_async_free_queue,
     handle_clients_with_pending_writes,
@@ -177,6 +188,9 @@ class Server:
     pubsub_patterns: dict[bytes, list[Client]] = field(default_factory=dict)
     pubsubshard_channels: dict[bytes, list[Client]] = field(
         default_factory=dict)
+    # The clients server_cron has still to check in this pass
+    clients_cron_queue: collections.deque[Client] = field(
+        default_factory=collections.deque)
     next_client_id: int = 1
     stat_numconnections: int = 0  # clients accepted
     stat_rejected_conn: int = 0  # refused by maxclients
@@ -206,15 +220,47 @@ def server_cron(el: EventLoop, id: int, server: Server) -> int:
 
     A time event (ae.py) that reschedules itself: it returns how many
     milliseconds until its next run, 100 at the default hz of 10. Of
-    Redis's long list of chores we have two: reading the LRU clock, and
-    active expiry, which Redis runs from databasesCron().
+    Redis's long list of chores we have three: reading the LRU clock,
+    checking the clients (clients_cron), and active expiry, which Redis
+    runs from databasesCron().
     """
     server.mstime = mstime()  # updateCachedTime()
     server.lruclock = get_lru_clock()
+    clients_cron(server)
     active_expire_cycle(server, ACTIVE_EXPIRE_CYCLE_SLOW)
     server.cronloops += 1
     return 1000 // server.hz
 # --8<-- [end:server_cron]
+
+
+CLIENTS_CRON_MIN_ITERATIONS = 5  # clients checked per call, at least
+
+
+# --8<-- [start:clients_cron]
+def clients_cron(server: Server) -> None:
+    """Check a share of the clients, so that each is seen once a second.
+
+    Mirrors clientsCron() in server.c, of whose checks we need one: the
+    output buffer limits. A client is checked whenever replies are added
+    for it, but one over its soft limit may get nothing more (a
+    subscriber of a channel gone quiet): here its time runs out anyway.
+
+    Simplified: Redis also closes idle clients (config timeout), shrinks
+    their buffers and tracks their peak memory; and it closes a client
+    at once here, where we let before_sleep free it.
+    """
+    numclients = len(server.clients)
+    iterations = numclients // server.hz
+    if iterations < CLIENTS_CRON_MIN_ITERATIONS:
+        iterations = min(numclients, CLIENTS_CRON_MIN_ITERATIONS)
+    queue = server.clients_cron_queue
+    for _ in range(iterations):
+        if not queue:  # a new pass (Redis rotates its list of clients)
+            queue.extend(server.clients.values())
+        c = queue.popleft()
+        if server.clients.get(c.id) is c:  # not freed since
+            close_client_on_output_buffer_limit_reached(c, False)
+# --8<-- [end:clients_cron]
 
 
 # --8<-- [start:before_sleep]
@@ -342,8 +388,14 @@ def trace_timers(server: Server) -> str:
          since="1.0.0", synopsis="[message]",
          summary="Check that the server answers")
 def ping_command(c: Client) -> None:
+    """Mirrors pingCommand(). A subscriber in RESP2 gets an array, as
+    its messages are: a +PONG could not be told from them."""
     if len(c.argv) > 2:
         c.add_reply(arity_error("ping"))
+    elif c.flags & CLIENT_PUBSUB and c.resp == 2:
+        message = c.argv[1] if len(c.argv) == 2 else b""
+        c.add_reply(resp.array_len(2) + resp.bulk(b"pong")
+                    + resp.bulk(message))
     elif len(c.argv) == 1:
         c.add_reply(resp.PONG)
     else:
@@ -477,6 +529,9 @@ def info_stats(server: Server) -> str:
             server.stat_expire_cycle_time_used // 1000,
         "keyspace_hits": server.stat_keyspace_hits,
         "keyspace_misses": server.stat_keyspace_misses,
+        "pubsub_channels": len(server.pubsub_channels),
+        "pubsub_patterns": len(server.pubsub_patterns),
+        "pubsubshard_channels": len(server.pubsubshard_channels),
         "total_error_replies": server.stat_total_error_replies})
 
 
@@ -690,8 +745,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     """Flags use Redis's config names, so `redis-server` takes them too;
     main() reads their values through the config table (config.py)."""
     parser = argparse.ArgumentParser(
-        description="Step 08 (multi) of Redis, Step by Step: "
-                    "transactions, MULTI/EXEC and WATCH.",
+        description="Step 09 (pubsub) of Redis, Step by Step: "
+                    "publish/subscribe and keyspace notifications.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("--port", default="6379",
                         help="the TCP port to listen on")

@@ -124,3 +124,18 @@ def client_lines(reply: bytes) -> list[dict[str, str]]:
 def clients_by_id(raw, *ids: int) -> dict[int, dict[str, str]]:
     """CLIENT LIST ID `ids` through `raw`: each listed client, by id."""
     return {int(line["id"]): line for line in client_lines(raw.call("CLIENT", "LIST", "ID", *ids))}
+
+
+def push(*items: bytes | str | int | None, resp: int = 2) -> bytes:
+    """A pub/sub frame: a RESP2 array or a RESP3 push ('>') of `items`,
+    strings as bulk strings, ints as integers, None as the null of `resp`:
+    push("message", "ch", "hi") is what a RESP2 subscriber of "ch" reads."""
+    parts = [b"%s%d\r\n" % (b"*" if resp == 2 else b">", len(items))]
+    for item in items:
+        if item is None:
+            parts.append(NULL if resp == 2 else NULL3)
+        elif isinstance(item, int):
+            parts.append(integer(item))
+        else:
+            parts.append(bulk(item))
+    return b"".join(parts)

@@ -1,0 +1,43 @@
+"""Step 09's tests: publish/subscribe. A test needs a publisher and one or
+more subscribers: `connect()` opens more raw clients (`connect(3)` one that
+speaks RESP3), closed after the test. The server frees a closed client at
+the end of an event loop turn, so before each test that uses the shared
+server, a fixture waits, polling PUBSUB, until the subscribers of earlier
+tests are gone: no channel, pattern or shard channel is left."""
+
+import pytest
+from support.servers import wait_until
+from support.wire import RawClient, decode
+
+
+def subscriptions_left(raw) -> bool:
+    return bool(decode(raw.call("PUBSUB", "CHANNELS"))
+                or decode(raw.call("PUBSUB", "NUMPAT"))
+                or decode(raw.call("PUBSUB", "SHARDCHANNELS")))
+
+
+@pytest.fixture(autouse=True)
+def _no_subscriptions_left(request):
+    if "server" in request.fixturenames:
+        shared = request.getfixturevalue("server")
+        with RawClient(shared.port) as raw:
+            wait_until(lambda: not subscriptions_left(raw), timeout=10,
+                       message="subscriptions left by an earlier test")
+
+
+@pytest.fixture
+def connect(server):
+    """Factory: another raw connection to the server under test, in RESP2
+    or, with connect(3), switched to RESP3 by HELLO 3."""
+    opened = []
+
+    def open_client(protocol: int = 2) -> RawClient:
+        client = RawClient(server.port)
+        opened.append(client)
+        if protocol == 3:
+            assert client.call("HELLO", "3").startswith(b"%7\r\n")
+        return client
+
+    yield open_client
+    for client in opened:
+        client.close()
