@@ -32,7 +32,8 @@ Steps:
   08_multi      transactions (multi.py): MULTI, EXEC, DISCARD, WATCH
   09_pubsub     publish/subscribe (pubsub.py); server_cron checks the
                 clients' output buffer limits (clients_cron); PING in a
-                RESP2 subscriber's context; INFO's pubsub counts
+                RESP2 subscriber's context; INFO's pubsub counts; keyspace
+                events (notify.py), --notify-keyspace-events
 """
 
 import argparse
