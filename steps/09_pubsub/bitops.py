@@ -13,6 +13,8 @@ Steps:
   04_datatypes  SETBIT GETBIT BITCOUNT BITPOS BITOP BITFIELD BITFIELD_RO
   06_encodings  string objects: a write leaves a RAW string, an INT is
                 read as its digits
+  09_pubsub     keyspace events: setbit (SETBIT, BITFIELD), set and del
+                (BITOP)
 
 Simplified: Redis grows and edits its sds string in place, so SETBIT and
 a BITFIELD write cost O(1). A bytes value cannot change: each write here
@@ -34,6 +36,7 @@ from db import (
     set_key,
     signal_modified_key,
 )
+from notify import NOTIFY_GENERIC, NOTIFY_STRING, notify_keyspace_event
 from object import (
     OBJ_STRING,
     RedisObject,
@@ -169,6 +172,8 @@ def set_bit_command(c) -> None:
     store_string_for_bit_command(o, buf)
     if grown or old != on:
         signal_modified_key(c.db, c.argv[1])
+        notify_keyspace_event(c.server, NOTIFY_STRING, b"setbit", c.argv[1],
+                              c.db.id)
     c.add_reply(resp.integer(old))
 
 
@@ -208,12 +213,17 @@ def bitop_command(c) -> None:
     if maxlen == 0:
         if db_delete(c.db, c.argv[2]):
             signal_modified_key(c.db, c.argv[2])
-    elif op == b"not":
-        set_key(c.db, c.argv[2], create_object(
-            OBJ_STRING, sources[0].translate(INVERT)))
+            notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del",
+                                  c.argv[2], c.db.id)
+        c.add_reply(resp.integer(0))
+        return
+    if op == b"not":
+        result = sources[0].translate(INVERT)
     else:
-        set_key(c.db, c.argv[2], create_object(
-            OBJ_STRING, bitop(op, sources, maxlen)))
+        result = bitop(op, sources, maxlen)
+    set_key(c.db, c.argv[2], create_object(OBJ_STRING, result))
+    notify_keyspace_event(c.server, NOTIFY_STRING, b"set", c.argv[2],
+                          c.db.id)
     c.add_reply(resp.integer(maxlen))
 
 
@@ -533,14 +543,21 @@ def bitfield_generic(c, readonly_command: bool) -> None:
         raise CommandError("BITFIELD_RO only supports the GET subcommand")
     o, buf = lookup_string_for_bit_command(
         c, max(op.offset + op.bits - 1 for op in writes))
-    replies = [bitfield_get(buf, op) if op.opcode == BITFIELDOP_GET
-               else bitfield_write(c, buf, op) for op in ops]
+    dirty = len(buf) > len(o.ptr)  # a new key, or a longer string
+    replies, changes = [], 0
+    for op in ops:
+        if op.opcode == BITFIELDOP_GET:
+            replies.append(bitfield_get(buf, op))
+            continue
+        reply, changed = bitfield_write(c, buf, op, dirty)
+        replies.append(reply)
+        changes += changed
     store_string_for_bit_command(o, buf)
-    written = (reply for op, reply in zip(ops, replies)
-               if op.opcode != BITFIELDOP_GET)
-    if any(reply != resp.null(c.resp) for reply in written):
-        signal_modified_key(c.db, c.argv[1])
     c.add_reply(resp.array_len(len(ops)) + b"".join(replies))
+    if changes:
+        signal_modified_key(c.db, c.argv[1])
+        notify_keyspace_event(c.server, NOTIFY_STRING, b"setbit", c.argv[1],
+                              c.db.id)
 
 
 def bitfield_get(s: bytes | bytearray, op: BitfieldOp) -> bytes:
@@ -548,9 +565,12 @@ def bitfield_get(s: bytes | bytearray, op: BitfieldOp) -> bytes:
     return resp.integer(get(s, op.offset, op.bits))
 
 
-def bitfield_write(c, buf: bytearray, op: BitfieldOp) -> bytes:
+def bitfield_write(c, buf: bytearray, op: BitfieldOp,
+                   dirty: bool) -> tuple[bytes, bool]:
     """Run a SET (reply: the old value) or an INCRBY (reply: the new
-    one). An overflow under FAIL writes nothing and replies null."""
+    one), and say whether it counts as a change: the string was made or
+    grown (dirty), or the field's value is new. An overflow under FAIL
+    writes nothing, changes nothing, and replies null."""
     if op.sign:
         get, check = get_signed_bitfield, check_signed_bitfield_overflow
     else:
@@ -568,9 +588,9 @@ def bitfield_write(c, buf: bytearray, op: BitfieldOp) -> bytes:
         new = new if limit is None else limit
         reply = old
     if limit is not None and op.owtype == BFOVERFLOW_FAIL:
-        return resp.null(c.resp)
+        return resp.null(c.resp), False
     set_unsigned_bitfield(buf, op.offset, op.bits, new)
-    return resp.integer(reply)
+    return resp.integer(reply), dirty or new != old
 
 
 @command("bitfield", -2, "write denyoom", acl="bitmap", group="bitmap",

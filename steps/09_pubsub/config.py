@@ -19,6 +19,7 @@ Steps:
   06_encodings  the table, CONFIG SET, RESETSTAT and REWRITE (CONFIG GET
                 and HELP were in server.py); the thresholds of the compact
                 encodings are its first parameters that change behaviour
+  09_pubsub     notify-keyspace-events
 
 Simplified: Redis has about 200 parameters; we have those the step uses,
 plus those that clients and redis-benchmark read. Of Redis's config
@@ -49,6 +50,10 @@ from networking import (
     Client,
     ClientBufferLimits,
     get_client_type_by_name,
+)
+from notify import (
+    keyspace_events_flags_to_string,
+    keyspace_events_string_to_flags,
 )
 from util import stringmatchlen
 
@@ -366,6 +371,23 @@ def get_config_client_output_buffer_limit_option(server) -> bytes:
         in enumerate(server.client_obuf_limits)).encode()
 
 
+# --8<-- [start:set_config_notify_keyspace_events_option]
+def set_config_notify_keyspace_events_option(server,
+                                             argv: list[bytes]) -> None:
+    """Mirrors setConfigNotifyKeyspaceEventsOption(): the classes of
+    keyspace events to publish, as letters (notify.py)."""
+    flags = keyspace_events_string_to_flags(argv[0])
+    if flags is None:
+        raise ConfigError("Invalid event class character. Use "
+                          "'Ag$lshzxeKEtmdn'.")
+    server.notify_keyspace_events = flags
+
+
+def get_config_notify_keyspace_events_option(server) -> bytes:
+    return keyspace_events_flags_to_string(server.notify_keyspace_events)
+# --8<-- [end:set_config_notify_keyspace_events_option]
+
+
 def set_config_bind_option(server, argv: list[bytes]) -> None:
     """Simplified: Redis listens on every address bind lists; we listen
     on one, so the first word counts."""
@@ -508,6 +530,9 @@ STATIC_CONFIGS = [
                   MODIFIABLE_CONFIG | MULTI_ARG_CONFIG,
                   update_client_output_buffer_limit,
                   get_config_client_output_buffer_limit_option),
+    SpecialConfig("notify-keyspace-events", None, MODIFIABLE_CONFIG,
+                  set_config_notify_keyspace_events_option,
+                  get_config_notify_keyspace_events_option),
     SpecialConfig("bind", None, IMMUTABLE_CONFIG | MULTI_ARG_CONFIG,
                   set_config_bind_option, get_config_bind_option),
 ]

@@ -29,6 +29,9 @@ Steps:
   08_multi      the keys clients WATCH; every write signals its key as
                 modified, and so does expiry; FLUSHDB, FLUSHALL and
                 SWAPDB touch the watched keys they change
+  09_pubsub     keyspace events: keymiss from a read that finds nothing,
+                new from db_add, expired, and those of the keyspace
+                commands (del, rename_from, rename_to, move_from...)
 """
 
 # The field named "dict" (Redis's name) would shadow the type in the
@@ -58,6 +61,13 @@ from networking import (
     CLIENT_CLOSE_ASAP,
     Client,
 )
+from notify import (
+    NOTIFY_EXPIRED,
+    NOTIFY_GENERIC,
+    NOTIFY_KEY_MISS,
+    NOTIFY_NEW,
+    notify_keyspace_event,
+)
 from util import stringmatchlen
 
 if TYPE_CHECKING:  # object.py imports this module: no import at run time
@@ -79,6 +89,7 @@ BLOCKED_TYPE_BY_TYPE = {TYPE_NAMES.index("list"): BLOCKED_LIST,
 # lookup_key()'s flags. Mirrors LOOKUP_* in server.h.
 LOOKUP_NONE = 0
 LOOKUP_NOTOUCH = 1 << 0  # leave the LRU clock of the value as it was
+LOOKUP_NONOTIFY = 1 << 1  # a miss fires no keymiss event
 
 
 @dataclass(slots=True)
@@ -135,9 +146,14 @@ def lookup_key(db: RedisDb, key: bytes, kind: int | None,
 def lookup_key_read(db: RedisDb, key: bytes, kind: int | None = None,
                     flags: int = LOOKUP_NONE) -> RedisObject | None:
     """Look up a key to read it. Mirrors lookupKeyReadWithFlags(), which
-    also counts hits and misses for INFO."""
+    also counts hits and misses for INFO, and publishes a miss as a
+    keymiss event unless told not to (LOOKUP_NONOTIFY). A lookup to
+    write (lookup_key_write()) does neither."""
     value = lookup_key(db, key, kind, flags)
     if value is None:
+        if not flags & LOOKUP_NONOTIFY:
+            notify_keyspace_event(db.server, NOTIFY_KEY_MISS, b"keymiss",
+                                  key, db.id)
         db.server.stat_keyspace_misses += 1
     else:
         db.server.stat_keyspace_hits += 1
@@ -174,9 +190,11 @@ def key_is_expired(db: RedisDb, key: bytes) -> bool:
 
 
 def delete_expired_key(db: RedisDb, key: bytes) -> None:
-    """Mirrors deleteExpiredKeyAndPropagate(): delete and count it; a
-    key gone is a key modified, for WATCH."""
+    """Mirrors deleteExpiredKeyAndPropagate(): delete, publish and
+    count it; a key gone is a key modified, for WATCH. Lazy and active
+    expiry both come here: either way the event is "expired"."""
     db_delete(db, key)
+    notify_keyspace_event(db.server, NOTIFY_EXPIRED, b"expired", key, db.id)
     signal_modified_key(db, key)
     db.server.stat_expiredkeys += 1
 
@@ -243,9 +261,12 @@ def db_add(db: RedisDb, key: bytes, value: RedisObject) -> None:
     Redis deletes a list or sorted set when it empties, so a client can
     only be blocked on a missing key, and the key coming into being is
     the one event that can serve it: this is where it is signalled.
+    Every key is born here, so here too the "new" event is published,
+    before the event of the command that made it.
     """
     db.dict[key] = value
     signal_key_as_ready(db, key, value.type)
+    notify_keyspace_event(db.server, NOTIFY_NEW, b"new", key, db.id)
 # --8<-- [end:db_add]
 
 
@@ -406,6 +427,8 @@ def del_command(c) -> None:
             continue
         if db_delete(c.db, key):
             signal_modified_key(c.db, key)
+            notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", key,
+                                  c.db.id)
             deleted += 1
     c.add_reply(resp.integer(deleted))
 
@@ -718,6 +741,10 @@ def rename_generic_command(c, nx: bool) -> None:
     db_delete(c.db, key)
     signal_modified_key(c.db, key)
     signal_modified_key(c.db, newkey)
+    notify_keyspace_event(c.server, NOTIFY_GENERIC, b"rename_from", key,
+                          c.db.id)
+    notify_keyspace_event(c.server, NOTIFY_GENERIC, b"rename_to", newkey,
+                          c.db.id)
     c.add_reply(resp.integer(1) if nx else resp.OK)
 # --8<-- [end:rename_generic_command]
 
@@ -742,6 +769,9 @@ def move_command(c) -> None:
     db_delete(c.db, key)
     signal_modified_key(c.db, key)
     signal_modified_key(dst, key)
+    notify_keyspace_event(c.server, NOTIFY_GENERIC, b"move_from", key,
+                          c.db.id)
+    notify_keyspace_event(c.server, NOTIFY_GENERIC, b"move_to", key, dst.id)
     c.add_reply(resp.integer(1))
 
 
@@ -773,6 +803,8 @@ def copy_command(c) -> None:
     if when != -1:
         set_expire(dst, newkey, when)
     signal_modified_key(dst, newkey)
+    notify_keyspace_event(c.server, NOTIFY_GENERIC, b"copy_to", newkey,
+                          dst.id)
     c.add_reply(resp.integer(1))
 # --8<-- [end:copy_command]
 

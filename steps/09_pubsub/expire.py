@@ -10,6 +10,8 @@ commands that set, read and remove a TTL.
 Steps:
   05_expiry     active expiry; EXPIRE, TTL, PERSIST and their variants
   06_encodings  TTL and its variants look without touching (NOTOUCH)
+  09_pubsub     keyspace events: expire, persist, and del for a time
+                already past
 """
 
 import time
@@ -28,6 +30,7 @@ from db import (
     set_expire,
     signal_modified_key,
 )
+from notify import NOTIFY_GENERIC, notify_keyspace_event
 
 # Redis's constants, unchanged. Python deletes a key some ten times slower
 # than C, but at these settings 100,000 keys that die together are still
@@ -241,10 +244,14 @@ def expire_generic_command(c, basetime: int, seconds: bool) -> None:
         return
     if check_already_expired(when):
         db_delete(c.db, key)
-    else:
-        set_expire(c.db, key, when)
+        signal_modified_key(c.db, key)
+        notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", key, c.db.id)
+        c.add_reply(resp.integer(1))
+        return
+    set_expire(c.db, key, when)
+    c.add_reply(resp.integer(1))  # before the event, as in Redis
     signal_modified_key(c.db, key)
-    c.add_reply(resp.integer(1))
+    notify_keyspace_event(c.server, NOTIFY_GENERIC, b"expire", key, c.db.id)
 # --8<-- [end:expire_generic_command]
 
 
@@ -354,4 +361,6 @@ def persist_command(c) -> None:
                and remove_expire(c.db, c.argv[1]))
     if removed:
         signal_modified_key(c.db, c.argv[1])
+        notify_keyspace_event(c.server, NOTIFY_GENERIC, b"persist",
+                              c.argv[1], c.db.id)
     c.add_reply(resp.integer(1 if removed else 0))

@@ -23,6 +23,7 @@ Here are also OBJECT, which shows all this, and MEMORY USAGE.
 Steps:
   06_encodings  RedisObject, string encodings, shared integers, the LRU
                 clock; OBJECT, MEMORY USAGE and MEMORY HELP
+  09_pubsub     OBJECT fires no keymiss event
 
 Simplified: Redis counts references in each robj (shared objects have
 the count OBJ_SHARED_REFCOUNT and are never freed). Here only the shared
@@ -47,7 +48,13 @@ from commands import (
     container,
     get_long_long,
 )
-from db import DUP_FUNCTIONS, LOOKUP_NOTOUCH, db_overwrite, lookup_key_read
+from db import (
+    DUP_FUNCTIONS,
+    LOOKUP_NONOTIFY,
+    LOOKUP_NOTOUCH,
+    db_overwrite,
+    lookup_key_read,
+)
 from intset import intset_new
 from listpack import lp_new
 from quicklist import Quicklist, quicklist_create
@@ -360,8 +367,10 @@ LFU_NOT_SELECTED = (
 
 def object_command_lookup(c) -> RedisObject | None:
     """The value at argv[2], without touching its LRU clock (counted in
-    INFO's keyspace_hits though). Mirrors objectCommandLookup()."""
-    return lookup_key_read(c.db, c.argv[2], None, LOOKUP_NOTOUCH)
+    INFO's keyspace_hits though), and with no keymiss event. Mirrors
+    objectCommandLookup()."""
+    return lookup_key_read(c.db, c.argv[2], None,
+                           LOOKUP_NOTOUCH | LOOKUP_NONOTIFY)
 
 
 @command("object|encoding", 3, **OBJECT_SUBCOMMAND, since="2.2.3",

@@ -32,7 +32,8 @@ Steps:
   08_multi      transactions (multi.py): MULTI, EXEC, DISCARD, WATCH
   09_pubsub     publish/subscribe (pubsub.py); server_cron checks the
                 clients' output buffer limits (clients_cron); PING in a
-                RESP2 subscriber's context; INFO's pubsub counts
+                RESP2 subscriber's context; INFO's pubsub counts; keyspace
+                events (notify.py), --notify-keyspace-events
 """
 
 import argparse
@@ -153,6 +154,7 @@ class Server:
     maxmemory_policy: int = MAXMEMORY_NO_EVICTION
     lfu_log_factor: int = 10
     lfu_decay_time: int = 1  # minutes
+    notify_keyspace_events: int = 0  # NOTIFY_* classes on (notify.py)
     # When a small value leaves its compact encoding (step 06's thresholds)
     hash_max_listpack_entries: int = 512
     hash_max_listpack_value: int = 64  # bytes
@@ -777,6 +779,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         metavar='"normal HARD SOFT SECONDS"',
         help="unread replies a client may pile up before it is dropped "
              "(Redis's default for normal clients is no limit)")
+    parser.add_argument("--notify-keyspace-events", default="",
+                        metavar="CLASSES",
+                        help='the keyspace events to publish, e.g. "KEA" '
+                             "(all of them); none by default")
     for name, alias, default, text in ENCODING_FLAGS:
         names = [f"--{name}"] + ([f"--{alias}"] if alias else [])
         parser.add_argument(*names, default=default, help=text)

@@ -13,6 +13,7 @@ Steps:
   06_encodings  the keys read and stored are objects; a sorted set in a
                 listpack is converted to a skiplist first; lists, sets and
                 hashes are read through their type's API
+  09_pubsub     STORE publishes sortstore, or del for an empty result
 
 Elements that compare equal (ALPHA BY keys holding the same string, or
 none) keep the order they were read in: a list's own order, an intset's
@@ -39,6 +40,7 @@ from commands import (
     get_long_long,
 )
 from db import db_delete, lookup_key_read, set_key, signal_modified_key
+from notify import NOTIFY_GENERIC, NOTIFY_LIST, notify_keyspace_event
 from object import (
     OBJ_ENCODING_SKIPLIST,
     OBJ_HASH,
@@ -207,6 +209,9 @@ def sort_command_generic(c, readonly: bool) -> None:
             vector = sort_vector(c.db, vector, options)
         output = vector[start:end + 1] if end >= start else []
     if options.getops:
+        # Simplified: without STORE, Redis reads the GET keys as it
+        # writes the reply, so the keymiss events of a RESP3 client that
+        # follows its own keys come inside it; here they come first.
         output = [lookup_key_by_pattern(c.db, pattern, element)
                   for element in output for pattern in options.getops]
     if options.storekey is None:
@@ -318,8 +323,12 @@ def sort_store(c, storekey: bytes, output: list[bytes | None]) -> None:
         for value in output:
             list_type_push(o, value or b"", LIST_TAIL)
         set_key(c.db, storekey, o)
+        notify_keyspace_event(c.server, NOTIFY_LIST, b"sortstore", storekey,
+                              c.db.id)
     elif db_delete(c.db, storekey):
         signal_modified_key(c.db, storekey)
+        notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", storekey,
+                              c.db.id)
     c.add_reply(resp.integer(len(output)))
 
 

@@ -17,6 +17,8 @@ once for both.
 Steps:
   04_datatypes  the hash commands
   06_encodings  hash objects (OBJ_HASH): a listpack, then a dict
+  09_pubsub     keyspace events: hset, hdel, hincrby, hincrbyfloat, and
+                del for a hash emptied
 """
 
 import random
@@ -62,6 +64,7 @@ from listpack import (
     lp_skip,
 )
 from networking import CLIENT_CLOSE_ASAP
+from notify import NOTIFY_GENERIC, NOTIFY_HASH, notify_keyspace_event
 from object import (
     OBJ_ENCODING_HT,
     OBJ_ENCODING_LISTPACK,
@@ -256,20 +259,22 @@ def hset_command(c) -> None:
     if len(c.argv) % 2:
         c.add_reply(arity_error("hset"))
         return
-    c.add_reply(resp.integer(hash_set_pairs(c)))
+    hash_set_pairs(c, hmset=False)
 
 
-def hash_set_pairs(c) -> int:
-    """Set the field-value pairs of argv[2:]; return how many are new.
-    Every argument is measured before the first is written."""
+def hash_set_pairs(c, hmset: bool) -> None:
+    """Set the field-value pairs of argv[2:], and reply: HSET with how
+    many are new, HMSET with OK. Every argument is measured before the
+    first is written."""
     o = hash_type_lookup_write_or_create(c, c.argv[1])
     hash_type_try_conversion(c.server, o, c.argv[2:])
     argv = c.argv
     created = 0
     for i in range(2, len(argv), 2):
         created += not hash_type_set(c.server, o, argv[i], argv[i + 1])
+    c.add_reply(resp.OK if hmset else resp.integer(created))
     signal_modified_key(c.db, c.argv[1])
-    return created
+    notify_keyspace_event(c.server, NOTIFY_HASH, b"hset", c.argv[1], c.db.id)
 # --8<-- [end:hset_command]
 
 
@@ -281,8 +286,7 @@ def hmset_command(c) -> None:
     if len(c.argv) % 2:
         c.add_reply(arity_error("hmset"))
         return
-    hash_set_pairs(c)
-    c.add_reply(resp.OK)
+    hash_set_pairs(c, hmset=True)
 
 
 @command("hsetnx", 4, "write denyoom fast", acl="hash", group="hash",
@@ -296,8 +300,9 @@ def hsetnx_command(c) -> None:
         return
     hash_type_try_conversion(c.server, o, c.argv[2:4])
     hash_type_set(c.server, o, c.argv[2], c.argv[3])
-    signal_modified_key(c.db, c.argv[1])
     c.add_reply(resp.integer(1))
+    signal_modified_key(c.db, c.argv[1])
+    notify_keyspace_event(c.server, NOTIFY_HASH, b"hset", c.argv[1], c.db.id)
 
 
 @command("hget", 3, "readonly fast", acl="hash", group="hash",
@@ -334,14 +339,21 @@ def hdel_command(c) -> None:
         c.add_reply(resp.integer(0))
         return
     deleted = 0
+    keyremoved = False
     for field in c.argv[2:]:
         if hash_type_delete(o, field):
             deleted += 1
             if hash_type_length(o) == 0:
                 db_delete(c.db, c.argv[1])
+                keyremoved = True
                 break
     if deleted:
         signal_modified_key(c.db, c.argv[1])
+        notify_keyspace_event(c.server, NOTIFY_HASH, b"hdel", c.argv[1],
+                              c.db.id)
+        if keyremoved:
+            notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del",
+                                  c.argv[1], c.db.id)
     c.add_reply(resp.integer(deleted))
 
 
@@ -434,8 +446,10 @@ def hincrby_command(c) -> None:
     if not resp.LLONG_MIN <= value <= resp.LLONG_MAX:
         raise CommandError("increment or decrement would overflow")
     hash_type_set(c.server, o, c.argv[2], b"%d" % value)
-    signal_modified_key(c.db, c.argv[1])
     c.add_reply(resp.integer(value))
+    signal_modified_key(c.db, c.argv[1])
+    notify_keyspace_event(c.server, NOTIFY_HASH, b"hincrby", c.argv[1],
+                          c.db.id)
 
 
 @command("hincrbyfloat", 4, "write denyoom fast", acl="hash",
@@ -459,8 +473,10 @@ def hincrbyfloat_command(c) -> None:
         raise CommandError("increment would produce NaN or Infinity")
     new = ld2string(total)
     hash_type_set(c.server, o, c.argv[2], new)
-    signal_modified_key(c.db, c.argv[1])
     c.add_reply(resp.bulk(new))
+    signal_modified_key(c.db, c.argv[1])
+    notify_keyspace_event(c.server, NOTIFY_HASH, b"hincrbyfloat", c.argv[1],
+                          c.db.id)
 
 
 @command("hscan", -3, "readonly", acl="hash", group="hash",

@@ -16,6 +16,8 @@ Steps:
   06_encodings  list objects (OBJ_LIST), every one a quicklist
   07_blocking   BLPOP, BRPOP, BRPOPLPUSH, BLMOVE, BLMPOP, and serving a
                 client blocked on a list (blocked.py)
+  09_pubsub     keyspace events: lpush, rpush, lpop, rpop, linsert, lset,
+                ltrim, lrem, and del for a list emptied
 """
 
 from collections.abc import Callable
@@ -47,6 +49,7 @@ from listpack import (
     lp_seek,
 )
 from networking import BLOCKED_LIST
+from notify import NOTIFY_GENERIC, NOTIFY_LIST, notify_keyspace_event
 from object import (
     OBJ_ENCODING_QUICKLIST,
     OBJ_LIST,
@@ -190,6 +193,10 @@ def list_type_range(subject: RedisObject, start: int, end: int,
 # --8<-- [end:list_type_range]
 
 
+PUSH_EVENTS = {LIST_HEAD: b"lpush", LIST_TAIL: b"rpush"}
+POP_EVENTS = {LIST_HEAD: b"lpop", LIST_TAIL: b"rpop"}
+
+
 # --8<-- [start:push_generic_command]
 def push_generic_command(c, where: int, xx: bool) -> None:
     """LPUSH/RPUSH, and LPUSHX/RPUSHX (xx: only onto an existing list).
@@ -209,8 +216,10 @@ def push_generic_command(c, where: int, xx: bool) -> None:
         db_add(c.db, key, lobj)
     for value in c.argv[2:]:
         list_type_push(lobj, value, where)
-    signal_modified_key(c.db, key)
     c.add_reply(resp.integer(list_type_length(lobj)))
+    signal_modified_key(c.db, key)
+    notify_keyspace_event(c.server, NOTIFY_LIST, PUSH_EVENTS[where], key,
+                          c.db.id)
 # --8<-- [end:push_generic_command]
 
 
@@ -271,10 +280,26 @@ def pop_generic_command(c, where: int) -> None:
         c.add_reply(resp.bulk(list_type_pop(lobj, where)))
     else:
         list_pop_range(c, lobj, where, count)
-    if list_type_length(lobj) == 0:
-        db_delete(c.db, key)
-    signal_modified_key(c.db, key)
+    list_elements_removed(c, key, where, lobj)
 # --8<-- [end:pop_generic_command]
+
+
+# --8<-- [start:list_elements_removed]
+def list_elements_removed(c, key: bytes, where: int,
+                          lobj: RedisObject) -> bool:
+    """What every pop does once its elements are off the list: publish
+    lpop or rpop, delete the list if it is now empty (and publish del),
+    and signal the key. Mirrors listElementsRemoved(); returns whether
+    the key was deleted."""
+    notify_keyspace_event(c.server, NOTIFY_LIST, POP_EVENTS[where], key,
+                          c.db.id)
+    deleted = list_type_length(lobj) == 0
+    if deleted:
+        db_delete(c.db, key)
+        notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", key, c.db.id)
+    signal_modified_key(c.db, key)
+    return deleted
+# --8<-- [end:list_elements_removed]
 
 
 # --8<-- [start:list_pop_range]
@@ -441,8 +466,11 @@ def ltrim_command(c) -> None:
             ltrim, rtrim = indexes[0], llen - indexes[1] - 1
         quicklist_del_range(lobj.ptr, 0, ltrim)
         quicklist_del_range(lobj.ptr, -rtrim, rtrim)
+        notify_keyspace_event(c.server, NOTIFY_LIST, b"ltrim", key, c.db.id)
         if list_type_length(lobj) == 0:
             db_delete(c.db, key)
+            notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", key,
+                                  c.db.id)
         signal_modified_key(c.db, key)
     c.add_reply(resp.OK)
 
@@ -480,8 +508,9 @@ def lset_command(c) -> None:
     index = get_long_long(c.argv[2])
     if not quicklist_replace_at_index(lobj.ptr, index, c.argv[3]):
         raise CommandError("index out of range")
-    signal_modified_key(c.db, c.argv[1])
     c.add_reply(resp.OK)
+    signal_modified_key(c.db, c.argv[1])
+    notify_keyspace_event(c.server, NOTIFY_LIST, b"lset", c.argv[1], c.db.id)
 
 
 @command("linsert", 5, "write denyoom", acl="list", group="list",
@@ -512,6 +541,8 @@ def linsert_command(c) -> None:
         if list_type_equal(entry, c.argv[3]):
             list_type_insert(li, entry, c.argv[4], where)
             signal_modified_key(c.db, c.argv[1])
+            notify_keyspace_event(c.server, NOTIFY_LIST, b"linsert",
+                                  c.argv[1], c.db.id)
             c.add_reply(resp.integer(list_type_length(lobj)))
             return
     c.add_reply(b":-1\r\n")
@@ -637,10 +668,12 @@ def lrem_command(c) -> None:
             removed += 1
             if removed == toremove:
                 break
-    if list_type_length(lobj) == 0:
-        db_delete(c.db, key)
     if removed:
         signal_modified_key(c.db, key)
+        notify_keyspace_event(c.server, NOTIFY_LIST, b"lrem", key, c.db.id)
+    if list_type_length(lobj) == 0:
+        db_delete(c.db, key)
+        notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", key, c.db.id)
     c.add_reply(resp.integer(removed))
 # --8<-- [end:lrem_command]
 
@@ -661,8 +694,12 @@ def lmove_generic_command(c, wherefrom: int, whereto: int) -> None:
     dobj = lookup_key_write(c.db, destination, OBJ_LIST)
     value = list_type_pop(sobj, wherefrom)
     lmove_handle_push(c, destination, dobj, value, whereto)
+    notify_keyspace_event(c.server, NOTIFY_LIST, POP_EVENTS[wherefrom],
+                          source, c.db.id)
     if list_type_length(sobj) == 0:
         db_delete(c.db, source)
+        notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", source,
+                              c.db.id)
     signal_modified_key(c.db, source)
 # --8<-- [end:lmove_generic_command]
 
@@ -670,7 +707,8 @@ def lmove_generic_command(c, wherefrom: int, whereto: int) -> None:
 def lmove_handle_push(c, dstkey: bytes, dstobj: RedisObject | None,
                       value: bytes, where: int) -> None:
     """Push `value` onto the destination, made if missing, and reply
-    with it. Mirrors lmoveHandlePush()."""
+    with it. Mirrors lmoveHandlePush(): the push is published before
+    the pop it comes from."""
     if dstobj is None:
         dstobj = create_quicklist_object()
         quicklist_set_options(dstobj.ptr, c.server.list_max_listpack_size,
@@ -678,6 +716,8 @@ def lmove_handle_push(c, dstkey: bytes, dstobj: RedisObject | None,
         db_add(c.db, dstkey, dstobj)
     list_type_push(dstobj, value, where)
     signal_modified_key(c.db, dstkey)
+    notify_keyspace_event(c.server, NOTIFY_LIST, PUSH_EVENTS[where], dstkey,
+                          c.db.id)
     c.add_reply(resp.bulk(value))
 
 
@@ -742,14 +782,13 @@ def parse_mpop_arguments(argv: list[bytes], numkeys_idx: int,
 
 
 def list_pop_range_and_reply_with_key(c, lobj: RedisObject, key: bytes,
-                                      where: int, count: int) -> None:
+                                      where: int, count: int) -> bool:
     """Pop up to `count` elements from one end of the list at `key` and
-    reply [key, [element, ...]]. Mirrors listPopRangeAndReplyWithKey()."""
+    reply [key, [element, ...]]; True if that deleted the list. Mirrors
+    listPopRangeAndReplyWithKey()."""
     c.add_reply(resp.array_len(2) + resp.bulk(key))
     list_pop_range(c, lobj, where, count)
-    if list_type_length(lobj) == 0:
-        db_delete(c.db, key)
-    signal_modified_key(c.db, key)
+    return list_elements_removed(c, key, where, lobj)
 
 
 # --8<-- [start:mpop_generic_command]
@@ -812,9 +851,7 @@ def blocking_pop_generic_command(c, keys: list[bytes], where: int,
             return
         c.add_reply(resp.array_len(2) + resp.bulk(key)
                     + resp.bulk(list_type_pop(lobj, where)))
-        if list_type_length(lobj) == 0:
-            db_delete(c.db, key)
-        signal_modified_key(c.db, key)
+        list_elements_removed(c, key, where, lobj)
         return
     block_for_keys(c, BLOCKED_LIST, keys, count, timeout, wherefrom=where)
 # --8<-- [end:blocking_pop_generic_command]
@@ -899,21 +936,26 @@ def serve_client_blocked_on_list(receiver, o: RedisObject,
     """
     bpop = receiver.bpop
     if bpop.target is not None:
-        serve_blmove(receiver, o, bpop.target)
+        serve_blmove(receiver, o, key, bpop.target)
     elif receiver.cmd.proc is blmpop_command:
-        receiver.add_reply(resp.array_len(2) + resp.bulk(key))
-        list_pop_range(receiver, o, bpop.wherefrom, bpop.count)
+        return list_pop_range_and_reply_with_key(
+            receiver, o, key, bpop.wherefrom, bpop.count)
     else:
         receiver.add_reply(resp.array_len(2) + resp.bulk(key)
                            + resp.bulk(list_type_pop(o, bpop.wherefrom)))
+        notify_keyspace_event(receiver.server, NOTIFY_LIST,
+                              POP_EVENTS[bpop.wherefrom], key,
+                              receiver.db.id)
     if list_type_length(o):
         return False
     db_delete(receiver.db, key)
+    notify_keyspace_event(receiver.server, NOTIFY_GENERIC, b"del", key,
+                          receiver.db.id)
     return True
 # --8<-- [end:serve_client_blocked_on_list]
 
 
-def serve_blmove(receiver, o: RedisObject, target: bytes) -> None:
+def serve_blmove(receiver, o: RedisObject, key: bytes, target: bytes) -> None:
     """The BLMOVE branch of serveClientBlockedOnList()."""
     try:
         dstobj = lookup_key_write(receiver.db, target, OBJ_LIST)
@@ -924,6 +966,9 @@ def serve_blmove(receiver, o: RedisObject, target: bytes) -> None:
         return
     value = list_type_pop(o, receiver.bpop.wherefrom)
     lmove_handle_push(receiver, target, dstobj, value, receiver.bpop.whereto)
+    notify_keyspace_event(receiver.server, NOTIFY_LIST,
+                          POP_EVENTS[receiver.bpop.wherefrom], key,
+                          receiver.db.id)
 
 
 SERVE_CLIENT_BLOCKED_ON_KEY[OBJ_LIST] = serve_client_blocked_on_list

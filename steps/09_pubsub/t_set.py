@@ -19,6 +19,8 @@ set that starts as an intset: a result of integers is an intset too.
 Steps:
   04_datatypes  the set commands
   06_encodings  set objects (OBJ_SET): an intset, then a Python set
+  09_pubsub     keyspace events: sadd, srem, spop, sinterstore,
+                sunionstore, sdiffstore, and del for a set emptied
 """
 
 import random
@@ -57,6 +59,7 @@ from intset import (
     intset_remove,
     intset_values,
 )
+from notify import NOTIFY_GENERIC, NOTIFY_SET, notify_keyspace_event
 from object import (
     OBJ_ENCODING_HT,
     OBJ_ENCODING_INTSET,
@@ -233,6 +236,8 @@ def sadd_command(c) -> None:
     added = set_type_add_all(c.server, o, c.argv[2:])
     if added:
         signal_modified_key(c.db, c.argv[1])
+        notify_keyspace_event(c.server, NOTIFY_SET, b"sadd", c.argv[1],
+                              c.db.id)
     c.add_reply(resp.integer(added))
 
 
@@ -247,14 +252,21 @@ def srem_command(c) -> None:
         c.add_reply(resp.integer(0))
         return
     deleted = 0
+    keyremoved = False
     for member in c.argv[2:]:
         if set_type_remove(o, member):
             deleted += 1
             if set_type_size(o) == 0:
                 db_delete(c.db, c.argv[1])
+                keyremoved = True
                 break
     if deleted:
         signal_modified_key(c.db, c.argv[1])
+        notify_keyspace_event(c.server, NOTIFY_SET, b"srem", c.argv[1],
+                              c.db.id)
+        if keyremoved:
+            notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del",
+                                  c.argv[1], c.db.id)
     c.add_reply(resp.integer(deleted))
 
 
@@ -277,14 +289,17 @@ def smove_command(c) -> None:
     if not set_type_remove(srcset, member):
         c.add_reply(resp.integer(0))
         return
+    notify_keyspace_event(c.server, NOTIFY_SET, b"srem", src, c.db.id)
     if set_type_size(srcset) == 0:
         db_delete(c.db, src)
-    signal_modified_key(c.db, src)
+        notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", src, c.db.id)
     if dstset is None:
         dstset = set_type_create(member)
         db_add(c.db, dst, dstset)
+    signal_modified_key(c.db, src)
     if set_type_add(c.server, dstset, member):
         signal_modified_key(c.db, dst)
+        notify_keyspace_event(c.server, NOTIFY_SET, b"sadd", dst, c.db.id)
     c.add_reply(resp.integer(1))
 
 
@@ -334,10 +349,13 @@ def spop_command(c) -> None:
         return
     member = set_type_random_element(o)
     set_type_remove(o, member)
+    notify_keyspace_event(c.server, NOTIFY_SET, b"spop", c.argv[1], c.db.id)
+    c.add_reply(resp.bulk(member))
     if set_type_size(o) == 0:
         db_delete(c.db, c.argv[1])
+        notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", c.argv[1],
+                              c.db.id)
     signal_modified_key(c.db, c.argv[1])
-    c.add_reply(resp.bulk(member))
 
 
 # --8<-- [start:spop_with_count_command]
@@ -358,9 +376,12 @@ def spop_with_count_command(c) -> None:
         c.add_reply(set_reply(c, ()))
         return
     size = set_type_size(o)
+    notify_keyspace_event(c.server, NOTIFY_SET, b"spop", c.argv[1], c.db.id)
     if count >= size:  # CASE 1
         sunion_diff_generic_command(c, c.argv[1:2], None, SET_OP_UNION)
         db_delete(c.db, c.argv[1])
+        notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", c.argv[1],
+                              c.db.id)
         signal_modified_key(c.db, c.argv[1])
         return
     remaining = size - count
@@ -440,6 +461,8 @@ def sinter_generic_command(c, keys: list[bytes], dstkey: bytes | None = None,
     if None in sets:
         if dstkey is not None and db_delete(c.db, dstkey):
             signal_modified_key(c.db, dstkey)
+            notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", dstkey,
+                                  c.db.id)
         c.add_reply(resp.integer(0) if dstkey is not None
                     or cardinality_only else set_reply(c, ()))
         return
@@ -455,21 +478,29 @@ def sinter_generic_command(c, keys: list[bytes], dstkey: bytes | None = None,
     elif dstkey is not None:
         dstset = create_intset_object()
         set_type_add_all(c.server, dstset, result)
-        store_set_result(c, dstkey, dstset)
+        store_set_result(c, dstkey, dstset, b"sinterstore")
     else:
         c.add_reply(set_reply(c, result))
 # --8<-- [end:sinter_generic_command]
 
 
-def store_set_result(c, dstkey: bytes, dstset: RedisObject) -> None:
+def store_set_result(c, dstkey: bytes, dstset: RedisObject,
+                     event: bytes) -> None:
     """Store a SINTERSTORE/SUNIONSTORE/SDIFFSTORE result, replacing any
-    value; an empty result deletes the key."""
+    value, and publish `event`; an empty result deletes the key (del).
+    Either way the reply goes out before that event (a "new" one comes
+    before it, from set_key())."""
     size = set_type_size(dstset)
-    if size:
-        set_key(c.db, dstkey, dstset)
-    elif db_delete(c.db, dstkey):
-        signal_modified_key(c.db, dstkey)
+    if not size:
+        c.add_reply(resp.integer(0))
+        if db_delete(c.db, dstkey):
+            signal_modified_key(c.db, dstkey)
+            notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", dstkey,
+                                  c.db.id)
+        return
+    set_key(c.db, dstkey, dstset)
     c.add_reply(resp.integer(size))
+    notify_keyspace_event(c.server, NOTIFY_SET, event, dstkey, c.db.id)
 
 
 @command("smembers", 2, "readonly", acl="set", group="set", since="1.0.0",
@@ -561,7 +592,8 @@ def sunion_diff_generic_command(c, keys: list[bytes], dstkey: bytes | None,
     if dstkey is None:
         c.add_reply(set_reply(c, set_type_members(dstset)))
     else:
-        store_set_result(c, dstkey, dstset)
+        event = b"sunionstore" if op == SET_OP_UNION else b"sdiffstore"
+        store_set_result(c, dstkey, dstset, event)
 # --8<-- [end:sunion_diff_generic_command]
 
 

@@ -13,6 +13,7 @@ Steps:
   06_encodings  string objects: SET and friends store the most compact
                 encoding (int, embstr, raw); APPEND and SETRANGE make a
                 string raw; INCR and DECR store an int
+  09_pubsub     keyspace events: set, expire, setrange, append, incrby...
 """
 
 from array import array
@@ -39,6 +40,7 @@ from db import (
     signal_modified_key,
 )
 from expire import check_already_expired, expire_time_error, mstime
+from notify import NOTIFY_GENERIC, NOTIFY_STRING, notify_keyspace_event
 from object import (
     OBJ_ENCODING_INT,
     OBJ_SHARED_INTEGERS,
@@ -168,8 +170,11 @@ def set_generic_command(c, flags: int, key: bytes, value: bytes,
         return
     set_key(c.db, key, try_object_encoding(create_string_object(value)),
             keep_ttl=bool(flags & OBJ_KEEPTTL))
+    notify_keyspace_event(c.server, NOTIFY_STRING, b"set", key, c.db.id)
     if when is not None:
         set_expire(c.db, key, when)
+        notify_keyspace_event(c.server, NOTIFY_GENERIC, b"expire", key,
+                              c.db.id)
     if not flags & OBJ_SET_GET:
         c.add_reply(ok_reply)
 # --8<-- [end:set_generic_command]
@@ -249,11 +254,16 @@ def getex_command(c) -> None:
     c.add_reply(resp.bulk(string_bytes(value)))
     if flags & (OBJ_EXAT | OBJ_PXAT) and check_already_expired(when):
         db_delete(c.db, key)
+        event = b"del"
     elif when is not None:
         set_expire(c.db, key, when)
-    elif not (flags & OBJ_PERSIST and remove_expire(c.db, key)):
+        event = b"expire"
+    elif flags & OBJ_PERSIST and remove_expire(c.db, key):
+        event = b"persist"
+    else:
         return  # nothing changed
     signal_modified_key(c.db, key)
+    notify_keyspace_event(c.server, NOTIFY_GENERIC, event, key, c.db.id)
 # --8<-- [end:getex_command]
 
 
@@ -264,6 +274,8 @@ def getdel_command(c) -> None:
     if get_generic_command(c) is not None:
         db_delete(c.db, c.argv[1])
         signal_modified_key(c.db, c.argv[1])
+        notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", c.argv[1],
+                              c.db.id)
 
 
 @command("getset", 3, "write denyoom fast", acl="string", group="string",
@@ -274,6 +286,8 @@ def getset_command(c) -> None:
     get_generic_command(c)
     set_key(c.db, c.argv[1], try_object_encoding(create_string_object(
         c.argv[2])))
+    notify_keyspace_event(c.server, NOTIFY_STRING, b"set", c.argv[1],
+                          c.db.id)
 
 
 @command("mget", -2, "readonly fast", acl="string", group="string",
@@ -282,7 +296,12 @@ def getset_command(c) -> None:
          summary="Read the strings at several keys")
 def mget_command(c) -> None:
     """Mirrors mgetCommand(): a missing key, or one that holds another
-    type, reads as null (never WRONGTYPE)."""
+    type, reads as null (never WRONGTYPE).
+
+    Simplified: Redis sends the array's length first and publishes each
+    keymiss as it reads that key, so a RESP3 client that follows its own
+    keys gets those pushes inside this reply; here they all come first.
+    """
     replies = [resp.array_len(len(c.argv) - 1)]
     for key in c.argv[1:]:
         o = lookup_key_read(c.db, key)
@@ -320,6 +339,7 @@ def mset_generic_command(c, nx: bool) -> None:
         return
     for key, value in pairs:
         set_key(c.db, key, try_object_encoding(create_string_object(value)))
+        notify_keyspace_event(c.server, NOTIFY_STRING, b"set", key, c.db.id)
     c.add_reply(resp.integer(1) if nx else resp.OK)
 
 
@@ -344,6 +364,7 @@ def append_command(c) -> None:
         o = db_unshare_string_value(c.db, key, o)
         o.ptr += tail
     signal_modified_key(c.db, key)
+    notify_keyspace_event(c.server, NOTIFY_STRING, b"append", key, c.db.id)
     c.add_reply(resp.integer(string_object_len(o)))
 
 
@@ -409,6 +430,8 @@ def setrange_command(c) -> None:
     padded = o.ptr.ljust(offset, b"\0")
     o.ptr = padded[:offset] + patch + padded[offset + len(patch):]
     signal_modified_key(c.db, key)
+    notify_keyspace_event(c.server, NOTIFY_STRING, b"setrange", key,
+                          c.db.id)
     c.add_reply(resp.integer(len(o.ptr)))
 
 
@@ -441,6 +464,7 @@ def incr_decr_command(c, incr: int) -> None:
         db_overwrite(c.db, key,
                      create_string_object_from_long_long_for_value(value))
     signal_modified_key(c.db, key)
+    notify_keyspace_event(c.server, NOTIFY_STRING, b"incrby", key, c.db.id)
     c.add_reply(resp.integer(value))
     # END EXERCISE 04-incr-decr
 # --8<-- [end:incr_decr_command]
@@ -499,6 +523,8 @@ def incrbyfloat_command(c) -> None:
     else:
         db_overwrite(c.db, key, create_string_object(new))
     signal_modified_key(c.db, key)
+    notify_keyspace_event(c.server, NOTIFY_STRING, b"incrbyfloat", key,
+                          c.db.id)
     c.add_reply(resp.bulk(new))
 # --8<-- [end:incrbyfloat_command]
 

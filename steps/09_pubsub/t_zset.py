@@ -27,6 +27,8 @@ Steps:
                 (the zzl_* functions) until they grow past the limits
   07_blocking   BZPOPMIN, BZPOPMAX, BZMPOP, and serving a client blocked
                 on a sorted set (blocked.py)
+  09_pubsub     keyspace events: zadd, zincr, zrem, zremrangeby*, zpopmin,
+                zpopmax, the *store commands', and del for a set emptied
 """
 
 from __future__ import annotations
@@ -85,6 +87,7 @@ from listpack import (
     lp_seek,
 )
 from networking import BLOCKED_ZSET
+from notify import NOTIFY_GENERIC, NOTIFY_ZSET, notify_keyspace_event
 from object import (
     OBJ_ENCODING_LISTPACK,
     OBJ_ENCODING_SKIPLIST,
@@ -986,14 +989,16 @@ def zadd_generic_command(c, flags: int) -> None:
         added += bool(retflags & ZADD_OUT_ADDED)
         updated += bool(retflags & ZADD_OUT_UPDATED)
         processed += not (retflags & ZADD_OUT_NOP)
-    if added or updated:
-        signal_modified_key(c.db, argv[1])
     if not flags & ZADD_IN_INCR:
         c.add_reply(resp.integer(added + updated if ch else added))
     elif processed:
         c.add_reply(resp.double(score, c.resp))
     else:
         c.add_reply(resp.null(c.resp))
+    if added or updated:
+        signal_modified_key(c.db, argv[1])
+        event = b"zincr" if flags & ZADD_IN_INCR else b"zadd"
+        notify_keyspace_event(c.server, NOTIFY_ZSET, event, argv[1], c.db.id)
 # --8<-- [end:zadd_generic_command]
 
 
@@ -1063,13 +1068,19 @@ def zrem_command(c) -> None:
     key = c.argv[1]
     zobj = lookup_key_write(c.db, key, OBJ_ZSET)
     deleted = 0
+    keyremoved = False
     if zobj is not None:
         for ele in c.argv[2:]:
             deleted += zset_del(zobj, ele)
             if not zset_length(zobj):
                 db_delete(c.db, key)
+                keyremoved = True
                 break
     if deleted:
+        notify_keyspace_event(c.server, NOTIFY_ZSET, b"zrem", key, c.db.id)
+        if keyremoved:
+            notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", key,
+                                  c.db.id)
         signal_modified_key(c.db, key)
     c.add_reply(resp.integer(deleted))
 
@@ -1097,6 +1108,11 @@ def parse_range(rangetype: int, min_arg: bytes,
     return spec
 
 
+REMRANGE_EVENTS = {ZRANGE_RANK: b"zremrangebyrank",
+                   ZRANGE_SCORE: b"zremrangebyscore",
+                   ZRANGE_LEX: b"zremrangebylex"}
+
+
 def zremrange_generic_command(c, rangetype: int) -> None:
     """ZREMRANGEBYRANK, ZREMRANGEBYSCORE, ZREMRANGEBYLEX. Mirrors
     zremrangeGenericCommand(): the range is checked before the key."""
@@ -1110,10 +1126,16 @@ def zremrange_generic_command(c, rangetype: int) -> None:
             deleted = zset_delete_range_by_rank(zobj, *indexes)
     elif zobj is not None:
         deleted = zset_delete_range(zobj, bounds)
-    if zobj is not None and not zset_length(zobj):
+    keyremoved = zobj is not None and not zset_length(zobj)
+    if keyremoved:
         db_delete(c.db, key)
     if deleted:
         signal_modified_key(c.db, key)
+        notify_keyspace_event(c.server, NOTIFY_ZSET,
+                              REMRANGE_EVENTS[rangetype], key, c.db.id)
+        if keyremoved:
+            notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", key,
+                                  c.db.id)
     c.add_reply(resp.integer(deleted))
 
 
@@ -1346,9 +1368,7 @@ def zrange_result_store(c, dstkey: bytes, pairs: list[tuple[bytes, float]],
     zrangeResultFinalizeStore(). Each pair goes in through zset_add(),
     which converts the listpack if the result outgrows it."""
     if not pairs:
-        if db_delete(c.db, dstkey):
-            signal_modified_key(c.db, dstkey)
-        c.add_reply(b":0\r\n")
+        zset_store_nothing(c, dstkey)
         return
     if length > objects.server.zset_max_listpack_entries:
         dstobj = create_zset_object()
@@ -1358,7 +1378,20 @@ def zrange_result_store(c, dstkey: bytes, pairs: list[tuple[bytes, float]],
         zset_add(dstobj, score, ele, 0)
     set_key(c.db, dstkey, dstobj)
     c.add_reply(resp.integer(len(pairs)))
+    notify_keyspace_event(c.server, NOTIFY_ZSET, b"zrangestore", dstkey,
+                          c.db.id)
 # --8<-- [end:zrange_result_store]
+
+
+def zset_store_nothing(c, dstkey: bytes) -> None:
+    """The end of a STORE form whose result is empty: reply 0, and
+    delete dstkey, whatever it held (the del event comes after the
+    reply)."""
+    c.add_reply(b":0\r\n")
+    if db_delete(c.db, dstkey):
+        signal_modified_key(c.db, dstkey)
+        notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", dstkey,
+                              c.db.id)
 
 
 RANGE_COMPLEXITY = ("O(log(N)+M) with N being the number of elements in the "
@@ -1555,6 +1588,7 @@ def zrevrank_command(c) -> None:
 
 
 ZSET_MIN, ZSET_MAX = 0, 1
+ZPOP_EVENTS = {ZSET_MIN: b"zpopmin", ZSET_MAX: b"zpopmax"}
 
 
 # --8<-- [start:generic_zpop_command]
@@ -1590,10 +1624,17 @@ def generic_zpop_command(c, keys: list[bytes], where: int, emitkey: bool,
         if use_nested_array:
             out.append(b"*2\r\n")
         out += (resp.bulk(ele), resp.double(score, c.resp))
+    c.add_reply(b"".join(out))
+    # Simplified: Redis publishes zpopmin/zpopmax once the first member
+    # is gone, when the reply holds its header only: a RESP3 client that
+    # follows its own keys gets the event inside its reply. Here it comes
+    # after the whole reply.
+    notify_keyspace_event(c.server, NOTIFY_ZSET, ZPOP_EVENTS[where], key,
+                          c.db.id)
+    signal_modified_key(c.db, key)
     if not zset_length(zobj):
         db_delete(c.db, key)
-    signal_modified_key(c.db, key)
-    c.add_reply(b"".join(out))
+        notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", key, c.db.id)
 # --8<-- [end:generic_zpop_command]
 
 
@@ -1848,6 +1889,8 @@ def zset_pairs(zobj: RedisObject) -> list[tuple[bytes, float]]:
 # ZUNION, ZINTER, ZDIFF, their STORE forms and ZINTERCARD take sorted sets
 # and sets (whose members count as score 1) as inputs.
 SET_OP_UNION, SET_OP_DIFF, SET_OP_INTER = 0, 1, 2
+STORE_EVENTS = {SET_OP_UNION: b"zunionstore", SET_OP_INTER: b"zinterstore",
+                SET_OP_DIFF: b"zdiffstore"}
 REDIS_AGGR_SUM, REDIS_AGGR_MIN, REDIS_AGGR_MAX = 1, 2, 3
 AGGREGATES = {b"sum": REDIS_AGGR_SUM, b"min": REDIS_AGGR_MIN,
               b"max": REDIS_AGGR_MAX}
@@ -1942,7 +1985,7 @@ def zunion_inter_diff_generic_command(c, dstkey: bytes | None,
         else:
             result = zinter(sources, aggregate, limit)
     if dstkey is not None:
-        zsetop_store(c, dstkey, result)
+        zsetop_store(c, dstkey, result, STORE_EVENTS[op])
     elif cardinality_only:
         c.add_reply(resp.integer(len(result)))
     else:
@@ -2039,7 +2082,8 @@ def zdiff(inputs: list) -> dict[bytes, float]:
 
 
 # --8<-- [start:zsetop_store]
-def zsetop_store(c, dstkey: bytes, result: dict[bytes, float]) -> None:
+def zsetop_store(c, dstkey: bytes, result: dict[bytes, float],
+                 event: bytes) -> None:
     """The STORE forms' end: replace dstkey (any type) by the result, or
     delete it when the result is empty; reply with the result's size.
 
@@ -2048,9 +2092,7 @@ def zsetop_store(c, dstkey: bytes, result: dict[bytes, float]) -> None:
     a score of -0 stays -0 in the one, and is stored as 0 in the other.
     """
     if not result:
-        if db_delete(c.db, dstkey):
-            signal_modified_key(c.db, dstkey)
-        c.add_reply(b":0\r\n")
+        zset_store_nothing(c, dstkey)
         return
     dstobj = create_zset_object()
     zs = dstobj.ptr
@@ -2061,6 +2103,7 @@ def zsetop_store(c, dstkey: bytes, result: dict[bytes, float]) -> None:
     zset_convert_to_listpack_if_needed(dstobj, max(lengths), sum(lengths))
     set_key(c.db, dstkey, dstobj)
     c.add_reply(resp.integer(len(result)))
+    notify_keyspace_event(c.server, NOTIFY_ZSET, event, dstkey, c.db.id)
 # --8<-- [end:zsetop_store]
 
 
