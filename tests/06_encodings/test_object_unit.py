@@ -106,8 +106,11 @@ def test_new_objects_read_the_servers_clock(obj):
 @pytest.fixture
 def db_and_server(step_module):
     db = step_module("db")
+    # notify_keyspace_events: from step 09 on, a lookup may publish
+    # (none of its classes is on, as by default).
     server = SimpleNamespace(lruclock=50, mstime=0, stat_keyspace_hits=0,
-                             stat_keyspace_misses=0, stat_expiredkeys=0)
+                             stat_keyspace_misses=0, stat_expiredkeys=0,
+                             notify_keyspace_events=0)
     return db, db.RedisDb(0, server), server
 
 

@@ -306,6 +306,8 @@ EXPIRY = [
     ("HSET", "e", "f", "v"), ("PEXPIREAT", "e", SOON), ALL_EXPIRED,
     ("SET", "k", "v"), ("SET", "e", "v", "PXAT", SOON), AFTER_DEADLINE,
     ("COPY", "k", "e"),
+    ("SELECT", "5"), ("SET", "e", "v", "PXAT", SOON), AFTER_DEADLINE,
+    ("GET", "e"), ("SELECT", "0"),
 ]
 
 TRANSACTIONS = [
@@ -317,6 +319,13 @@ TRANSACTIONS = [
     ("SET", "m", "1"), ("EXEC",),
     ("WATCH", "w"), ("MULTI",), ("SET", "m", "1"), ("EXPIRE", "m", "100"),
     ("EXEC",),
+    # A time in the past: the key is dead at once. In a transaction, so
+    # that active expiry cannot come between.
+    ("MULTI",), ("SET", "past", "v", "PXAT", "1"), ("GET", "past"),
+    ("SET", "past", "v", "EXAT", "1"), ("LPUSH", "past", "x"),
+    ("EXPIRE", "past", "-5"), ("SET", "past", "v"), ("GETEX", "past", "EXAT",
+                                                      "1"),
+    ("EXISTS", "past"), ("EXEC",),
 ]
 
 BLOCKING = [
@@ -344,10 +353,45 @@ BLOCKING = [
     ("DEL", "q11"), ("RPUSH", "q11", "w"), Served("b11"),
 ]
 
+# Reads of missing keys with a bad argument: whether the keymiss comes
+# depends on which Redis checks first, the argument or the key.
+MISSES = [
+    ("BITCOUNT", "nope", "x", "1"), ("BITPOS", "nope", "1", "x"),
+    ("BITPOS", "nope", "2"), ("GETBIT", "nope", "x"),
+    ("GETRANGE", "nope", "x", "1"), ("LRANGE", "nope", "x", "1"),
+    ("LINDEX", "nope", "x"), ("LPOS", "nope", "a", "RANK", "0"),
+    ("LPOS", "nope", "a", "FOO"), ("ZRANGE", "nope", "x", "1"),
+    ("ZRANGE", "nope", "0", "1", "BYSCORE", "LIMIT", "x", "1"),
+    ("ZRANGEBYSCORE", "nope", "x", "1"), ("ZCOUNT", "nope", "x", "1"),
+    ("ZLEXCOUNT", "nope", "x", "y"), ("ZRANGEBYLEX", "nope", "x", "y"),
+    ("ZREVRANGE", "nope", "0", "1", "FOO"), ("ZSCORE", "nope", "a"),
+    ("SRANDMEMBER", "nope", "x"), ("SRANDMEMBER", "nope", "2"),
+    ("HRANDFIELD", "nope", "x"), ("HRANDFIELD", "nope", "2", "WITHVALUES"),
+    ("ZRANDMEMBER", "nope", "x"), ("ZRANDMEMBER", "nope", "2", "WITHSCORES"),
+    ("SSCAN", "nope", "x"), ("SSCAN", "nope", "0", "COUNT", "x"),
+    ("HSCAN", "nope", "0", "FOO"), ("ZSCAN", "nope", "x"),
+    ("GETEX", "nope", "EX", "x"), ("GETEX", "nope", "FOO"),
+    ("SORT", "nope", "FOO"), ("SORT", "nope", "LIMIT", "0", "x"),
+    ("LCS", "nope1", "nope2", "FOO"), ("LCS", "nope1", "nope2", "LEN", "IDX"),
+    ("BITFIELD_RO", "nope", "GET", "x", "0"), ("BITFIELD", "nope", "GET",
+                                               "u8", "0"),
+    ("OBJECT", "FREQ", "nope"), ("SINTERCARD", "1", "nope", "LIMIT", "x"),
+    ("ZINTERCARD", "1", "nope", "LIMIT", "x"), ("ZUNION", "1", "nope", "FOO"),
+    ("ZDIFF", "2", "nope", "nope2", "WITHSCORES"),
+    ("SMISMEMBER", "nope", "a", "b"), ("HMGET", "nope", "a", "b"),
+    ("ZMSCORE", "nope", "a", "b"), ("EXISTS", "nope", "nope"),
+    ("MGET", "nope", "nope"), ("SUNION", "nope", "nope"),
+    ("SET", "k", "v", "GET", "EX", "x"), ("SET", "nope", "v", "GET", "NX"),
+    ("SORT", "nope", "BY", "w_*", "GET", "x_*"), ("GETDEL", "nope"),
+    ("SET", "str", "v"), ("SINTER", "nope", "str"), ("SUNION", "nope", "str"),
+    ("ZUNIONSTORE", "d", "2", "nope", "str"), ("LCS", "nope", "str"),
+    ("RPUSH", "l", "x"), ("LCS", "l", "nope"), ("MGET", "l", "nope"),
+]
+
 BATTERIES = {"strings": STRINGS, "lists": LISTS, "hashes": HASHES,
              "sets": SETS, "zsets": ZSETS, "keyspace": KEYSPACE,
-             "expiry": EXPIRY, "transactions": TRANSACTIONS,
-             "blocking": BLOCKING}
+             "misses": MISSES, "expiry": EXPIRY,
+             "transactions": TRANSACTIONS, "blocking": BLOCKING}
 
 # Every class and every channel, then subsets: each class filters alone.
 CLASSES = ["KEAmn", "KEA", "Km", "En", "Ex", "Kd", "Eg$", "Klshz"]
