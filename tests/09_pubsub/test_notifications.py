@@ -296,3 +296,20 @@ def test_exec_publishes_the_events_of_the_commands_it_runs(server):
         assert decode(raw.call("EXEC")) == ["OK", 3]
         assert listener.events(raw) == [(b"__keyevent@0__:set", b"a"),
                                         (b"__keyevent@0__:incrby", b"a")]
+
+
+def test_a_bitfield_write_that_changes_nothing_publishes_nothing(server):
+    """Redis counts a BITFIELD write as a change only if the string was
+    made or grew, or the field's value is new: otherwise no setbit, and
+    no WATCH is broken (steps 04 to 08 broke it)."""
+    with notifications(server.port, "K$") as listener, \
+            RawClient(server.port) as raw:
+        assert decode(raw.call("BITFIELD", "bf", "SET", "u8", "0", "120")
+                      ) == [0]
+        assert raw.call("WATCH", "bf") == OK
+        assert decode(raw.call("BITFIELD", "bf", "SET", "u8", "0", "120")
+                      ) == [120]
+        assert raw.call("MULTI") == OK
+        assert raw.call("PING") == b"+QUEUED\r\n"
+        assert decode(raw.call("EXEC")) == ["PONG"]
+        assert listener.events(raw) == [(b"__keyspace@0__:bf", b"setbit")]

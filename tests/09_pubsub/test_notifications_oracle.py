@@ -24,6 +24,9 @@ by the server's own cycle (active expiry). A few steps are not commands:
 A key that expires is the only one that expires at that point, and is
 read by the first command after the deadline, first of its keys: then
 lazy and active expiry publish the same sequence, whichever comes first.
+(Not so for SCAN with TYPE, which reads, and misses, only a key still
+there: it meets dead keys inside a transaction, where no active expiry
+can come first.)
 """
 
 from __future__ import annotations
@@ -60,7 +63,7 @@ class Served:
 SOON = object()  # replaced, in a command, by a Unix time in ms ahead
 AFTER_DEADLINE = object()  # wait until that time is past
 ALL_EXPIRED = object()  # wait until database 0 is empty
-DEADLINE_AHEAD_MS = 60
+DEADLINE_AHEAD_MS = 100  # ample for the command to arrive first
 
 
 @dataclass(frozen=True)
@@ -292,8 +295,6 @@ EXPIRY = [
     ("DEL", "e"),
     ("SET", "e", "v", "PXAT", SOON), AFTER_DEADLINE, ("RANDOMKEY",),
     ("SET", "e", "v", "PXAT", SOON), AFTER_DEADLINE, ("SCAN", "0"),
-    ("SET", "e", "v", "PXAT", SOON), AFTER_DEADLINE,
-    ("SCAN", "0", "TYPE", "string"),
     ("SET", "e", "v", "PXAT", SOON), AFTER_DEADLINE, ("TTL", "e"),
     ("SET", "e", "v", "PXAT", SOON), AFTER_DEADLINE,
     ("OBJECT", "ENCODING", "e"),
@@ -325,7 +326,8 @@ TRANSACTIONS = [
     ("SET", "past", "v", "EXAT", "1"), ("LPUSH", "past", "x"),
     ("EXPIRE", "past", "-5"), ("SET", "past", "v"), ("GETEX", "past", "EXAT",
                                                       "1"),
-    ("EXISTS", "past"), ("EXEC",),
+    ("EXISTS", "past"), ("SET", "past", "v", "PXAT", "1"),
+    ("SCAN", "0", "MATCH", "past", "TYPE", "string"), ("EXEC",),
 ]
 
 BLOCKING = [
