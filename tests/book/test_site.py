@@ -185,7 +185,7 @@ FIRST_LINE = {"static_configs": "STATIC_CONFIGS = ["}  # sections of data only
 
 def test_included_code_is_shown_as_highlighted_python(pages):
     for chapter in ("01_socket", "02_resp", "03_eventloop", "04_datatypes", "05_expiry",
-                    "06_encodings", "07_blocking", "08_multi"):
+                    "06_encodings", "07_blocking", "08_multi", "09_pubsub"):
         source = (REPO / "book" / "chapters" / f"{chapter}.md").read_text()
         includes = re.findall(r'^--8<-- "steps/[^"]+:([a-z_]+)"$', source, re.M)
         html = pages[f"chapters/{chapter}.html"]
