@@ -115,19 +115,19 @@ def add_reply_pubsub_pat_message(c: Client, pattern: bytes, channel: bytes,
 
 
 def add_reply_pubsub_subscribed(c: Client, channel: bytes,
-                                type: PubSubType) -> None:
+                                kind: PubSubType) -> None:
     """Mirrors addReplyPubsubSubscribed()."""
-    c.add_reply(push_header(c, 3) + type.subscribe_msg + resp.bulk(channel)
-                + resp.integer(type.subscription_count(c)))
+    c.add_reply(push_header(c, 3) + kind.subscribe_msg + resp.bulk(channel)
+                + resp.integer(kind.subscription_count(c)))
 
 
 def add_reply_pubsub_unsubscribed(c: Client, channel: bytes | None,
-                                  type: PubSubType) -> None:
+                                  kind: PubSubType) -> None:
     """Mirrors addReplyPubsubUnsubscribed(): a null channel when there
     was nothing to unsubscribe from."""
     name = resp.bulk(channel) if channel is not None else resp.null(c.resp)
-    c.add_reply(push_header(c, 3) + type.unsubscribe_msg + name
-                + resp.integer(type.subscription_count(c)))
+    c.add_reply(push_header(c, 3) + kind.unsubscribe_msg + name
+                + resp.integer(kind.subscription_count(c)))
 
 
 def add_reply_pubsub_pat_subscribed(c: Client, pattern: bytes) -> None:
@@ -146,39 +146,39 @@ def add_reply_pubsub_pat_unsubscribed(c: Client,
 
 # --8<-- [start:pubsub_subscribe_channel]
 def pubsub_subscribe_channel(c: Client, channel: bytes,
-                             type: PubSubType) -> bool:
+                             kind: PubSubType) -> bool:
     """Subscribe the client to `channel`; False if it already was.
 
     Mirrors pubsubSubscribeChannel(). The subscription goes in both
     tables: the client's, and the server's list of the channel's
     subscribers. The client is told either way.
     """
-    channels = type.client_channels(c)
+    channels = kind.client_channels(c)
     added = channel not in channels
     if added:
         channels[channel] = None
-        type.server_channels(c.server).setdefault(channel, []).append(c)
-    add_reply_pubsub_subscribed(c, channel, type)
+        kind.server_channels(c.server).setdefault(channel, []).append(c)
+    add_reply_pubsub_subscribed(c, channel, kind)
     return added
 # --8<-- [end:pubsub_subscribe_channel]
 
 
 def pubsub_unsubscribe_channel(c: Client, channel: bytes, notify: bool,
-                               type: PubSubType) -> bool:
+                               kind: PubSubType) -> bool:
     """Unsubscribe the client from `channel`; False if it was not.
     Mirrors pubsubUnsubscribeChannel(): a channel left with no
     subscriber leaves the server's table."""
-    channels = type.client_channels(c)
+    channels = kind.client_channels(c)
     removed = channel in channels
     if removed:
         del channels[channel]
-        server_channels = type.server_channels(c.server)
+        server_channels = kind.server_channels(c.server)
         clients = server_channels[channel]
         clients.remove(c)
         if not clients:
             del server_channels[channel]
     if notify:
-        add_reply_pubsub_unsubscribed(c, channel, type)
+        add_reply_pubsub_unsubscribed(c, channel, kind)
     return removed
 
 
@@ -209,17 +209,17 @@ def pubsub_unsubscribe_pattern(c: Client, pattern: bytes,
 
 
 def pubsub_unsubscribe_all_channels_internal(c: Client, notify: bool,
-                                             type: PubSubType) -> int:
+                                             kind: PubSubType) -> int:
     """Unsubscribe from every channel of the type; return how many.
 
     Mirrors pubsubUnsubscribeAllChannelsInternal(). A client subscribed
     to nothing still gets one frame, with a null channel.
     """
     count = 0
-    for channel in list(type.client_channels(c)):
-        count += pubsub_unsubscribe_channel(c, channel, notify, type)
+    for channel in list(kind.client_channels(c)):
+        count += pubsub_unsubscribe_channel(c, channel, notify, kind)
     if notify and count == 0:
-        add_reply_pubsub_unsubscribed(c, None, type)
+        add_reply_pubsub_unsubscribed(c, None, kind)
     return count
 
 
@@ -255,10 +255,10 @@ def pubsub_publish_message(server, channel: bytes, message: bytes,
     a client with two matching patterns gets the message twice (and
     counts twice). Shard channels ignore patterns.
     """
-    type = PUBSUB_SHARD_TYPE if sharded else PUBSUB_TYPE
+    kind = PUBSUB_SHARD_TYPE if sharded else PUBSUB_TYPE
     receivers = 0
-    for c in type.server_channels(server).get(channel, ()):
-        add_reply_pubsub_message(c, channel, message, type.message_bulk)
+    for c in kind.server_channels(server).get(channel, ()):
+        add_reply_pubsub_message(c, channel, message, kind.message_bulk)
         receivers += 1
     if sharded:
         return receivers

@@ -776,9 +776,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                              "(1 to 500)")
     parser.add_argument(
         "--client-output-buffer-limit", default="normal 256mb 0 0",
-        metavar='"normal HARD SOFT SECONDS"',
-        help="unread replies a client may pile up before it is dropped "
-             "(Redis's default for normal clients is no limit)")
+        metavar='"CLASS HARD SOFT SECONDS"',
+        help="unread replies a client of a class (normal, pubsub) may pile "
+             "up before it is dropped (Redis's default for normal clients "
+             "is no limit; pubsub's is 32mb 8mb 60)")
     parser.add_argument("--notify-keyspace-events", default="",
                         metavar="CLASSES",
                         help='the keyspace events to publish, e.g. "KEA" '
