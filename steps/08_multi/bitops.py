@@ -533,14 +533,19 @@ def bitfield_generic(c, readonly_command: bool) -> None:
         raise CommandError("BITFIELD_RO only supports the GET subcommand")
     o, buf = lookup_string_for_bit_command(
         c, max(op.offset + op.bits - 1 for op in writes))
-    replies = [bitfield_get(buf, op) if op.opcode == BITFIELDOP_GET
-               else bitfield_write(c, buf, op) for op in ops]
+    dirty = len(buf) > len(o.ptr)  # a new key, or a longer string
+    replies, changes = [], 0
+    for op in ops:
+        if op.opcode == BITFIELDOP_GET:
+            replies.append(bitfield_get(buf, op))
+            continue
+        reply, changed = bitfield_write(c, buf, op, dirty)
+        replies.append(reply)
+        changes += changed
     store_string_for_bit_command(o, buf)
-    written = (reply for op, reply in zip(ops, replies)
-               if op.opcode != BITFIELDOP_GET)
-    if any(reply != resp.null(c.resp) for reply in written):
-        signal_modified_key(c.db, c.argv[1])
     c.add_reply(resp.array_len(len(ops)) + b"".join(replies))
+    if changes:
+        signal_modified_key(c.db, c.argv[1])
 
 
 def bitfield_get(s: bytes | bytearray, op: BitfieldOp) -> bytes:
@@ -548,9 +553,12 @@ def bitfield_get(s: bytes | bytearray, op: BitfieldOp) -> bytes:
     return resp.integer(get(s, op.offset, op.bits))
 
 
-def bitfield_write(c, buf: bytearray, op: BitfieldOp) -> bytes:
+def bitfield_write(c, buf: bytearray, op: BitfieldOp,
+                   dirty: bool) -> tuple[bytes, bool]:
     """Run a SET (reply: the old value) or an INCRBY (reply: the new
-    one). An overflow under FAIL writes nothing and replies null."""
+    one), and say whether it counts as a change: the string was made or
+    grown (dirty), or the field's value is new. An overflow under FAIL
+    writes nothing, changes nothing, and replies null."""
     if op.sign:
         get, check = get_signed_bitfield, check_signed_bitfield_overflow
     else:
@@ -568,9 +576,9 @@ def bitfield_write(c, buf: bytearray, op: BitfieldOp) -> bytes:
         new = new if limit is None else limit
         reply = old
     if limit is not None and op.owtype == BFOVERFLOW_FAIL:
-        return resp.null(c.resp)
+        return resp.null(c.resp), False
     set_unsigned_bitfield(buf, op.offset, op.bits, new)
-    return resp.integer(reply)
+    return resp.integer(reply), dirty or new != old
 
 
 @command("bitfield", -2, "write denyoom", acl="bitmap", group="bitmap",

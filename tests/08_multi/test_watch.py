@@ -94,6 +94,7 @@ WRITES = [
     ("HINCRBY", "h", "n", "1"), ("ZADD", "z", "5", "a"), ("ZREM", "z", "a"),
     ("ZPOPMIN", "z"), ("SETBIT", "k", "0", "1"), ("GETDEL", "k"),
     ("SINTERSTORE", "s", "s"), ("SORT", "l", "ALPHA", "STORE", "s"), ("COPY", "k", "s", "REPLACE"),
+    ("BITFIELD", "k", "SET", "u8", "0", "1"), ("BITFIELD", "k", "SET", "u8", "8", "0"),
 ]
 
 
@@ -116,7 +117,9 @@ NO_OPS = [
     ("SADD", "s", "a"), ("SREM", "s", "nope"), ("HDEL", "h", "nope"), ("DEL", "nope"),
     ("ZREM", "z", "nope"), ("LREM", "l", "0", "nope"), ("SET", "s", "x", "NX"),
     ("HSETNX", "h", "f", "other"), ("PERSIST", "s"), ("EXPIRE", "nope", "10"),
-    ("SETBIT", "k", "1", "1"),
+    ("SETBIT", "k", "1", "1"), ("BITFIELD", "k", "SET", "u8", "0", "118"),
+    ("BITFIELD", "k", "INCRBY", "u8", "0", "0"),
+    ("BITFIELD", "k", "OVERFLOW", "FAIL", "INCRBY", "u8", "0", "200"),
 ]
 
 
@@ -126,7 +129,7 @@ def test_a_write_that_changes_nothing_does_not_touch(raw, connect, write):
     raw.call("HSET", "h", "f", "v")
     raw.call("ZADD", "z", "1", "a")
     raw.call("RPUSH", "l", "a")
-    raw.call("SET", "k", "v")  # 0x76: bit 1 is set
+    raw.call("SET", "k", "v")  # 0x76 (118): bit 1 is set
     raw.call("WATCH", write[1])
     connect().call(*write)
     assert watch_then_exec(raw) == b"*1\r\n" + OK
