@@ -212,6 +212,7 @@ def check_client_output_buffer_limits(c: Client) -> bool:
     may pass, a reader that keeps falling behind may not. Under it, the
     clock stops.
     """
+    # BEGIN EXERCISE 09-output-buffer-limits
     limits = c.server.client_obuf_limits[
         CLIENT_TYPE_NAMES.index(get_client_type(c))]
     used_mem = len(c.buf)
@@ -229,6 +230,7 @@ def check_client_output_buffer_limits(c: Client) -> bool:
                    - c.obuf_soft_limit_reached_time)
         soft = elapsed > limits.soft_limit_seconds
     return soft or hard
+    # END EXERCISE 09-output-buffer-limits
 # --8<-- [end:check_client_output_buffer_limits]
 
 

@@ -116,6 +116,7 @@ def notify_keyspace_event(server, type: int, event: bytes, key: bytes,
     off (the default: no class is on), returns after one test. The
     keyspace channel carries the event, the keyevent channel the key.
     """
+    # BEGIN EXERCISE 09-notify-keyspace-event
     flags = server.notify_keyspace_events
     if not flags & type:
         return
@@ -125,4 +126,5 @@ def notify_keyspace_event(server, type: int, event: bytes, key: bytes,
     if flags & NOTIFY_KEYEVENT:
         pubsub_publish_message(
             server, b"__keyevent@%d__:%s" % (dbid, event), key)
+    # END EXERCISE 09-notify-keyspace-event
 # --8<-- [end:notify_keyspace_event]

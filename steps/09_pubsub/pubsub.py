@@ -153,6 +153,7 @@ def pubsub_subscribe_channel(c: Client, channel: bytes,
     tables: the client's, and the server's list of the channel's
     subscribers. The client is told either way.
     """
+    # BEGIN EXERCISE 09-subscribe-channel
     channels = kind.client_channels(c)
     added = channel not in channels
     if added:
@@ -160,6 +161,7 @@ def pubsub_subscribe_channel(c: Client, channel: bytes,
         kind.server_channels(c.server).setdefault(channel, []).append(c)
     add_reply_pubsub_subscribed(c, channel, kind)
     return added
+    # END EXERCISE 09-subscribe-channel
 # --8<-- [end:pubsub_subscribe_channel]
 
 
@@ -255,6 +257,7 @@ def pubsub_publish_message(server, channel: bytes, message: bytes,
     a client with two matching patterns gets the message twice (and
     counts twice). Shard channels ignore patterns.
     """
+    # BEGIN EXERCISE 09-publish-message
     kind = PUBSUB_SHARD_TYPE if sharded else PUBSUB_TYPE
     receivers = 0
     for c in kind.server_channels(server).get(channel, ()):
@@ -269,6 +272,7 @@ def pubsub_publish_message(server, channel: bytes, message: bytes,
             add_reply_pubsub_pat_message(c, pattern, channel, message)
             receivers += 1
     return receivers
+    # END EXERCISE 09-publish-message
 # --8<-- [end:pubsub_publish_message]
 
 

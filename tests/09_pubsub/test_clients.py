@@ -2,6 +2,7 @@
 and flag P, the client type pubsub (CLIENT LIST TYPE, CLIENT KILL TYPE),
 INFO's counts; and a subscriber that disconnects leaves every table."""
 
+import pytest
 from support.replies import client_lines, info_field, integer
 from support.servers import wait_until
 from support.wire import decode
@@ -16,6 +17,7 @@ def entry(observer, cid: int) -> dict[str, str]:
     return line
 
 
+@pytest.mark.exercise("09-subscribe-channel")
 def test_client_list_counts_channels_patterns_and_shard_channels(connect, raw):
     sub = connect()
     cid = client_id(sub)
@@ -30,6 +32,7 @@ def test_client_list_counts_channels_patterns_and_shard_channels(connect, raw):
     assert list(line)[8:12] == ["db", "sub", "psub", "ssub"]
 
 
+@pytest.mark.exercise("09-subscribe-channel")
 def test_the_p_flag_goes_when_the_last_subscription_does(connect, raw):
     sub = connect()
     cid = client_id(sub)
@@ -39,6 +42,7 @@ def test_the_p_flag_goes_when_the_last_subscription_does(connect, raw):
     assert (line["sub"], line["flags"]) == ("0", "N")
 
 
+@pytest.mark.exercise("09-subscribe-channel")
 def test_a_subscriber_in_multi_shows_p_before_x(connect, raw):
     sub = connect(3)
     cid = client_id(sub)
@@ -60,6 +64,7 @@ def test_client_list_type_pubsub_lists_the_subscribers(connect, raw):
     assert not ids & {int(line["id"]) for line in normal}
 
 
+@pytest.mark.exercise("09-publish-message")
 def test_client_kill_type_pubsub_closes_every_subscriber(connect, raw):
     a, b, plain = connect(), connect(), connect()
     a.call("SUBSCRIBE", "c")
@@ -71,6 +76,7 @@ def test_client_kill_type_pubsub_closes_every_subscriber(connect, raw):
                message="killed subscribers still receive")
 
 
+@pytest.mark.exercise("09-publish-message")
 def test_a_subscriber_that_disconnects_leaves_every_table(connect, raw):
     sub = connect()
     sub.call("SUBSCRIBE", "gone")
@@ -84,6 +90,7 @@ def test_a_subscriber_that_disconnects_leaves_every_table(connect, raw):
     assert decode(raw.call("PUBSUB", "NUMSUB", "gone")) == [b"gone", 0]
 
 
+@pytest.mark.exercise("09-publish-message")
 def test_a_subscriber_reset_by_its_peer_leaves_every_table(connect, raw):
     sub = connect()
     sub.call("SUBSCRIBE", "c")
@@ -92,6 +99,7 @@ def test_a_subscriber_reset_by_its_peer_leaves_every_table(connect, raw):
                message="the channel outlived its subscriber")
 
 
+@pytest.mark.exercise("09-publish-message")
 def test_other_subscribers_of_the_channel_stay(connect, raw):
     leaving, staying = connect(), connect()
     leaving.call("SUBSCRIBE", "c")
@@ -101,6 +109,7 @@ def test_other_subscribers_of_the_channel_stay(connect, raw):
     assert staying.read_reply().endswith(b"$1\r\nm\r\n")
 
 
+@pytest.mark.exercise("09-subscribe-channel")
 def test_info_stats_counts_channels_patterns_and_shard_channels(connect, raw):
     a, b = connect(), connect()
     a.send(b"*3\r\n$9\r\nSUBSCRIBE\r\n$1\r\na\r\n$1\r\nb\r\n")

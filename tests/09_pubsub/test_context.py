@@ -16,6 +16,7 @@ def not_allowed(name: str) -> bytes:
             b"/ PING / QUIT / RESET are allowed in this context\r\n" % name.encode())
 
 
+@pytest.mark.exercise("09-subscribe-channel")
 @pytest.mark.parametrize("args, name", [
     (["GET", "k"], "get"),
     (["PUBLISH", "c", "m"], "publish"),
@@ -46,6 +47,7 @@ def test_a_refused_command_counts_as_rejected(connect, raw):
     assert b"cmdstat_get:calls=0,usec=0,usec_per_call=0.00,rejected_calls=1,failed_calls=0" in stats
 
 
+@pytest.mark.exercise("09-subscribe-channel")
 def test_ping_in_the_resp2_context_answers_like_a_message(connect):
     sub = connect()
     sub.call("SUBSCRIBE", "c")
@@ -53,6 +55,7 @@ def test_ping_in_the_resp2_context_answers_like_a_message(connect):
     assert sub.call("PING", "hi") == push("pong", "hi")
 
 
+@pytest.mark.exercise("09-subscribe-channel")
 def test_ping_in_resp3_answers_as_usual(connect):
     sub = connect(3)
     sub.call("SUBSCRIBE", "c")
@@ -60,6 +63,7 @@ def test_ping_in_resp3_answers_as_usual(connect):
     assert sub.call("PING", "hi") == bulk("hi")
 
 
+@pytest.mark.exercise("09-subscribe-channel")
 def test_quit_closes_a_subscriber(connect, raw):
     sub = connect()
     sub.call("SUBSCRIBE", "c")
@@ -75,6 +79,7 @@ def test_a_resp3_subscriber_may_run_any_command(connect):
     assert sub.call("PUBSUB", "NUMSUB", "c") == b"*2\r\n" + bulk("c") + integer(1)
 
 
+@pytest.mark.exercise("09-publish-message")
 def test_a_resp3_subscriber_publishing_to_itself_reads_the_push_before_the_reply(connect):
     sub = connect(3)
     sub.call("SUBSCRIBE", "c")
@@ -93,6 +98,7 @@ def test_pushes_and_replies_interleave_in_the_order_they_were_written(connect, r
     assert sub.read_replies(2) == [push("message", "c", "1", resp=3), bulk("e")]
 
 
+@pytest.mark.exercise("09-publish-message")
 def test_subscribe_inside_multi_runs_at_exec(connect, raw):
     sub = connect()
     assert sub.call("MULTI") == OK
@@ -105,6 +111,7 @@ def test_subscribe_inside_multi_runs_at_exec(connect, raw):
     assert sub.read_reply() == push("message", "c", "m")
 
 
+@pytest.mark.exercise("09-subscribe-channel")
 def test_in_resp3_exec_counts_subscribe_though_its_confirmation_is_a_push(connect):
     # Redis 7.0 writes EXEC's array length first, then each command's
     # output: SUBSCRIBE's is a push frame, not an element of the array,
@@ -119,6 +126,7 @@ def test_in_resp3_exec_counts_subscribe_though_its_confirmation_is_a_push(connec
     assert sub.nothing_within(0.2)
 
 
+@pytest.mark.exercise("09-publish-message")
 def test_a_push_written_during_exec_lands_inside_its_array(connect):
     sub = connect(3)
     sub.call("SUBSCRIBE", "c")

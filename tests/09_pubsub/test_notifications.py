@@ -51,6 +51,7 @@ def test_classes_read_back_in_redis_canonical_order(raw, reset_classes,
     assert classes(raw) == read_back
 
 
+@pytest.mark.exercise("09-notify-keyspace-event")
 def test_a_with_n_reads_back_as_a_alone_but_n_stays_on(server, raw,
                                                        reset_classes):
     """CONFIG GET shows "A" when all the classes A stands for are on,
@@ -99,6 +100,7 @@ def test_config_get_by_pattern_finds_the_parameter(raw, reset_classes):
         b"notify-keyspace-events", b"zK"]
 
 
+@pytest.mark.exercise("09-notify-keyspace-event")
 def test_the_command_line_sets_the_classes(start_server):
     proc = start_server(notify_keyspace_events="KEA")
     with RawClient(proc.port) as client:
@@ -124,6 +126,7 @@ def test_a_bad_class_on_the_command_line_stops_the_server(target):
 
 # The two channels
 
+@pytest.mark.exercise("09-notify-keyspace-event")
 def test_an_event_goes_to_the_keyspace_channel_then_the_keyevent_one(server):
     with notifications(server.port, "KEA") as listener, \
             RawClient(server.port) as raw:
@@ -133,6 +136,7 @@ def test_an_event_goes_to_the_keyspace_channel_then_the_keyevent_one(server):
             (b"__keyevent@0__:set", b"greeting")]
 
 
+@pytest.mark.exercise("09-notify-keyspace-event")
 def test_k_alone_publishes_on_the_keyspace_channel_only(server):
     with notifications(server.port, "K$") as listener, \
             RawClient(server.port) as raw:
@@ -140,6 +144,7 @@ def test_k_alone_publishes_on_the_keyspace_channel_only(server):
         assert listener.events(raw) == [(b"__keyspace@0__:k", b"set")]
 
 
+@pytest.mark.exercise("09-notify-keyspace-event")
 def test_e_alone_publishes_on_the_keyevent_channel_only(server):
     with notifications(server.port, "E$") as listener, \
             RawClient(server.port) as raw:
@@ -147,6 +152,7 @@ def test_e_alone_publishes_on_the_keyevent_channel_only(server):
         assert listener.events(raw) == [(b"__keyevent@0__:set", b"k")]
 
 
+@pytest.mark.exercise("09-notify-keyspace-event")
 def test_classes_without_k_or_e_publish_nothing(server):
     with notifications(server.port, "Amn") as listener, \
             RawClient(server.port) as raw:
@@ -155,6 +161,7 @@ def test_classes_without_k_or_e_publish_nothing(server):
         assert listener.events(raw) == []
 
 
+@pytest.mark.exercise("09-notify-keyspace-event")
 def test_nothing_is_published_when_no_class_is_on(server, raw):
     with EventListener(server.port) as listener:
         assert raw.call("SET", "k", "v") == OK
@@ -162,6 +169,7 @@ def test_nothing_is_published_when_no_class_is_on(server, raw):
         assert listener.events(raw) == []
 
 
+@pytest.mark.exercise("09-notify-keyspace-event")
 def test_only_the_classes_on_are_published(server):
     with notifications(server.port, "Kl") as listener, \
             RawClient(server.port) as raw:
@@ -171,6 +179,7 @@ def test_only_the_classes_on_are_published(server):
         assert listener.events(raw) == [(b"__keyspace@0__:l", b"rpush")]
 
 
+@pytest.mark.exercise("09-notify-keyspace-event")
 def test_the_channel_names_the_database_of_the_key(server):
     with notifications(server.port, "KEg") as listener, \
             RawClient(server.port) as raw:
@@ -185,6 +194,7 @@ def test_the_channel_names_the_database_of_the_key(server):
             (b"__keyevent@12__:move_to", b"k")]
 
 
+@pytest.mark.exercise("09-notify-keyspace-event")
 def test_a_key_with_any_bytes_is_published_as_it_is(server):
     key = b"a\x00b\r\n\xff*"
     with notifications(server.port, "KEg") as listener, \
@@ -195,6 +205,7 @@ def test_a_key_with_any_bytes_is_published_as_it_is(server):
                                         (b"__keyevent@0__:del", key)]
 
 
+@pytest.mark.exercise("09-notify-keyspace-event")
 def test_a_subscriber_to_one_key_hears_that_key_only(server):
     with notifications(server.port, "KA"), RawClient(server.port) as sub, \
             RawClient(server.port) as raw:
@@ -209,6 +220,7 @@ def test_a_subscriber_to_one_key_hears_that_key_only(server):
             b"message", b"__keyspace@0__:watched", b"incrby"]
 
 
+@pytest.mark.exercise("09-notify-keyspace-event")
 def test_a_resp3_subscriber_gets_events_as_pushes(server):
     with notifications(server.port, "E$"), RawClient(server.port) as sub, \
             RawClient(server.port) as raw:
@@ -223,6 +235,7 @@ def test_a_resp3_subscriber_gets_events_as_pushes(server):
 
 # The events that are not the command's name
 
+@pytest.mark.exercise("09-notify-keyspace-event")
 def test_keymiss_is_published_for_a_read_that_finds_nothing(server):
     with notifications(server.port, "Km") as listener, \
             RawClient(server.port) as raw:
@@ -235,6 +248,7 @@ def test_keymiss_is_published_for_a_read_that_finds_nothing(server):
                                         (b"__keyspace@0__:b", b"keymiss")]
 
 
+@pytest.mark.exercise("09-notify-keyspace-event")
 def test_new_is_published_when_a_key_comes_into_being(server):
     with notifications(server.port, "En$") as listener, \
             RawClient(server.port) as raw:
@@ -247,6 +261,7 @@ def test_new_is_published_when_a_key_comes_into_being(server):
             (b"__keyevent@0__:incrby", b"n")]
 
 
+@pytest.mark.exercise("09-notify-keyspace-event")
 def test_a_pop_that_empties_a_list_publishes_del_after_the_pop(server):
     with notifications(server.port, "KA") as listener, \
             RawClient(server.port) as raw:
@@ -257,6 +272,7 @@ def test_a_pop_that_empties_a_list_publishes_del_after_the_pop(server):
                                         (b"__keyspace@0__:l", b"del")]
 
 
+@pytest.mark.exercise("09-notify-keyspace-event")
 def test_rename_publishes_from_then_to(server):
     with notifications(server.port, "Eg") as listener, \
             RawClient(server.port) as raw:
@@ -267,6 +283,7 @@ def test_rename_publishes_from_then_to(server):
             (b"__keyevent@0__:rename_to", b"new")]
 
 
+@pytest.mark.exercise("09-notify-keyspace-event")
 def test_active_expiry_publishes_expired(server):
     with notifications(server.port, "Ex") as listener, \
             RawClient(server.port) as raw:
@@ -276,6 +293,7 @@ def test_active_expiry_publishes_expired(server):
         assert listener.events(raw) == [(b"__keyevent@0__:expired", b"k")]
 
 
+@pytest.mark.exercise("09-notify-keyspace-event")
 def test_an_expired_key_publishes_expired_before_its_reads_keymiss(server):
     with notifications(server.port, "Kxm") as listener, \
             RawClient(server.port) as raw:
@@ -286,6 +304,7 @@ def test_an_expired_key_publishes_expired_before_its_reads_keymiss(server):
                                         (b"__keyspace@0__:k", b"keymiss")]
 
 
+@pytest.mark.exercise("09-notify-keyspace-event")
 def test_exec_publishes_the_events_of_the_commands_it_runs(server):
     with notifications(server.port, "E$") as listener, \
             RawClient(server.port) as raw, RawClient(server.port) as other:
@@ -298,6 +317,7 @@ def test_exec_publishes_the_events_of_the_commands_it_runs(server):
                                         (b"__keyevent@0__:incrby", b"a")]
 
 
+@pytest.mark.exercise("09-notify-keyspace-event")
 def test_a_bitfield_write_that_changes_nothing_publishes_nothing(server):
     """Redis counts a BITFIELD write as a change only if the string was
     made or grew, or the field's value is new: otherwise no setbit, and

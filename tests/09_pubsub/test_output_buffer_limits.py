@@ -46,6 +46,7 @@ def test_the_default_pubsub_limit_is_32mb_hard_8mb_soft_for_60_seconds(private):
     assert b"pubsub 33554432 8388608 60" in reply
 
 
+@pytest.mark.exercise("09-output-buffer-limits")
 def test_a_subscriber_that_never_reads_is_dropped_at_the_hard_limit(private):
     proc, control = private
     assert control.call("CONFIG", "SET", "client-output-buffer-limit",
@@ -69,6 +70,7 @@ def test_a_subscriber_that_never_reads_is_dropped_at_the_hard_limit(private):
     sub.close()
 
 
+@pytest.mark.exercise("09-output-buffer-limits")
 def test_the_soft_limit_drops_a_subscriber_only_once_its_seconds_are_up(private):
     proc, control = private
     assert control.call("CONFIG", "SET", "client-output-buffer-limit",
@@ -89,6 +91,7 @@ def test_the_soft_limit_drops_a_subscriber_only_once_its_seconds_are_up(private)
     sub.close()
 
 
+@pytest.mark.exercise("09-output-buffer-limits")
 def test_a_subscriber_that_reads_is_never_dropped(private):
     proc, control = private
     assert control.call("CONFIG", "SET", "client-output-buffer-limit",
@@ -101,6 +104,7 @@ def test_a_subscriber_that_reads_is_never_dropped(private):
             assert sub.read_reply() == push("message", "c", message)
 
 
+@pytest.mark.exercise("09-output-buffer-limits")
 def test_the_pubsub_limit_does_not_apply_to_a_client_that_unsubscribed(private):
     proc, control = private
     assert control.call("CONFIG", "SET", "client-output-buffer-limit",
@@ -117,6 +121,7 @@ def server_seconds(client) -> int:
     return int(decode(client.call("TIME"))[0])
 
 
+@pytest.mark.exercise("09-output-buffer-limits")
 def test_the_soft_limit_clock_runs_on_while_the_buffer_is_drained(private):
     # Redis checks a client's limits only while its replies overflow the
     # 16 KiB reply buffer. A subscriber that read everything is not

@@ -7,6 +7,7 @@ from support.replies import integer, push
 from support.wire import decode
 
 
+@pytest.mark.exercise("09-publish-message")
 @pytest.mark.parametrize("protocol", [2, 3])
 def test_a_subscriber_receives_what_is_published_to_its_channel(connect, raw, protocol):
     sub = connect(protocol)
@@ -15,10 +16,12 @@ def test_a_subscriber_receives_what_is_published_to_its_channel(connect, raw, pr
     assert sub.read_reply() == push("message", "news", "hello", resp=protocol)
 
 
+@pytest.mark.exercise("09-publish-message")
 def test_publish_to_a_channel_nobody_listens_to_reaches_nobody(raw):
     assert raw.call("PUBLISH", "nobody", "hello") == integer(0)
 
 
+@pytest.mark.exercise("09-publish-message")
 def test_publish_counts_every_subscriber(connect, raw):
     subs = [connect() for _ in range(3)]
     for sub in subs:
@@ -28,6 +31,7 @@ def test_publish_counts_every_subscriber(connect, raw):
         assert sub.read_reply() == push("message", "c", "m")
 
 
+@pytest.mark.exercise("09-publish-message")
 def test_messages_arrive_in_the_order_they_were_published(connect, raw):
     sub = connect()
     sub.call("SUBSCRIBE", "c")
@@ -36,6 +40,7 @@ def test_messages_arrive_in_the_order_they_were_published(connect, raw):
     assert sub.read_replies(50) == [push("message", "c", str(i)) for i in range(50)]
 
 
+@pytest.mark.exercise("09-publish-message")
 def test_other_channels_are_not_received(connect, raw):
     sub = connect()
     sub.call("SUBSCRIBE", "a")
@@ -43,6 +48,7 @@ def test_other_channels_are_not_received(connect, raw):
     assert sub.nothing_within(0.2)
 
 
+@pytest.mark.exercise("09-publish-message")
 @pytest.mark.parametrize("protocol", [2, 3])
 def test_a_pattern_subscriber_receives_a_pmessage_naming_the_pattern(connect, raw, protocol):
     sub = connect(protocol)
@@ -51,6 +57,7 @@ def test_a_pattern_subscriber_receives_a_pmessage_naming_the_pattern(connect, ra
     assert sub.read_reply() == push("pmessage", "news.*", "news.tech", "hi", resp=protocol)
 
 
+@pytest.mark.exercise("09-publish-message")
 def test_a_message_matching_several_patterns_is_delivered_once_per_pattern(connect, raw):
     sub = connect()
     for pattern in ("n*", "*s", "news"):
@@ -63,6 +70,7 @@ def test_a_message_matching_several_patterns_is_delivered_once_per_pattern(conne
     assert sub.nothing_within(0.2)
 
 
+@pytest.mark.exercise("09-publish-message")
 def test_a_channel_and_a_pattern_both_deliver_the_channel_first(connect, raw):
     sub = connect()
     sub.call("PSUBSCRIBE", "c*")
@@ -72,6 +80,7 @@ def test_a_channel_and_a_pattern_both_deliver_the_channel_first(connect, raw):
                                    push("pmessage", "c*", "c1", "m")]
 
 
+@pytest.mark.exercise("09-publish-message")
 def test_one_pattern_with_several_subscribers_counts_each(connect, raw):
     a, b = connect(), connect(3)
     a.call("PSUBSCRIBE", "c?")
@@ -81,6 +90,7 @@ def test_one_pattern_with_several_subscribers_counts_each(connect, raw):
     assert b.read_reply() == push("pmessage", "c?", "c1", "m", resp=3)
 
 
+@pytest.mark.exercise("09-publish-message")
 @pytest.mark.parametrize("pattern, matches, misses", [
     ("h?llo", ["hello", "hallo"], ["hllo", "heello"]),
     ("h*llo", ["hllo", "heeello"], ["hell"]),
@@ -100,6 +110,7 @@ def test_patterns_are_globs(connect, raw, pattern, matches, misses):
         assert raw.call("PUBLISH", channel, "m") == integer(0), channel
 
 
+@pytest.mark.exercise("09-output-buffer-limits")
 def test_a_big_message_arrives_whole(connect, raw):
     sub = connect()
     sub.call("SUBSCRIBE", "c")
@@ -108,6 +119,7 @@ def test_a_big_message_arrives_whole(connect, raw):
     assert sub.read_reply() == push("message", "c", message)
 
 
+@pytest.mark.exercise("09-publish-message")
 def test_after_unsubscribing_nothing_more_arrives(connect, raw):
     sub = connect()
     sub.call("SUBSCRIBE", "c", "d")

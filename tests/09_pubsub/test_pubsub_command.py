@@ -20,6 +20,7 @@ def test_nothing_subscribed_means_empty_replies(raw):
     assert raw.call("PUBSUB", "SHARDNUMSUB") == EMPTY_ARRAY
 
 
+@pytest.mark.exercise("09-subscribe-channel")
 def test_channels_lists_each_channel_with_a_subscriber_once(connect, raw):
     a, b = connect(), connect()
     a.call("SUBSCRIBE", "news")
@@ -29,6 +30,7 @@ def test_channels_lists_each_channel_with_a_subscriber_once(connect, raw):
     assert channels(raw) == [b"news", b"sport"]
 
 
+@pytest.mark.exercise("09-subscribe-channel")
 def test_channels_filters_with_a_glob(connect, raw):
     sub = connect()
     sub.send(b"*4\r\n$9\r\nSUBSCRIBE\r\n$6\r\nnews.1\r\n$6\r\nnews.2\r\n$5\r\nsport\r\n")
@@ -38,6 +40,7 @@ def test_channels_filters_with_a_glob(connect, raw):
     assert raw.call("PUBSUB", "CHANNELS", "x*") == EMPTY_ARRAY
 
 
+@pytest.mark.exercise("09-subscribe-channel")
 def test_a_channel_without_subscribers_is_gone(connect, raw):
     sub = connect()
     sub.call("SUBSCRIBE", "c")
@@ -45,6 +48,7 @@ def test_a_channel_without_subscribers_is_gone(connect, raw):
     assert raw.call("PUBSUB", "CHANNELS") == EMPTY_ARRAY
 
 
+@pytest.mark.exercise("09-subscribe-channel")
 @pytest.mark.parametrize("protocol", [2, 3])
 def test_numsub_pairs_each_channel_with_its_subscriber_count(connect, raw, protocol):
     a, b = connect(), connect()
@@ -70,6 +74,7 @@ def test_numpat_counts_patterns_not_subscribers(connect, raw):
     assert raw.call("PUBSUB", "NUMPAT") == integer(1)
 
 
+@pytest.mark.exercise("09-subscribe-channel")
 def test_pubsub_commands_are_allowed_to_a_resp2_subscriber_only_through_unsubscribing(connect):
     sub = connect()
     sub.call("SUBSCRIBE", "c")

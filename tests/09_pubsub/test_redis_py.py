@@ -18,6 +18,7 @@ def next_message(pubsub, timeout: float = 10.0) -> dict:
     return message
 
 
+@pytest.mark.exercise("09-publish-message")
 @pytest.mark.parametrize("protocol", [2, 3])
 def test_pubsub_subscribe_then_get_message(server, protocol):
     r = redis.Redis(host=server.host, port=server.port, protocol=protocol,
@@ -33,6 +34,7 @@ def test_pubsub_subscribe_then_get_message(server, protocol):
     r.close()
 
 
+@pytest.mark.exercise("09-publish-message")
 def test_pubsub_psubscribe_gets_pmessages(r):
     with r.pubsub() as p:
         p.psubscribe("news.*")
@@ -42,6 +44,7 @@ def test_pubsub_psubscribe_gets_pmessages(r):
                                    "channel": b"news.tech", "data": b"x"}
 
 
+@pytest.mark.exercise("09-subscribe-channel")
 def test_pubsub_numsub_and_channels_through_redis_py(r):
     with r.pubsub() as p:
         p.subscribe("a", "b")
@@ -52,6 +55,7 @@ def test_pubsub_numsub_and_channels_through_redis_py(r):
         assert r.pubsub_numpat() == 0
 
 
+@pytest.mark.exercise("09-publish-message")
 def test_a_handler_runs_for_each_message_in_a_thread(r):
     received = []
     done = threading.Event()
@@ -76,6 +80,7 @@ def test_a_handler_runs_for_each_message_in_a_thread(r):
         p.close()
 
 
+@pytest.mark.exercise("09-publish-message")
 def test_unsubscribe_through_redis_py_stops_the_messages(r):
     with r.pubsub() as p:
         p.subscribe("c")
@@ -85,6 +90,7 @@ def test_unsubscribe_through_redis_py_stops_the_messages(r):
         assert r.publish("c", "m") == 0
 
 
+@pytest.mark.exercise("09-publish-message")
 def test_redis_cli_subscribe_prints_each_message(server, r):
     binary = shutil.which("redis-cli")
     assert binary, "redis-cli is not installed"

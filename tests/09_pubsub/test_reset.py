@@ -80,6 +80,7 @@ def test_reset_logs_out_when_the_server_wants_a_password(start_server):
         assert client.call("GET", "k") == b"-NOAUTH Authentication required.\r\n"
 
 
+@pytest.mark.exercise("09-subscribe-channel")
 @pytest.mark.parametrize("protocol", [2, 3])
 def test_reset_answers_the_same_in_either_protocol(connect, protocol):
     client = connect(protocol)

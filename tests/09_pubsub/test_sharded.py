@@ -9,6 +9,7 @@ from support.wire import decode
 QUEUED = b"+QUEUED\r\n"
 
 
+@pytest.mark.exercise("09-publish-message")
 @pytest.mark.parametrize("protocol", [2, 3])
 def test_ssubscribe_and_spublish_deliver_an_smessage(connect, raw, protocol):
     sub = connect(protocol)
@@ -17,6 +18,7 @@ def test_ssubscribe_and_spublish_deliver_an_smessage(connect, raw, protocol):
     assert sub.read_reply() == push("smessage", "s", "hi", resp=protocol)
 
 
+@pytest.mark.exercise("09-subscribe-channel")
 def test_shard_channels_are_counted_apart_from_channels_and_patterns(connect):
     sub = connect()
     sub.call("SUBSCRIBE", "c")
@@ -27,6 +29,7 @@ def test_shard_channels_are_counted_apart_from_channels_and_patterns(connect):
     assert sub.call("SUNSUBSCRIBE", "s1") == push("sunsubscribe", "s1", 1)
 
 
+@pytest.mark.exercise("09-publish-message")
 def test_publish_and_spublish_do_not_cross(connect, raw):
     sub = connect()
     sub.call("SSUBSCRIBE", "x")
@@ -36,6 +39,7 @@ def test_publish_and_spublish_do_not_cross(connect, raw):
     assert sub.nothing_within(0.2)
 
 
+@pytest.mark.exercise("09-publish-message")
 def test_patterns_never_match_a_shard_channel(connect, raw):
     sub = connect()
     sub.call("PSUBSCRIBE", "*")
@@ -43,6 +47,7 @@ def test_patterns_never_match_a_shard_channel(connect, raw):
     assert sub.nothing_within(0.2)
 
 
+@pytest.mark.exercise("09-subscribe-channel")
 def test_sunsubscribe_without_arguments_leaves_every_shard_channel(connect):
     sub = connect()
     sub.call("SUBSCRIBE", "c")
@@ -61,6 +66,7 @@ def test_a_client_with_only_shard_channels_is_a_subscriber(connect):
     assert sub.call("GET", "k") == b"$-1\r\n"
 
 
+@pytest.mark.exercise("09-subscribe-channel")
 def test_pubsub_shardchannels_and_shardnumsub(connect, raw):
     a, b = connect(), connect()
     a.call("SSUBSCRIBE", "s1")

@@ -7,6 +7,7 @@ from support.replies import arity, push
 from support.wire import decode
 
 
+@pytest.mark.exercise("09-subscribe-channel")
 @pytest.mark.parametrize("protocol", [2, 3])
 def test_subscribe_confirms_each_channel_with_a_running_count(connect, protocol):
     sub = connect(protocol)
@@ -15,12 +16,14 @@ def test_subscribe_confirms_each_channel_with_a_running_count(connect, protocol)
                                    push("subscribe", "c2", 2, resp=protocol)]
 
 
+@pytest.mark.exercise("09-subscribe-channel")
 def test_subscribing_twice_to_a_channel_confirms_again_without_counting_it(connect):
     sub = connect()
     sub.call("SUBSCRIBE", "c")
     assert sub.call("SUBSCRIBE", "c") == push("subscribe", "c", 1)
 
 
+@pytest.mark.exercise("09-subscribe-channel")
 def test_channels_and_patterns_share_one_count(connect):
     sub = connect()
     sub.call("SUBSCRIBE", "c")
@@ -30,6 +33,7 @@ def test_channels_and_patterns_share_one_count(connect):
     assert sub.call("PUNSUBSCRIBE", "c*") == push("punsubscribe", "c*", 0)
 
 
+@pytest.mark.exercise("09-subscribe-channel")
 @pytest.mark.parametrize("protocol", [2, 3])
 def test_unsubscribe_from_a_channel_not_subscribed_still_confirms(connect, protocol):
     sub = connect(protocol)
@@ -37,6 +41,7 @@ def test_unsubscribe_from_a_channel_not_subscribed_still_confirms(connect, proto
     assert sub.call("UNSUBSCRIBE", "zz") == push("unsubscribe", "zz", 1, resp=protocol)
 
 
+@pytest.mark.exercise("09-subscribe-channel")
 def test_unsubscribe_without_arguments_leaves_every_channel(connect):
     sub = connect()
     sub.send(b"*4\r\n$9\r\nSUBSCRIBE\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n")
@@ -58,6 +63,7 @@ def test_punsubscribe_without_arguments_leaves_patterns_in_the_order_given(conne
                                    push("punsubscribe", "a*", 0)]
 
 
+@pytest.mark.exercise("09-subscribe-channel")
 def test_unsubscribe_without_arguments_keeps_the_patterns(connect):
     sub = connect()
     sub.call("PSUBSCRIBE", "p*")
@@ -73,6 +79,7 @@ def test_unsubscribe_with_no_subscription_replies_a_null_channel(connect, protoc
     assert sub.call("SUNSUBSCRIBE") == push("sunsubscribe", None, 0, resp=protocol)
 
 
+@pytest.mark.exercise("09-subscribe-channel")
 def test_unsubscribing_from_the_last_channel_leaves_the_subscriber_context(connect):
     sub = connect()
     sub.call("SUBSCRIBE", "c")
@@ -80,6 +87,7 @@ def test_unsubscribing_from_the_last_channel_leaves_the_subscriber_context(conne
     assert sub.call("ECHO", "back") == b"$4\r\nback\r\n"
 
 
+@pytest.mark.exercise("09-publish-message")
 def test_channel_names_are_binary_safe(connect, raw):
     sub = connect()
     name = b"a\r\nb\x00c"
