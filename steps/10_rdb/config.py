@@ -20,9 +20,10 @@ Steps:
                 and HELP were in server.py); the thresholds of the compact
                 encodings are its first parameters that change behaviour
   09_pubsub     notify-keyspace-events
-  10_rdb        enable-debug-command, dir (CONFIG SET changes the working directory), dbfilename,
-                stop-writes-on-bgsave-error, rdb-key-save-delay; save
-                points now save; dir and dbfilename are protected
+  10_rdb        dir (CONFIG SET changes the working directory),
+                dbfilename, stop-writes-on-bgsave-error,
+                rdb-key-save-delay, enable-debug-command; save points
+                now save; dir and dbfilename are protected
 
 Simplified: Redis has about 200 parameters; we have those the step uses,
 plus those that clients and redis-benchmark read. Of Redis's config

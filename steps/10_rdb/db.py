@@ -450,6 +450,7 @@ def del_command(c) -> None:
             continue
         if db_delete(c.db, key):
             signal_modified_key(c.db, key)
+            c.server.dirty += 1
             notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", key,
                                   c.db.id)
             deleted += 1
@@ -764,8 +765,10 @@ def rename_generic_command(c, nx: bool) -> None:
     db_delete(c.db, key)
     signal_modified_key(c.db, key)
     signal_modified_key(c.db, newkey)
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_GENERIC, b"rename_from", key,
                           c.db.id)
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_GENERIC, b"rename_to", newkey,
                           c.db.id)
     c.add_reply(resp.integer(1) if nx else resp.OK)
@@ -792,8 +795,10 @@ def move_command(c) -> None:
     db_delete(c.db, key)
     signal_modified_key(c.db, key)
     signal_modified_key(dst, key)
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_GENERIC, b"move_from", key,
                           c.db.id)
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_GENERIC, b"move_to", key, dst.id)
     c.add_reply(resp.integer(1))
 
@@ -826,6 +831,7 @@ def copy_command(c) -> None:
     if when != -1:
         set_expire(dst, newkey, when)
     signal_modified_key(dst, newkey)
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_GENERIC, b"copy_to", newkey,
                           dst.id)
     c.add_reply(resp.integer(1))

@@ -47,8 +47,8 @@ def debug_command(c) -> None:
         return
     if c.argv[1].lower() != b"reload":
         c.add_reply(resp.error(
-            "unknown subcommand or wrong number of arguments for '%s'. "
-            "Try DEBUG HELP." % c.argv[1].decode(errors="replace")))
+            b"unknown subcommand or wrong number of arguments for '%s'. "
+            b"Try DEBUG HELP." % c.argv[1]))
         return
     options = [arg.lower() for arg in c.argv[2:]]
     if any(option not in RELOAD_OPTIONS for option in options):
