@@ -113,6 +113,11 @@ MAXMEMORY_POLICY_ENUM = {  # in Redis's order, which its error lists
 }
 
 
+# sanitize-dump-payload: rdb.py's SANITIZE_DUMP_* (rdb.py imports this
+# module). Mirrors sanitize_dump_payload_enum.
+SANITIZE_DUMP_PAYLOAD_ENUM = {"no": 0, "yes": 1, "clients": 2}
+
+
 def client_buffer_limits_defaults() -> list[ClientBufferLimits]:
     """Redis's defaults: normal clients have no limit, replicas 256 MB
     (64 MB for a minute), pub/sub clients 32 MB (8 MB for a minute).
@@ -505,6 +510,9 @@ STATIC_CONFIGS = [
                apply=update_appendonly),
     BoolConfig("stop-writes-on-bgsave-error", None, MODIFIABLE_CONFIG,
                "stop_writes_on_bgsave_err"),
+    BoolConfig("rdbcompression", None, MODIFIABLE_CONFIG,
+               "rdb_compression"),
+    BoolConfig("rdbchecksum", None, IMMUTABLE_CONFIG, "rdb_checksum"),
 
     # Strings. Redis's apply step for requirepass gives the password to
     # the default ACL user; AUTH here reads the field itself.
@@ -516,6 +524,8 @@ STATIC_CONFIGS = [
                "maxmemory_policy", MAXMEMORY_POLICY_ENUM),
     EnumConfig("enable-debug-command", None, IMMUTABLE_CONFIG,
                "enable_debug_cmd", {"no": 0, "yes": 1, "local": 2}),
+    EnumConfig("sanitize-dump-payload", None, MODIFIABLE_CONFIG,
+               "sanitize_dump_payload", SANITIZE_DUMP_PAYLOAD_ENUM),
 
     # Integers and sizes. Simplified: port is immutable; Redis opens a
     # new listening socket when CONFIG SET changes it.

@@ -401,7 +401,7 @@ def flushall_command(c) -> None:
     save points, the empty dataset is saved at once, so that a restart
     does not bring the old one back; a BGSAVE under way is stopped."""
     # Imported here: rdb.py imports this module.
-    from rdbbg import CHILD_TYPE_RDB, kill_rdb_child, rdb_save_to_disk
+    from rdb import CHILD_TYPE_RDB, kill_rdb_child, rdb_save_to_disk
     get_flush_command_flags(c)
     server = c.server
     for db in server.db:

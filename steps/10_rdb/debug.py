@@ -41,7 +41,7 @@ def debug_command(c) -> None:
     """Mirrors debugCommand() in debug.c, for RELOAD: save the dataset
     (unless NOSAVE), empty it (unless NOFLUSH), load the file again."""
     # Imported here: rdb.py imports the modules this one is loaded with.
-    from rdbbg import rdb_load, rdb_save_to_disk
+    from rdb import rdb_load, rdb_save_to_disk
     if c.server.enable_debug_cmd == PROTECTED_ACTION_ALLOWED_NO:
         c.add_reply(resp.error(DEBUG_NOT_ALLOWED))
         return

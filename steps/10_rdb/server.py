@@ -59,6 +59,7 @@ import bitops  # noqa: F401 -- importing a command module registers them
 import debug  # noqa: F401
 import multi  # noqa: F401
 import pubsub  # noqa: F401
+import rdb  # noqa: F401
 import resp
 import sort  # noqa: F401
 import t_hash  # noqa: F401
@@ -116,7 +117,7 @@ from networking import (
     handle_clients_with_pending_writes,
 )
 from object import get_lru_clock, use_server_clock
-from rdbbg import (
+from rdb import (
     C_OK,
     CHILD_TYPE_NONE,
     CHILD_TYPE_RDB,
@@ -187,6 +188,11 @@ class Server:
     zset_max_listpack_value: int = 64  # bytes
     list_max_listpack_size: int = -2  # -2: 8 KB per node; >0: entries
     list_compress_depth: int = 0  # nodes left uncompressed at each end
+    # The RDB file (rdb.py): LZF for long strings, a CRC64 at the end,
+    # how closely a loaded listpack or intset is checked (SANITIZE_DUMP_*)
+    rdb_compression: bool = True
+    rdb_checksum: bool = True
+    sanitize_dump_payload: int = 0  # SANITIZE_DUMP_NO
     trace: "TurnTrace | None" = None  # --trace: one line per turn
     db: list[RedisDb] = field(default_factory=list)
     el: EventLoop | None = None
@@ -877,6 +883,15 @@ ENCODING_FLAGS = (
      "minutes for an LFU counter to halve while its key is unused"),
 )
 
+# The flags of the RDB format (rdb.py): name, default, help.
+RDB_FLAGS = (
+    ("rdbcompression", "yes", "LZF-compress strings over 20 bytes"),
+    ("rdbchecksum", "yes", "end the file with a CRC64 (else 8 zeros)"),
+    ("sanitize-dump-payload", "no",
+     "check a loaded listpack or intset entry by entry: yes, no, or "
+     "clients (RESTORE only)"),
+)
+
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """Flags use Redis's config names, so `redis-server` takes them too;
@@ -938,6 +953,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     for name, alias, default, text in ENCODING_FLAGS:
         names = [f"--{name}"] + ([f"--{alias}"] if alias else [])
         parser.add_argument(*names, default=default, help=text)
+    for name, default, text in RDB_FLAGS:
+        parser.add_argument(f"--{name}", default=default, help=text)
     parser.add_argument("--trace", action="store_true",
                         help="print one line per turn of the event loop")
     return parser.parse_args(argv)
