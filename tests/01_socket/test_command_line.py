@@ -88,7 +88,7 @@ def test_non_loopback_bind_warns_loudly(target):
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, str(target.directory / "server.py"), "--port", str(port),
-         "--bind", "0.0.0.0"],
+         "--bind", "0.0.0.0", *target.no_save_points()],
         stderr=subprocess.PIPE, text=True,
     )
     try:

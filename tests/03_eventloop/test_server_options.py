@@ -29,7 +29,8 @@ def start_with_file_limit(target, soft: int, hard: int, *args: str) -> subproces
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
     return subprocess.Popen(
-        [sys.executable, str(target.directory / "server.py"), "--port", str(free_port()), *args],
+        [sys.executable, str(target.directory / "server.py"), "--port", str(free_port()),
+         *target.no_save_points(), *args],
         stderr=subprocess.PIPE, text=True, preexec_fn=limit,
     )
 

@@ -63,11 +63,14 @@ class Target:
                 redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", *argv,
             ]
-        # From step 10 a step saves its dataset on shutdown, as Redis does
-        # by default: like redis-server above, no save points unless asked.
-        saves = ["--save", ""] if self.step >= 10 else []
         return [sys.executable, str(self.directory / "server.py"), "--port", str(port),
-                *saves, *argv]
+                *self.no_save_points(), *argv]
+
+    def no_save_points(self) -> list[str]:
+        """From step 10 a step saves its dataset on shutdown, as Redis does by
+        default: like redis-server above, no save points unless asked, or
+        every stopped server would leave a dump.rdb in its working folder."""
+        return ["--save", ""] if self.step >= 10 else []
 
     def environment(self) -> dict[str, str]:
         if self.is_redis:

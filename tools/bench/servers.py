@@ -65,8 +65,11 @@ class Target:
             return [require_tool("redis-server"), "--port", str(port),
                     "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                     *flags]
+        # From step 10 a step saves on shutdown, as Redis does by default:
+        # no save points, as redis-server above, so no dump.rdb in REPO.
+        saves = ["--save", ""] if self.step >= 10 else []
         return [sys.executable, str(self.directory / "server.py"),
-                "--port", str(port), *flags]
+                "--port", str(port), *saves, *flags]
 
 
 REDIS = Target("redis", REDIS_STEP)
