@@ -59,12 +59,14 @@ def step_server(step_module):
     return make
 
 
-def check_rdb(path: Path) -> subprocess.CompletedProcess:
-    """Run redis-check-rdb on a file."""
+@pytest.fixture
+def check_rdb():
+    """Run redis-check-rdb on a file: check_rdb(path).stdout."""
     binary = shutil.which("redis-check-rdb")
     assert binary, "redis-check-rdb is not installed"
-    return subprocess.run([binary, str(path)], capture_output=True,
-                          text=True, timeout=60)
+    return lambda path: subprocess.run([binary, str(path)],
+                                       capture_output=True, text=True,
+                                       timeout=60)
 
 
 @pytest.fixture
