@@ -172,6 +172,7 @@ def set_bit_command(c) -> None:
     store_string_for_bit_command(o, buf)
     if grown or old != on:
         signal_modified_key(c.db, c.argv[1])
+        c.server.dirty += 1
         notify_keyspace_event(c.server, NOTIFY_STRING, b"setbit", c.argv[1],
                               c.db.id)
     c.add_reply(resp.integer(old))
@@ -213,6 +214,7 @@ def bitop_command(c) -> None:
     if maxlen == 0:
         if db_delete(c.db, c.argv[2]):
             signal_modified_key(c.db, c.argv[2])
+            c.server.dirty += 1
             notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del",
                                   c.argv[2], c.db.id)
         c.add_reply(resp.integer(0))
@@ -222,6 +224,7 @@ def bitop_command(c) -> None:
     else:
         result = bitop(op, sources, maxlen)
     set_key(c.db, c.argv[2], create_object(OBJ_STRING, result))
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_STRING, b"set", c.argv[2],
                           c.db.id)
     c.add_reply(resp.integer(maxlen))
@@ -556,6 +559,7 @@ def bitfield_generic(c, readonly_command: bool) -> None:
     c.add_reply(resp.array_len(len(ops)) + b"".join(replies))
     if changes:
         signal_modified_key(c.db, c.argv[1])
+        c.server.dirty += 1
         notify_keyspace_event(c.server, NOTIFY_STRING, b"setbit", c.argv[1],
                               c.db.id)
 

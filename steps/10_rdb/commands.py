@@ -20,6 +20,8 @@ Steps:
                 for the commands EXEC runs
   09_pubsub     a RESP2 subscriber may only (un)subscribe, PING, QUIT
                 and RESET; RESET is not queued in MULTI
+  10_rdb        writes (and PING) are refused with MISCONF after a failed
+                BGSAVE
 
 Simplified: Redis generates its table from JSON files (src/commands/*.json)
 and also reports key specs and command tips; we report neither.
@@ -182,6 +184,10 @@ def process_command(c) -> bool:
             and "no_auth" not in cmd.flags):
         reject_command(c, cmd, b"-NOAUTH Authentication required.\r\n")
         return True
+    if (write_commands_denied_by_disk_error(c.server)
+            and ("write" in cmd.flags or cmd.fullname == "ping")):
+        reject_command(c, cmd, MISCONF_ERROR)
+        return True
     if c.flags & CLIENT_PUBSUB and not pubsub_context_allows(c, cmd):
         return True
     if c.flags & CLIENT_MULTI and cmd.fullname not in NOT_QUEUED:
@@ -195,6 +201,26 @@ def process_command(c) -> bool:
     return True
     # END EXERCISE 02-process-command
 # --8<-- [end:process_command]
+
+
+MISCONF_ERROR = (  # shared.bgsaveerr
+    b"-MISCONF Redis is configured to save RDB snapshots, but it's "
+    b"currently unable to persist to disk. Commands that may modify the "
+    b"data set are disabled, because this instance is configured to "
+    b"report errors during writes if RDB snapshotting fails "
+    b"(stop-writes-on-bgsave-error option). Please check the Redis logs "
+    b"for details about the RDB error.\r\n")
+
+
+# --8<-- [start:write_commands_denied_by_disk_error]
+def write_commands_denied_by_disk_error(server) -> bool:
+    """Whether the last BGSAVE failed and writes must wait for one that
+    works. Mirrors writeCommandsDeniedByDiskError() in server.c: only
+    while there are save points, and stop-writes-on-bgsave-error is on.
+    A successful SAVE or BGSAVE lifts it."""
+    return (server.stop_writes_on_bgsave_err and bool(server.saveparams)
+            and not server.lastbgsave_status)
+# --8<-- [end:write_commands_denied_by_disk_error]
 
 
 # --8<-- [start:pubsub_context_allows]

@@ -20,11 +20,17 @@ Steps:
                 and HELP were in server.py); the thresholds of the compact
                 encodings are its first parameters that change behaviour
   09_pubsub     notify-keyspace-events
+  10_rdb        dir (CONFIG SET changes the working directory),
+                dbfilename, stop-writes-on-bgsave-error,
+                rdb-key-save-delay, enable-debug-command; save points
+                now save; dir and dbfilename are protected
 
 Simplified: Redis has about 200 parameters; we have those the step uses,
 plus those that clients and redis-benchmark read. Of Redis's config
 flags we keep the ones that change what CONFIG SET does here: no
-parameter is hidden, protected, or refused while loading a file.
+parameter is hidden or refused while loading a file. A protected one
+(dir, dbfilename) is always refused by CONFIG SET: Redis allows it when
+enable-protected-configs says so, a parameter we do not have.
 """
 
 import dataclasses
@@ -74,6 +80,7 @@ IMMUTABLE_CONFIG = 1 << 0  # set only at startup
 # (redactClientCommandArgument()); with neither here, it is only a label.
 SENSITIVE_CONFIG = 1 << 1
 MULTI_ARG_CONFIG = 1 << 3  # its value is several words
+PROTECTED_CONFIG = 1 << 4  # CONFIG SET may not change it
 
 # Flags of a numeric parameter.
 INTEGER_CONFIG = 0  # a plain integer
@@ -321,8 +328,7 @@ def set_config_save_option(server, argv: list[bytes]) -> None:
     """Pairs of seconds (at least 1) and changes (at least 0); "" alone
     means no snapshots. Mirrors setConfigSaveOption().
 
-    Simplified: until step 10 nothing is ever saved; the save points are
-    only kept and reported.
+    server_cron (server.py) starts a BGSAVE when one of them is reached.
     """
     if len(argv) == 1 and not resp.c_string(argv[0]):
         argv = []
@@ -340,6 +346,36 @@ def set_config_save_option(server, argv: list[bytes]) -> None:
 
 def get_config_save_option(server) -> bytes:
     return b" ".join(b"%d %d" % point for point in server.saveparams)
+
+
+def set_config_dir_option(server, argv: list[bytes]) -> None:
+    """Change the working directory, where the RDB file is written.
+    Mirrors setConfigDirOption(): dir is the process's cwd, not a field."""
+    if len(argv) != 1:
+        raise ConfigError("wrong number of arguments")
+    try:
+        os.chdir(argv[0])
+    except OSError as err:
+        raise ConfigError(err.strerror) from err
+
+
+def get_config_dir_option(server) -> bytes:
+    """Mirrors getConfigDirOption(): the cwd, as getcwd() reads it."""
+    try:
+        return os.getcwdb()
+    except OSError:  # the directory was removed
+        return b""
+
+
+def set_config_dbfilename_option(server, argv: list[bytes]) -> None:
+    """A name, not a path. Mirrors isValidDBfilename()."""
+    if b"/" in argv[0] or b"\\" in argv[0]:  # pathIsBaseName()
+        raise ConfigError("dbfilename can't be a path, just a filename")
+    server.rdb_filename = argv[0]
+
+
+def get_config_dbfilename_option(server) -> bytes:
+    return server.rdb_filename
 
 
 def update_client_output_buffer_limit(server, argv: list[bytes]) -> None:
@@ -472,6 +508,8 @@ STATIC_CONFIGS = [
     # yes/no
     BoolConfig("appendonly", None, MODIFIABLE_CONFIG, "aof_enabled",
                apply=update_appendonly),
+    BoolConfig("stop-writes-on-bgsave-error", None, MODIFIABLE_CONFIG,
+               "stop_writes_on_bgsave_err"),
     BoolConfig("rdbcompression", None, MODIFIABLE_CONFIG,
                "rdb_compression"),
     BoolConfig("rdbchecksum", None, IMMUTABLE_CONFIG, "rdb_checksum"),
@@ -484,6 +522,8 @@ STATIC_CONFIGS = [
     # Enums
     EnumConfig("maxmemory-policy", None, MODIFIABLE_CONFIG,
                "maxmemory_policy", MAXMEMORY_POLICY_ENUM),
+    EnumConfig("enable-debug-command", None, IMMUTABLE_CONFIG,
+               "enable_debug_cmd", {"no": 0, "yes": 1, "local": 2}),
     EnumConfig("sanitize-dump-payload", None, MODIFIABLE_CONFIG,
                "sanitize_dump_payload", SANITIZE_DUMP_PAYLOAD_ENUM),
 
@@ -496,6 +536,9 @@ STATIC_CONFIGS = [
     NumericConfig("list-max-listpack-size", "list-max-ziplist-size",
                   MODIFIABLE_CONFIG, "list_max_listpack_size",
                   INT_MIN, INT_MAX, "int", INTEGER_CONFIG),
+    NumericConfig("rdb-key-save-delay", None, MODIFIABLE_CONFIG,
+                  "rdb_key_save_delay", INT_MIN, INT_MAX, "int",
+                  INTEGER_CONFIG),
     NumericConfig("lfu-log-factor", None, MODIFIABLE_CONFIG,
                   "lfu_log_factor", 0, INT_MAX, "int", INTEGER_CONFIG),
     NumericConfig("lfu-decay-time", None, MODIFIABLE_CONFIG,
@@ -545,6 +588,11 @@ STATIC_CONFIGS = [
                   get_config_notify_keyspace_events_option),
     SpecialConfig("bind", None, IMMUTABLE_CONFIG | MULTI_ARG_CONFIG,
                   set_config_bind_option, get_config_bind_option),
+    SpecialConfig("dir", None, MODIFIABLE_CONFIG | PROTECTED_CONFIG,
+                  set_config_dir_option, get_config_dir_option),
+    SpecialConfig("dbfilename", None, MODIFIABLE_CONFIG | PROTECTED_CONFIG,
+                  set_config_dbfilename_option,
+                  get_config_dbfilename_option),
 ]
 # --8<-- [end:static_configs]
 
@@ -702,6 +750,8 @@ def configs_to_set(names: list[bytes]) -> list[StandardConfig]:
                                b"CONFIG SET - '%s'" % resp.c_string(name))
         if config.flags & IMMUTABLE_CONFIG:
             raise CommandError(set_failed(name, "can't set immutable config"))
+        if config.flags & PROTECTED_CONFIG:
+            raise CommandError(set_failed(name, "can't set protected config"))
         if any(config is seen for seen in configs):
             raise CommandError(set_failed(name, "duplicate parameter"))
         configs.append(config)

@@ -32,6 +32,8 @@ Steps:
   09_pubsub     keyspace events: keymiss from a read that finds nothing,
                 new from db_add, expired, and those of the keyspace
                 commands (del, rename_from, rename_to, move_from...)
+  10_rdb        LASTSAVE; writes count as changes (server.dirty) for the
+                save points; FLUSHALL saves when there are save points
 """
 
 # The field named "dict" (Redis's name) would shadow the type in the
@@ -384,6 +386,7 @@ def add_reply_random_picks(c, population: list, count: int,
 def flushdb_command(c) -> None:
     """Mirrors flushdbCommand()."""
     get_flush_command_flags(c)
+    c.server.dirty += len(c.db.dict)
     signal_flushed_db(c.db, None)
     empty_db(c.db)
     c.add_reply(resp.OK)
@@ -394,12 +397,32 @@ def flushdb_command(c) -> None:
          complexity="O(N) where N is the number of keys in all databases",
          summary="Delete every key of every database")
 def flushall_command(c) -> None:
-    """Mirrors flushallCommand()."""
+    """Mirrors flushallCommand() and flushAllDataAndResetRDB(): with
+    save points, the empty dataset is saved at once, so that a restart
+    does not bring the old one back; a BGSAVE under way is stopped."""
+    # Imported here: rdb.py imports this module.
+    from rdb import CHILD_TYPE_RDB, kill_rdb_child, rdb_save_to_disk
     get_flush_command_flags(c)
-    for db in c.server.db:
+    server = c.server
+    for db in server.db:
+        server.dirty += len(db.dict)
         signal_flushed_db(db, None)
         empty_db(db)
+    if server.child_type == CHILD_TYPE_RDB:
+        kill_rdb_child(server)
+    if server.saveparams:
+        rdb_save_to_disk(server, server.rdb_filename)
     c.add_reply(resp.OK)
+
+
+@command("lastsave", 1, "loading stale fast", acl="admin dangerous",
+         group="server", since="1.0.0",
+         summary="Get the UNIX time stamp of the last successful save to "
+                 "disk")
+def lastsave_command(c) -> None:
+    """Mirrors lastsaveCommand(): when the RDB file was last written
+    (or the server started, which counts as a save)."""
+    c.add_reply(resp.integer(c.server.lastsave))
 
 
 def get_flush_command_flags(c) -> None:
@@ -427,6 +450,7 @@ def del_command(c) -> None:
             continue
         if db_delete(c.db, key):
             signal_modified_key(c.db, key)
+            c.server.dirty += 1
             notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", key,
                                   c.db.id)
             deleted += 1
@@ -741,8 +765,10 @@ def rename_generic_command(c, nx: bool) -> None:
     db_delete(c.db, key)
     signal_modified_key(c.db, key)
     signal_modified_key(c.db, newkey)
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_GENERIC, b"rename_from", key,
                           c.db.id)
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_GENERIC, b"rename_to", newkey,
                           c.db.id)
     c.add_reply(resp.integer(1) if nx else resp.OK)
@@ -769,8 +795,10 @@ def move_command(c) -> None:
     db_delete(c.db, key)
     signal_modified_key(c.db, key)
     signal_modified_key(dst, key)
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_GENERIC, b"move_from", key,
                           c.db.id)
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_GENERIC, b"move_to", key, dst.id)
     c.add_reply(resp.integer(1))
 
@@ -803,6 +831,7 @@ def copy_command(c) -> None:
     if when != -1:
         set_expire(dst, newkey, when)
     signal_modified_key(dst, newkey)
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_GENERIC, b"copy_to", newkey,
                           dst.id)
     c.add_reply(resp.integer(1))

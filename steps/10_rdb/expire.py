@@ -245,12 +245,14 @@ def expire_generic_command(c, basetime: int, seconds: bool) -> None:
     if check_already_expired(when):
         db_delete(c.db, key)
         signal_modified_key(c.db, key)
+        c.server.dirty += 1
         notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", key, c.db.id)
         c.add_reply(resp.integer(1))
         return
     set_expire(c.db, key, when)
     c.add_reply(resp.integer(1))  # before the event, as in Redis
     signal_modified_key(c.db, key)
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_GENERIC, b"expire", key, c.db.id)
 # --8<-- [end:expire_generic_command]
 
@@ -361,6 +363,7 @@ def persist_command(c) -> None:
                and remove_expire(c.db, c.argv[1]))
     if removed:
         signal_modified_key(c.db, c.argv[1])
+        c.server.dirty += 1
         notify_keyspace_event(c.server, NOTIFY_GENERIC, b"persist",
                               c.argv[1], c.db.id)
     c.add_reply(resp.integer(1 if removed else 0))

@@ -8,7 +8,7 @@ and looked up in the command table (commands.py); the data they work on
 lives in the databases (db.py), one module per type (t_*.py); SORT,
 which reads lists, sets and sorted sets, has its own (sort.py). A timer,
 server_cron, runs hz times a second for the background work: active
-expiry (expire.py).
+expiry (expire.py), and the snapshots of the dataset (rdb.py).
 
 Here too are PING, ECHO, TIME and INFO, which Redis keeps in server.c,
 and SHUTDOWN (db.c); QUIT, HELLO, AUTH and CLIENT are in networking.py,
@@ -34,6 +34,11 @@ Steps:
                 clients' output buffer limits (clients_cron); PING in a
                 RESP2 subscriber's context; INFO's pubsub counts; keyspace
                 events (notify.py), --notify-keyspace-events
+  10_rdb        RDB snapshots (rdb.py): the dataset is loaded from the
+                RDB file at start-up; server_cron reaps the BGSAVE child
+                (check_children_done) and starts one at a save point;
+                writes are refused after a failed BGSAVE (MISCONF); INFO
+                persistence; SHUTDOWN saves; --save, --dir, --dbfilename
 """
 
 import argparse
@@ -51,6 +56,7 @@ import time
 from dataclasses import dataclass, field
 
 import bitops  # noqa: F401 -- importing a command module registers them
+import debug  # noqa: F401
 import multi  # noqa: F401
 import pubsub  # noqa: F401
 import rdb  # noqa: F401
@@ -111,6 +117,18 @@ from networking import (
     handle_clients_with_pending_writes,
 )
 from object import get_lru_clock, use_server_clock
+from rdb import (
+    C_OK,
+    CHILD_TYPE_NONE,
+    CHILD_TYPE_RDB,
+    CONFIG_BGSAVE_RETRY_DELAY,
+    check_children_done,
+    kill_rdb_child,
+    rdb_load_at_startup,
+    rdb_remove_temp_file,
+    rdb_save_background,
+    rdb_save_to_disk,
+)
 
 TCP_BACKLOG = 511  # Redis's default tcp-backlog
 
@@ -149,7 +167,13 @@ class Server:
         default_factory=client_buffer_limits_defaults)
     dbnum: int = 16  # config databases
     hz: int = 10  # server_cron runs hz times a second
-    saveparams: list[tuple[int, int]] = field(default_factory=list)  # save
+    # save: (seconds, changes) pairs; Redis's defaults
+    saveparams: list[tuple[int, int]] = field(default_factory=lambda: [
+        (3600, 1), (300, 100), (60, 10000)])
+    rdb_filename: bytes = b"dump.rdb"  # config dbfilename, in config dir
+    stop_writes_on_bgsave_err: bool = True
+    rdb_key_save_delay: int = 0  # µs per key: slows a save, for tests
+    enable_debug_cmd: int = 0  # 0: DEBUG refused; 1: allowed; 2: local
     aof_enabled: bool = False  # config appendonly
     maxmemory: int = 0  # bytes; 0: no limit
     maxmemory_policy: int = MAXMEMORY_NO_EVICTION
@@ -218,6 +242,22 @@ class Server:
     prev_err_count: int = 0  # stat_total_error_replies as a call began
     lruclock: int = 0  # the LRU clock (object.py), cached by server_cron
     cronloops: int = 0  # how many times server_cron ran
+    # Persistence (rdb.py): changes since the last save, and at the fork
+    dirty: int = 0
+    dirty_before_bgsave: int = 0
+    lastsave: int = field(default_factory=lambda: int(time.time()))
+    lastbgsave_try: int = 0  # Unix time of the last BGSAVE attempt
+    lastbgsave_status: bool = C_OK
+    loading: bool = False  # reading the RDB file at start-up
+    child_type: int = CHILD_TYPE_NONE  # CHILD_TYPE_RDB while one runs
+    child_pid: int = -1
+    child_info_pipe: tuple[int, int] = (-1, -1)  # childinfo.py
+    rdb_bgsave_scheduled: bool = False  # BGSAVE asked for in EXEC
+    rdb_save_time_start: int = -1  # Unix time the running BGSAVE began
+    rdb_save_time_last: int = -1  # seconds the last BGSAVE took
+    stat_rdb_saves: int = 0
+    stat_current_cow_peak: int = 0  # bytes, in the running child
+    stat_rdb_cow_bytes: int = 0  # bytes the last BGSAVE child copied
     start_time: float = field(default_factory=time.time)
 
 
@@ -235,9 +275,47 @@ def server_cron(el: EventLoop, id: int, server: Server) -> int:
     server.lruclock = get_lru_clock()
     clients_cron(server)
     active_expire_cycle(server, ACTIVE_EXPIRE_CYCLE_SLOW)
+    if server.child_type != CHILD_TYPE_NONE:
+        check_children_done(server)
+    else:
+        save_if_a_save_point_is_reached(server)
+    start_scheduled_bgsave(server)
     server.cronloops += 1
     return 1000 // server.hz
 # --8<-- [end:server_cron]
+
+
+# --8<-- [start:save_if_a_save_point_is_reached]
+def save_if_a_save_point_is_reached(server: Server) -> None:
+    """Start a BGSAVE if enough changes are old enough.
+
+    The save-point loop of serverCron(): "save 300 100" means at least
+    100 changes and more than 300 seconds since the last save. After a
+    failed BGSAVE the next try waits CONFIG_BGSAVE_RETRY_DELAY seconds,
+    or a failing disk would fork a child at every run.
+    """
+    now = int(time.time())
+    may_retry = (now - server.lastbgsave_try > CONFIG_BGSAVE_RETRY_DELAY
+                 or server.lastbgsave_status == C_OK)
+    for seconds, changes in server.saveparams:
+        if (server.dirty >= changes and now - server.lastsave > seconds
+                and may_retry):
+            log.info("%d changes in %d seconds. Saving...", changes, seconds)
+            rdb_save_background(server, server.rdb_filename)
+            return
+# --8<-- [end:save_if_a_save_point_is_reached]
+
+
+def start_scheduled_bgsave(server: Server) -> None:
+    """Start the BGSAVE that EXEC asked for. Mirrors the end of
+    serverCron()."""
+    may_retry = (int(time.time()) - server.lastbgsave_try
+                 > CONFIG_BGSAVE_RETRY_DELAY
+                 or server.lastbgsave_status == C_OK)
+    if (server.child_type == CHILD_TYPE_NONE and server.rdb_bgsave_scheduled
+            and may_retry
+            and rdb_save_background(server, server.rdb_filename)):
+        server.rdb_bgsave_scheduled = False
 
 
 CLIENTS_CRON_MIN_ITERATIONS = 5  # clients checked per call, at least
@@ -584,8 +662,46 @@ def info_keyspace(server: Server) -> str:
         for db in server.db if db.dict})
 
 
+# --8<-- [start:info_persistence]
+def info_persistence(server: Server) -> str:
+    """Mirrors the Persistence section of genRedisInfoString(), in its
+    order. The append-only file is off until step 11, and neither
+    progress nor copy-on-write is reported while a child works.
+
+    Simplified: the current_* fields and async_loading stay 0; Redis's
+    child reports them through the pipe while it saves.
+    """
+    bgsave = server.child_type == CHILD_TYPE_RDB
+    now = int(time.time())
+    return info_section("Persistence", {
+        "loading": int(server.loading), "async_loading": 0,
+        "current_cow_peak": 0, "current_cow_size": 0,
+        "current_cow_size_age": 0, "current_fork_perc": "0.00",
+        "current_save_keys_processed": 0, "current_save_keys_total": 0,
+        "rdb_changes_since_last_save": server.dirty,
+        "rdb_bgsave_in_progress": int(bgsave),
+        "rdb_last_save_time": server.lastsave,
+        "rdb_last_bgsave_status":
+            "ok" if server.lastbgsave_status == C_OK else "err",
+        "rdb_last_bgsave_time_sec": server.rdb_save_time_last,
+        "rdb_current_bgsave_time_sec":
+            now - server.rdb_save_time_start if bgsave else -1,
+        "rdb_saves": server.stat_rdb_saves,
+        "rdb_last_cow_size": server.stat_rdb_cow_bytes,
+        "rdb_last_load_keys_expired": 0, "rdb_last_load_keys_loaded": 0,
+        "aof_enabled": 0, "aof_rewrite_in_progress": 0,
+        "aof_rewrite_scheduled": 0, "aof_last_rewrite_time_sec": -1,
+        "aof_current_rewrite_time_sec": -1,
+        "aof_last_bgrewrite_status": "ok", "aof_rewrites": 0,
+        "aof_rewrites_consecutive_failures": 0,
+        "aof_last_write_status": "ok", "aof_last_cow_size": 0,
+        "module_fork_in_progress": 0, "module_fork_last_cow_size": 0})
+# --8<-- [end:info_persistence]
+
+
 INFO_SECTIONS = {b"server": info_server, b"clients": info_clients,
-                 b"memory": info_memory, b"stats": info_stats,
+                 b"memory": info_memory, b"persistence": info_persistence,
+                 b"stats": info_stats,
                  b"commandstats": info_commandstats,
                  b"errorstats": info_errorstats, b"keyspace": info_keyspace}
 DEFAULT_INFO_SECTIONS = set(INFO_SECTIONS) - {b"commandstats"}
@@ -687,7 +803,9 @@ def shutdown_command(c: Client) -> None:
     if abort:
         c.add_reply(resp.error("No shutdown in progress."))
         return
-    if prepare_for_shutdown(c.server, flags):
+    if not prepare_for_shutdown(c.server, flags):
+        c.add_reply(resp.error("Errors trying to SHUTDOWN. Check logs."))
+    else:
         # Redis calls exit(0) here. We stop the loop instead: main()
         # returns once this turn is over, and before_sleep never runs
         # again, so no reply goes out. Freeing the client stops its
@@ -708,17 +826,35 @@ def prepare_for_shutdown(server: Server, flags: int) -> bool:
     return finish_shutdown(server, flags)
 
 
+# --8<-- [start:finish_shutdown]
 def finish_shutdown(server: Server, flags: int) -> bool:
     """The last step before exit. Mirrors finishShutdown() in server.c.
 
-    Simplified: nothing is saved, SAVE or not: until step 10 the data
-    lives in memory only, and step 10 writes the RDB file here (so FORCE,
-    which lets the shutdown go on after a failed save, changes nothing
-    yet). Redis also stops its child processes, fsyncs the AOF and
-    removes its pid file; the listening socket closes as main() returns.
+    A BGSAVE child is stopped first: it might rename its older snapshot
+    over the one saved here. Then the dataset is saved if there are save
+    points (or SAVE says so, and NOSAVE does not); if that fails, the
+    server refuses to exit, unless FORCE.
+
+    Simplified: Redis also fsyncs the AOF and removes its pid file; the
+    listening socket closes as main() returns.
     """
+    if server.child_type == CHILD_TYPE_RDB:
+        log.warning("There is a child saving an .rdb. Killing it!")
+        kill_rdb_child(server)
+        rdb_remove_temp_file(server.child_pid)
+    nosave = flags & SHUTDOWN_NOSAVE
+    if (server.saveparams and not nosave) or flags & SHUTDOWN_SAVE:
+        log.info("Saving the final RDB snapshot before exiting.")
+        if not rdb_save_to_disk(server, server.rdb_filename):
+            if not flags & SHUTDOWN_FORCE:
+                log.warning("Error trying to save the DB, can't exit.")
+                log.warning("Errors trying to shut down the server. "
+                            "Check the logs for more information.")
+                return False
+            log.warning("Error trying to save the DB. Exit anyway.")
     log.warning("Redis is now ready to exit, bye bye...")
     return True
+# --8<-- [end:finish_shutdown]
 
 
 # Step 06's parameters: the thresholds of the compact encodings, and what
@@ -761,8 +897,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     """Flags use Redis's config names, so `redis-server` takes them too;
     main() reads their values through the config table (config.py)."""
     parser = argparse.ArgumentParser(
-        description="Step 09 (pubsub) of Redis, Step by Step: "
-                    "publish/subscribe and keyspace notifications.",
+        description="Step 10 (rdb) of Redis, Step by Step: "
+                    "RDB snapshots, saved by a forked child.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("--port", default="6379",
                         help="the TCP port to listen on")
@@ -780,8 +916,23 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="the most unparsed input a client may have; "
                              "past it the client is dropped")
     parser.add_argument("--dir", default=".",
-                        help="where Redis writes its dump file; accepted "
-                             "for redis-server's sake, unused until step 10")
+                        help="the working directory, where the RDB file "
+                             "is written and read")
+    parser.add_argument("--dbfilename", default="dump.rdb",
+                        help="the RDB file's name, in --dir")
+    parser.add_argument("--save", default=None,
+                        metavar='"SECONDS CHANGES ..."',
+                        help="save points: snapshot after SECONDS if at "
+                             'least CHANGES writes; "" for none (Redis\'s '
+                             'default: "3600 1 300 100 60 10000")')
+    parser.add_argument("--stop-writes-on-bgsave-error", default="yes",
+                        help="refuse writes after a failed BGSAVE")
+    parser.add_argument("--enable-debug-command", default="no",
+                        help="allow DEBUG (RELOAD): yes, local or no")
+    parser.add_argument("--rdb-key-save-delay", default="0",
+                        metavar="MICROSECONDS",
+                        help="slow each save down by this much per key "
+                             "(for tests)")
     parser.add_argument("--maxclients", default="10000",
                         help="the most clients connected at once")
     parser.add_argument("--databases", default="16",
@@ -847,16 +998,33 @@ def main(argv: list[str]) -> int:
         return 1
     init_server(server, listener)
     with listener:
-        try:
-            signal.signal(signal.SIGTERM, handle_shutdown_signal)
-            signal.signal(signal.SIGINT, handle_shutdown_signal)
-            warn_if_exposed(server)
-            log.info("Ready to accept connections on %s:%d",
-                     server.bind, server.port)
-            ae_main(server.el)
-        except ShutdownRequested as sig:
-            log.info("Received %s, shutting down", sig)
+        signal.signal(signal.SIGTERM, handle_shutdown_signal)
+        signal.signal(signal.SIGINT, handle_shutdown_signal)
+        warn_if_exposed(server)
+        rdb_load_at_startup(server)
+        log.info("Ready to accept connections on %s:%d",
+                 server.bind, server.port)
+        serve_until_shutdown(server)
     return 0
+
+
+def serve_until_shutdown(server: Server) -> None:
+    """Run the event loop until SHUTDOWN, or a signal, stops it.
+
+    A signal asks for the same shutdown as SHUTDOWN without options
+    (Redis: serverCron() sees shutdown_asap): the dataset is saved if
+    there are save points, and if that fails the server keeps serving.
+    """
+    while True:
+        try:
+            ae_main(server.el)
+            return
+        except ShutdownRequested as sig:
+            log.info("Received %s scheduling shutdown...", sig)
+            if prepare_for_shutdown(server, 0):
+                return
+            log.warning("%s received but errors trying to shut down the "
+                        "server, check the logs for more information", sig)
 
 
 if __name__ == "__main__":

@@ -323,10 +323,12 @@ def sort_store(c, storekey: bytes, output: list[bytes | None]) -> None:
         for value in output:
             list_type_push(o, value or b"", LIST_TAIL)
         set_key(c.db, storekey, o)
+        c.server.dirty += 1
         notify_keyspace_event(c.server, NOTIFY_LIST, b"sortstore", storekey,
                               c.db.id)
     elif db_delete(c.db, storekey):
         signal_modified_key(c.db, storekey)
+        c.server.dirty += 1
         notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", storekey,
                               c.db.id)
     c.add_reply(resp.integer(len(output)))

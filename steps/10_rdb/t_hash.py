@@ -274,6 +274,7 @@ def hash_set_pairs(c, hmset: bool) -> None:
         created += not hash_type_set(c.server, o, argv[i], argv[i + 1])
     c.add_reply(resp.OK if hmset else resp.integer(created))
     signal_modified_key(c.db, c.argv[1])
+    c.server.dirty += (len(argv) - 2) // 2
     notify_keyspace_event(c.server, NOTIFY_HASH, b"hset", c.argv[1], c.db.id)
 # --8<-- [end:hset_command]
 
@@ -302,6 +303,7 @@ def hsetnx_command(c) -> None:
     hash_type_set(c.server, o, c.argv[2], c.argv[3])
     c.add_reply(resp.integer(1))
     signal_modified_key(c.db, c.argv[1])
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_HASH, b"hset", c.argv[1], c.db.id)
 
 
@@ -349,6 +351,7 @@ def hdel_command(c) -> None:
                 break
     if deleted:
         signal_modified_key(c.db, c.argv[1])
+        c.server.dirty += deleted
         notify_keyspace_event(c.server, NOTIFY_HASH, b"hdel", c.argv[1],
                               c.db.id)
         if keyremoved:
@@ -448,6 +451,7 @@ def hincrby_command(c) -> None:
     hash_type_set(c.server, o, c.argv[2], b"%d" % value)
     c.add_reply(resp.integer(value))
     signal_modified_key(c.db, c.argv[1])
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_HASH, b"hincrby", c.argv[1],
                           c.db.id)
 
@@ -475,6 +479,7 @@ def hincrbyfloat_command(c) -> None:
     hash_type_set(c.server, o, c.argv[2], new)
     c.add_reply(resp.bulk(new))
     signal_modified_key(c.db, c.argv[1])
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_HASH, b"hincrbyfloat", c.argv[1],
                           c.db.id)
 

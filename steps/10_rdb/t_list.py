@@ -218,6 +218,7 @@ def push_generic_command(c, where: int, xx: bool) -> None:
         list_type_push(lobj, value, where)
     c.add_reply(resp.integer(list_type_length(lobj)))
     signal_modified_key(c.db, key)
+    c.server.dirty += len(c.argv) - 2
     notify_keyspace_event(c.server, NOTIFY_LIST, PUSH_EVENTS[where], key,
                           c.db.id)
 # --8<-- [end:push_generic_command]
@@ -291,6 +292,7 @@ def list_elements_removed(c, key: bytes, where: int,
     lpop or rpop, delete the list if it is now empty (and publish del),
     and signal the key. Mirrors listElementsRemoved(); returns whether
     the key was deleted."""
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_LIST, POP_EVENTS[where], key,
                           c.db.id)
     deleted = list_type_length(lobj) == 0
@@ -466,6 +468,7 @@ def ltrim_command(c) -> None:
             ltrim, rtrim = indexes[0], llen - indexes[1] - 1
         quicklist_del_range(lobj.ptr, 0, ltrim)
         quicklist_del_range(lobj.ptr, -rtrim, rtrim)
+        c.server.dirty += 1
         notify_keyspace_event(c.server, NOTIFY_LIST, b"ltrim", key, c.db.id)
         if list_type_length(lobj) == 0:
             db_delete(c.db, key)
@@ -510,6 +513,7 @@ def lset_command(c) -> None:
         raise CommandError("index out of range")
     c.add_reply(resp.OK)
     signal_modified_key(c.db, c.argv[1])
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_LIST, b"lset", c.argv[1], c.db.id)
 
 
@@ -541,6 +545,7 @@ def linsert_command(c) -> None:
         if list_type_equal(entry, c.argv[3]):
             list_type_insert(li, entry, c.argv[4], where)
             signal_modified_key(c.db, c.argv[1])
+            c.server.dirty += 1
             notify_keyspace_event(c.server, NOTIFY_LIST, b"linsert",
                                   c.argv[1], c.db.id)
             c.add_reply(resp.integer(list_type_length(lobj)))
@@ -670,6 +675,7 @@ def lrem_command(c) -> None:
                 break
     if removed:
         signal_modified_key(c.db, key)
+        c.server.dirty += 1
         notify_keyspace_event(c.server, NOTIFY_LIST, b"lrem", key, c.db.id)
     if list_type_length(lobj) == 0:
         db_delete(c.db, key)
@@ -694,6 +700,7 @@ def lmove_generic_command(c, wherefrom: int, whereto: int) -> None:
     dobj = lookup_key_write(c.db, destination, OBJ_LIST)
     value = list_type_pop(sobj, wherefrom)
     lmove_handle_push(c, destination, dobj, value, whereto)
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_LIST, POP_EVENTS[wherefrom],
                           source, c.db.id)
     if list_type_length(sobj) == 0:
@@ -716,6 +723,7 @@ def lmove_handle_push(c, dstkey: bytes, dstobj: RedisObject | None,
         db_add(c.db, dstkey, dstobj)
     list_type_push(dstobj, value, where)
     signal_modified_key(c.db, dstkey)
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_LIST, PUSH_EVENTS[where], dstkey,
                           c.db.id)
     c.add_reply(resp.bulk(value))

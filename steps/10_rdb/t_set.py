@@ -236,6 +236,7 @@ def sadd_command(c) -> None:
     added = set_type_add_all(c.server, o, c.argv[2:])
     if added:
         signal_modified_key(c.db, c.argv[1])
+        c.server.dirty += added
         notify_keyspace_event(c.server, NOTIFY_SET, b"sadd", c.argv[1],
                               c.db.id)
     c.add_reply(resp.integer(added))
@@ -262,6 +263,7 @@ def srem_command(c) -> None:
                 break
     if deleted:
         signal_modified_key(c.db, c.argv[1])
+        c.server.dirty += deleted
         notify_keyspace_event(c.server, NOTIFY_SET, b"srem", c.argv[1],
                               c.db.id)
         if keyremoved:
@@ -289,6 +291,7 @@ def smove_command(c) -> None:
     if not set_type_remove(srcset, member):
         c.add_reply(resp.integer(0))
         return
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_SET, b"srem", src, c.db.id)
     if set_type_size(srcset) == 0:
         db_delete(c.db, src)
@@ -299,6 +302,7 @@ def smove_command(c) -> None:
     signal_modified_key(c.db, src)
     if set_type_add(c.server, dstset, member):
         signal_modified_key(c.db, dst)
+        c.server.dirty += 1
         notify_keyspace_event(c.server, NOTIFY_SET, b"sadd", dst, c.db.id)
     c.add_reply(resp.integer(1))
 
@@ -349,6 +353,7 @@ def spop_command(c) -> None:
         return
     member = set_type_random_element(o)
     set_type_remove(o, member)
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_SET, b"spop", c.argv[1], c.db.id)
     c.add_reply(resp.bulk(member))
     if set_type_size(o) == 0:
@@ -376,6 +381,7 @@ def spop_with_count_command(c) -> None:
         c.add_reply(set_reply(c, ()))
         return
     size = set_type_size(o)
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_SET, b"spop", c.argv[1], c.db.id)
     if count >= size:  # CASE 1
         sunion_diff_generic_command(c, c.argv[1:2], None, SET_OP_UNION)
@@ -500,6 +506,7 @@ def store_set_result(c, dstkey: bytes, dstset: RedisObject,
         return
     set_key(c.db, dstkey, dstset)
     c.add_reply(resp.integer(size))
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_SET, event, dstkey, c.db.id)
 
 

@@ -170,9 +170,11 @@ def set_generic_command(c, flags: int, key: bytes, value: bytes,
         return
     set_key(c.db, key, try_object_encoding(create_string_object(value)),
             keep_ttl=bool(flags & OBJ_KEEPTTL))
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_STRING, b"set", key, c.db.id)
     if when is not None:
         set_expire(c.db, key, when)
+        c.server.dirty += 1
         notify_keyspace_event(c.server, NOTIFY_GENERIC, b"expire", key,
                               c.db.id)
     if not flags & OBJ_SET_GET:
@@ -263,6 +265,7 @@ def getex_command(c) -> None:
     else:
         return  # nothing changed
     signal_modified_key(c.db, key)
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_GENERIC, event, key, c.db.id)
 # --8<-- [end:getex_command]
 
@@ -274,6 +277,7 @@ def getdel_command(c) -> None:
     if get_generic_command(c) is not None:
         db_delete(c.db, c.argv[1])
         signal_modified_key(c.db, c.argv[1])
+        c.server.dirty += 1
         notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", c.argv[1],
                               c.db.id)
 
@@ -286,6 +290,7 @@ def getset_command(c) -> None:
     get_generic_command(c)
     set_key(c.db, c.argv[1], try_object_encoding(create_string_object(
         c.argv[2])))
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_STRING, b"set", c.argv[1],
                           c.db.id)
 
@@ -339,6 +344,7 @@ def mset_generic_command(c, nx: bool) -> None:
         return
     for key, value in pairs:
         set_key(c.db, key, try_object_encoding(create_string_object(value)))
+        c.server.dirty += 1
         notify_keyspace_event(c.server, NOTIFY_STRING, b"set", key, c.db.id)
     c.add_reply(resp.integer(1) if nx else resp.OK)
 
@@ -364,6 +370,7 @@ def append_command(c) -> None:
         o = db_unshare_string_value(c.db, key, o)
         o.ptr += tail
     signal_modified_key(c.db, key)
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_STRING, b"append", key, c.db.id)
     c.add_reply(resp.integer(string_object_len(o)))
 
@@ -430,6 +437,7 @@ def setrange_command(c) -> None:
     padded = o.ptr.ljust(offset, b"\0")
     o.ptr = padded[:offset] + patch + padded[offset + len(patch):]
     signal_modified_key(c.db, key)
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_STRING, b"setrange", key,
                           c.db.id)
     c.add_reply(resp.integer(len(o.ptr)))
@@ -464,6 +472,7 @@ def incr_decr_command(c, incr: int) -> None:
         db_overwrite(c.db, key,
                      create_string_object_from_long_long_for_value(value))
     signal_modified_key(c.db, key)
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_STRING, b"incrby", key, c.db.id)
     c.add_reply(resp.integer(value))
     # END EXERCISE 04-incr-decr
@@ -523,6 +532,7 @@ def incrbyfloat_command(c) -> None:
     else:
         db_overwrite(c.db, key, create_string_object(new))
     signal_modified_key(c.db, key)
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_STRING, b"incrbyfloat", key,
                           c.db.id)
     c.add_reply(resp.bulk(new))

@@ -998,6 +998,7 @@ def zadd_generic_command(c, flags: int) -> None:
     if added or updated:
         signal_modified_key(c.db, argv[1])
         event = b"zincr" if flags & ZADD_IN_INCR else b"zadd"
+        c.server.dirty += added + updated
         notify_keyspace_event(c.server, NOTIFY_ZSET, event, argv[1], c.db.id)
 # --8<-- [end:zadd_generic_command]
 
@@ -1077,6 +1078,7 @@ def zrem_command(c) -> None:
                 keyremoved = True
                 break
     if deleted:
+        c.server.dirty += deleted
         notify_keyspace_event(c.server, NOTIFY_ZSET, b"zrem", key, c.db.id)
         if keyremoved:
             notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", key,
@@ -1378,6 +1380,7 @@ def zrange_result_store(c, dstkey: bytes, pairs: list[tuple[bytes, float]],
         zset_add(dstobj, score, ele, 0)
     set_key(c.db, dstkey, dstobj)
     c.add_reply(resp.integer(len(pairs)))
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_ZSET, b"zrangestore", dstkey,
                           c.db.id)
 # --8<-- [end:zrange_result_store]
@@ -1629,6 +1632,7 @@ def generic_zpop_command(c, keys: list[bytes], where: int, emitkey: bool,
     # is gone, when the reply holds its header only: a RESP3 client that
     # follows its own keys gets the event inside its reply. Here it comes
     # after the whole reply.
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_ZSET, ZPOP_EVENTS[where], key,
                           c.db.id)
     signal_modified_key(c.db, key)
@@ -2103,6 +2107,7 @@ def zsetop_store(c, dstkey: bytes, result: dict[bytes, float],
     zset_convert_to_listpack_if_needed(dstobj, max(lengths), sum(lengths))
     set_key(c.db, dstkey, dstobj)
     c.add_reply(resp.integer(len(result)))
+    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_ZSET, event, dstkey, c.db.id)
 # --8<-- [end:zsetop_store]
 

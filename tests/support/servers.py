@@ -63,7 +63,11 @@ class Target:
                 redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", *argv,
             ]
-        return [sys.executable, str(self.directory / "server.py"), "--port", str(port), *argv]
+        # From step 10 a step saves its dataset on shutdown, as Redis does
+        # by default: like redis-server above, no save points unless asked.
+        saves = ["--save", ""] if self.step >= 10 else []
+        return [sys.executable, str(self.directory / "server.py"), "--port", str(port),
+                *saves, *argv]
 
     def environment(self) -> dict[str, str]:
         if self.is_redis:

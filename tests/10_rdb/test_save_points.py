@@ -1,0 +1,69 @@
+"""Save points: "save 1 1" starts a BGSAVE once a change is more than a
+second old; writes count as changes the way Redis counts them."""
+
+import pytest
+from support.persistence import info, wait_for_bgsave_end
+from support.servers import wait_until
+from support.wire import RawClient
+
+
+@pytest.fixture
+def client(start_server, tmp_path):
+    proc = start_server(dir=str(tmp_path))
+    with RawClient(proc.port) as raw:
+        yield raw
+
+
+def changes(client) -> int:
+    return int(info(client)["rdb_changes_since_last_save"])
+
+
+@pytest.mark.parametrize(("command", "count"), [
+    (["SET", "k", "v"], 1),
+    (["MSET", "a", "1", "b", "2", "c", "3"], 3),
+    (["RPUSH", "l", "a", "b", "c"], 3),
+    (["HSET", "h", "f", "1", "g", "2"], 2),
+    (["SADD", "s", "a", "b", "a"], 2),
+    (["ZADD", "z", "1", "a", "2", "b"], 2),
+    (["INCR", "n"], 1),
+    (["GET", "k"], 0),
+])
+def test_writes_count_as_changes_since_the_last_save(client, command, count):
+    assert changes(client) == 0
+    client.call(*command)
+    assert changes(client) == count
+
+
+def test_del_counts_each_key_deleted_and_save_resets_the_count(client):
+    client.call("MSET", "a", "1", "b", "2")
+    client.call("DEL", "a", "b", "missing")
+    assert changes(client) == 4
+    client.call("SAVE")
+    assert changes(client) == 0
+
+
+def test_config_set_save_sets_and_clears_the_save_points(client):
+    assert client.call("CONFIG", "SET", "save", "1 1 60 10") == b"+OK\r\n"
+    assert client.call("CONFIG", "GET", "save") == \
+        b"*2\r\n$4\r\nsave\r\n$9\r\n1 1 60 10\r\n"
+    assert client.call("CONFIG", "SET", "save", "") == b"+OK\r\n"
+    assert client.call("CONFIG", "GET", "save") == \
+        b"*2\r\n$4\r\nsave\r\n$0\r\n\r\n"
+    assert client.call("CONFIG", "SET", "save", "1") == (
+        b"-ERR CONFIG SET failed (possibly related to argument 'save') - "
+        b"Invalid save parameters\r\n")
+
+
+def test_a_reached_save_point_starts_a_bgsave(start_server, tmp_path):
+    proc = start_server(dir=str(tmp_path), save="1 1")
+    with RawClient(proc.port) as raw:
+        raw.call("SET", "k", "v")
+        wait_until(lambda: "1 changes in 1 seconds. Saving..."
+                   in proc.log_text(), 10)
+        fields = wait_until(lambda: (f := wait_for_bgsave_end(raw))[
+            "rdb_changes_since_last_save"] == "0" and f, 10)
+        assert fields["rdb_last_bgsave_status"] == "ok"
+        assert (tmp_path / "dump.rdb").exists()
+        raw.call("CONFIG", "SET", "save", "")
+
+
