@@ -1124,6 +1124,7 @@ def restore_command(c) -> None:
             signal_modified_key(c.db, key)
             notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", key,
                                   c.db.id)
+            c.server.dirty += 1
         c.add_reply(resp.OK)
         return
     db_add(c.db, key, o)
@@ -1134,6 +1135,7 @@ def restore_command(c) -> None:
     notify_keyspace_event(c.server, NOTIFY_GENERIC, b"restore", key,
                           c.db.id)
     c.add_reply(resp.OK)
+    c.server.dirty += 1
 # --8<-- [end:restore_command]
 
 

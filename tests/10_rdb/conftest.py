@@ -17,6 +17,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from support.dump import ENCODINGS, build
 from support.servers import REAL_REDIS_STEP, ServerProcess, Target
 
 REAL_REDIS = Target("redis", "redis", REAL_REDIS_STEP)
@@ -58,9 +59,20 @@ def step_server(step_module):
     return make
 
 
-def check_rdb(path: Path) -> subprocess.CompletedProcess:
-    """Run redis-check-rdb on a file."""
+@pytest.fixture
+def check_rdb():
+    """Run redis-check-rdb on a file: check_rdb(path).stdout."""
     binary = shutil.which("redis-check-rdb")
     assert binary, "redis-check-rdb is not installed"
-    return subprocess.run([binary, str(path)], capture_output=True,
-                          text=True, timeout=60)
+    return lambda path: subprocess.run([binary, str(path)],
+                                       capture_output=True, text=True,
+                                       timeout=60)
+
+
+@pytest.fixture
+def every_encoding(r):
+    """The target's keyspace holds ENCODINGS; each key has its encoding."""
+    for key, encoding, commands in ENCODINGS:
+        build(r, commands)
+        assert r.object("encoding", key) == encoding.encode(), key
+    return ENCODINGS
