@@ -142,6 +142,9 @@ class ServerProcess:
         self.host = str(self.config.get("bind", "127.0.0.1"))
         self.port = 0
         self.proc: subprocess.Popen | None = None
+        # Its working directory, where a server that saves writes dump.rdb
+        # unless told --dir (a test may set save points): never the repo.
+        self.workdir = tempfile.mkdtemp(prefix="server-")
         self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 (lives as long as the server)
             prefix=f"server-{target.name.replace('/', '_').replace(':', '_')}-",
             suffix=".log", delete=False,
@@ -157,7 +160,7 @@ class ServerProcess:
             self.proc = subprocess.Popen(
                 self.target.command(self.port, self.config),
                 stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                cwd=REPO, env=self.target.environment(),
+                cwd=self.workdir, env=self.target.environment(),
             )
             ServerProcess.live.append(self)
             if self._wait_ready(timeout):
