@@ -606,21 +606,31 @@ batch's keys a moment after it, so the times below are, if anything, long.
 {picture}"""
 
 
+def measured_servers(results: dict, section: str,
+                     command: str) -> tuple[dict, str]:
+    """The servers a section measured, and a sentence naming those it
+    left out because they lack `command` ("" if none was)."""
+    runs = results.get(section, {})
+    done = {t: r for t, r in runs.items() if "skipped" not in r}
+    skipped = [t for t, r in runs.items() if "skipped" in r]
+    if not skipped:
+        return done, ""
+    one = len(skipped) == 1
+    return done, (f" {', '.join(skipped)} {'has' if one else 'have'} no "
+                  f"`{command}` and {'is' if one else 'are'} left out.")
+
+
 def blocking_section(results: dict) -> str:
     """What clients blocked in BLPOP cost, and how fast a push wakes one."""
-    done = {t: r for t, r in results.get("blocking", {}).items() if "skipped" not in r}
+    done, left_out = measured_servers(results, "blocking", "BLPOP")
     if "redis" not in done:
         return ""
     redis = done["redis"]
-    skipped = [t for t, r in results["blocking"].items() if "skipped" in r]
     rows = "".join(
         f"\n| {t} | {r['idle_cpu_ms_per_s']:.2f} ms | {r['blocked_cpu_ms_per_s']:.2f} ms "
         f"| {r['extra_cpu_ms_per_s']:+.2f} ms | {r['handoff_p50_ms']:.3f} ms "
         f"| {r['handoff_p99_ms']:.3f} ms | {r['handoff_max_ms']:.3f} ms |"
         for t, r in done.items())
-    left_out = (f" {', '.join(skipped)} {'has' if len(skipped) == 1 else 'have'} "
-                f"no `BLPOP` and {'is' if len(skipped) == 1 else 'are'} left out."
-                if skipped else "")
     return f"""## Blocking
 
 A client blocked in `BLPOP` should cost the server nothing while it waits:
@@ -650,11 +660,10 @@ would be.{left_out}
 def fanout_section(results: dict) -> str:
     """One PUBLISH delivered to many subscribers: how many a second, and
     the server's CPU per delivered message."""
-    done = {t: r for t, r in results.get("fanout", {}).items() if "skipped" not in r}
+    done, left_out = measured_servers(results, "fanout", "PUBLISH")
     if "redis" not in done:
         return ""
     redis = done["redis"]
-    skipped = [t for t, r in results["fanout"].items() if "skipped" in r]
     rows = "".join(
         f"\n| {t} | {r['deliveries_per_s']:,.0f} | {r['cpu_us_per_delivery']:.2f} µs "
         f"| {r['publish_p50_ms']:.2f} ms | {r['publish_p99_ms']:.2f} ms |"
@@ -664,9 +673,6 @@ def fanout_section(results: dict) -> str:
         f"Redis's messages per second, and spends "
         f"{r['cpu_us_per_delivery'] / redis['cpu_us_per_delivery']:.2f}× its CPU "
         "on each." for t, r in done.items() if t != "redis")
-    left_out = (f" {', '.join(skipped)} {'has' if len(skipped) == 1 else 'have'} "
-                f"no `PUBLISH` and {'is' if len(skipped) == 1 else 'are'} left out."
-                if skipped else "")
     shares = [f"{t} {r['kernel_share']:.0%}" for t, r in done.items()
               if r.get("kernel_share") is not None]
     busy = ", ".join(f"{t} {r['cpu_s'] / r['seconds']:.0%}" for t, r in done.items())

@@ -22,11 +22,3 @@ def reference(reference_server):
     with RawClient(reference_server.port) as client:
         assert client.call("FLUSHALL") == b"+OK\r\n"
         yield client
-
-
-@pytest.fixture
-def raw3(server):
-    """A raw connection switched to RESP3."""
-    with RawClient(server.port) as client:
-        assert client.call("HELLO", "3").startswith(b"%7\r\n")
-        yield client

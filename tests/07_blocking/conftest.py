@@ -33,14 +33,6 @@ def connect(server):
 
 
 @pytest.fixture
-def raw3(server):
-    """A raw connection switched to RESP3."""
-    with RawClient(server.port) as client:
-        assert client.call("HELLO", "3").startswith(b"%7\r\n")
-        yield client
-
-
-@pytest.fixture
 def blocked(raw):
     """Wait until INFO clients says `count` clients are blocked."""
 

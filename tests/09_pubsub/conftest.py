@@ -23,21 +23,3 @@ def _no_subscriptions_left(request):
         with RawClient(shared.port) as raw:
             wait_until(lambda: not subscriptions_left(raw), timeout=10,
                        message="subscriptions left by an earlier test")
-
-
-@pytest.fixture
-def connect(server):
-    """Factory: another raw connection to the server under test, in RESP2
-    or, with connect(3), switched to RESP3 by HELLO 3."""
-    opened = []
-
-    def open_client(protocol: int = 2) -> RawClient:
-        client = RawClient(server.port)
-        opened.append(client)
-        if protocol == 3:
-            assert client.call("HELLO", "3").startswith(b"%7\r\n")
-        return client
-
-    yield open_client
-    for client in opened:
-        client.close()

@@ -164,6 +164,33 @@ def raw(server):
 
 
 @pytest.fixture
+def raw3(server):
+    """A raw connection switched to RESP3."""
+    with RawClient(server.port) as client:
+        assert client.call("HELLO", "3").startswith(b"%7\r\n")
+        yield client
+
+
+@pytest.fixture
+def connect(server):
+    """Factory: another raw connection to the server, for tests that need
+    several clients at once; connect(3) is one switched to RESP3 by
+    HELLO 3. All are closed after the test."""
+    opened = []
+
+    def open_client(protocol: int = 2) -> RawClient:
+        client = RawClient(server.port)
+        opened.append(client)
+        if protocol == 3:
+            assert client.call("HELLO", "3").startswith(b"%7\r\n")
+        return client
+
+    yield open_client
+    for client in opened:
+        client.close()
+
+
+@pytest.fixture
 def cli(server):
     """Run redis-cli one-shot against the server: cli('ping').stdout == 'PONG\\n'."""
     return lambda *args, **kw: redis_cli(server.port, *args, **kw)
