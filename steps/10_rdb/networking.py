@@ -1078,6 +1078,15 @@ def kill_filter_matches(wanted: KillFilter, cl: Client,
             and not cl.flags & CLIENT_CLOSE_ASAP)
 
 
+def add_reply_subcommand_syntax_error(c: Client) -> None:
+    """Mirrors addReplySubcommandSyntaxError(): a known subcommand with
+    the wrong number of arguments."""
+    c.add_reply(resp.error(
+        b"unknown subcommand or wrong number of arguments for '%s'. "
+        b"Try %s HELP." % (resp.c_string(c.argv[1])[:128],
+                           resp.c_string(c.argv[0]).upper())))
+
+
 # --8<-- [start:client_unblock_command]
 @command("client|unblock", -3, "admin noscript loading stale",
          acl="connection", group="connection", since="5.0.0",
@@ -1098,10 +1107,7 @@ def client_unblock_command(c: Client) -> None:
         update_stats_on_unblock,
     )
     if len(c.argv) > 4:
-        c.add_reply(resp.error(
-            b"unknown subcommand or wrong number of arguments for '%s'. "
-            b"Try %s HELP." % (resp.c_string(c.argv[1])[:128],
-                               resp.c_string(c.argv[0]).upper())))
+        add_reply_subcommand_syntax_error(c)
         return
     unblock_error = len(c.argv) == 4 and parse_unblock_reason(c.argv[3])
     target = c.server.clients.get(get_long_long(c.argv[2]))

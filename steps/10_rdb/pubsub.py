@@ -41,7 +41,7 @@ from commands import (
     command,
     container,
 )
-from networking import Client
+from networking import Client, add_reply_subcommand_syntax_error
 from util import stringmatchlen
 
 
@@ -434,10 +434,14 @@ container("pubsub", -2, group="pubsub", since="2.8.0",
           summary="Inspect the state of publish/subscribe")
 
 
-def channel_list(c: Client, pattern: bytes | None,
-                 channels: dict[bytes, list[Client]]) -> None:
-    """The channels with a subscriber, those matching `pattern` if one
-    is given. Mirrors channelList()."""
+def channel_list(c: Client, channels: dict[bytes, list[Client]]) -> None:
+    """The channels with a subscriber, those matching the pattern if the
+    command gives one (PUBSUB CHANNELS / SHARDCHANNELS [pattern]).
+    Mirrors channelList()."""
+    if len(c.argv) > 3:
+        add_reply_subcommand_syntax_error(c)
+        return
+    pattern = c.argv[2] if len(c.argv) == 3 else None
     names = [channel for channel in channels
              if pattern is None or stringmatchlen(pattern, channel)]
     c.add_reply(resp.bulk_array(names))
@@ -453,14 +457,6 @@ def subscriber_counts(c: Client, channels: dict[bytes, list[Client]]) -> None:
     c.add_reply(b"".join(out))
 
 
-def subcommand_syntax_error(c: Client) -> None:
-    """Mirrors addReplySubcommandSyntaxError() in networking.c."""
-    c.add_reply(resp.error(
-        b"unknown subcommand or wrong number of arguments for '%s'. "
-        b"Try %s HELP." % (resp.c_string(c.argv[1])[:128],
-                           resp.c_string(c.argv[0]).upper())))
-
-
 @command("pubsub|channels", -2, "pubsub loading stale", acl="pubsub",
          group="pubsub", since="2.8.0", synopsis="[pattern]",
          complexity="O(N) where N is the number of active channels, and "
@@ -468,11 +464,7 @@ def subcommand_syntax_error(c: Client) -> None:
                     "short channels and patterns)",
          summary="List the channels that have subscribers")
 def pubsub_channels_command(c: Client) -> None:
-    if len(c.argv) > 3:
-        subcommand_syntax_error(c)
-        return
-    pattern = c.argv[2] if len(c.argv) == 3 else None
-    channel_list(c, pattern, c.server.pubsub_channels)
+    channel_list(c, c.server.pubsub_channels)
 
 
 @command("pubsub|numsub", -2, "pubsub loading stale", acl="pubsub",
@@ -498,11 +490,7 @@ def pubsub_numpat_command(c: Client) -> None:
                     "(relatively short shard channels).",
          summary="List the shard channels that have subscribers")
 def pubsub_shardchannels_command(c: Client) -> None:
-    if len(c.argv) > 3:
-        subcommand_syntax_error(c)
-        return
-    pattern = c.argv[2] if len(c.argv) == 3 else None
-    channel_list(c, pattern, c.server.pubsubshard_channels)
+    channel_list(c, c.server.pubsubshard_channels)
 
 
 @command("pubsub|shardnumsub", -2, "pubsub loading stale", acl="pubsub",
