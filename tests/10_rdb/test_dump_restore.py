@@ -14,7 +14,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from support.dump import ENCODINGS, build, crc64_reference, with_footer
 from support.keyspace_events import EventListener
-from support.wire import RawClient
 
 # A set or hash in a hash table is saved in its table's order, which
 # differs between any two servers: those are compared by content.
@@ -266,17 +265,3 @@ def test_restore_publishes_new_then_restore_and_touches_watchers(
     watcher.call("MULTI")
     watcher.call("SET", "k", "x")
     assert watcher.call("EXEC") == b"*-1\r\n"
-
-
-@pytest.fixture
-def connect(server):
-    """Factory: another raw connection, closed after the test."""
-    opened = []
-
-    def open_client() -> RawClient:
-        opened.append(RawClient(server.port))
-        return opened[-1]
-
-    yield open_client
-    for client in opened:
-        client.close()
