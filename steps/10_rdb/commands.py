@@ -20,8 +20,8 @@ Steps:
                 for the commands EXEC runs
   09_pubsub     a RESP2 subscriber may only (un)subscribe, PING, QUIT
                 and RESET; RESET is not queued in MULTI
-  10_rdb        writes (and PING) are refused with MISCONF after a failed
-                BGSAVE
+  10_rdb        writes (and PING, and an EXEC that would write) are
+                refused with MISCONF after a failed BGSAVE
 
 Simplified: Redis generates its table from JSON files (src/commands/*.json)
 and also reports key specs and command tips; we report neither.
@@ -185,7 +185,7 @@ def process_command(c) -> bool:
         reject_command(c, cmd, b"-NOAUTH Authentication required.\r\n")
         return True
     if (write_commands_denied_by_disk_error(c.server)
-            and ("write" in cmd.flags or cmd.fullname == "ping")):
+            and (is_write_command(c, cmd) or cmd.fullname == "ping")):
         reject_command(c, cmd, MISCONF_ERROR)
         return True
     if c.flags & CLIENT_PUBSUB and not pubsub_context_allows(c, cmd):
@@ -221,6 +221,16 @@ def write_commands_denied_by_disk_error(server) -> bool:
     return (server.stop_writes_on_bgsave_err and bool(server.saveparams)
             and not server.lastbgsave_status)
 # --8<-- [end:write_commands_denied_by_disk_error]
+
+
+def is_write_command(c, cmd: Command) -> bool:
+    """Whether the command writes; EXEC does if a queued command does.
+    processCommand() reads the queue's flags from mstate.cmd_flags, which
+    queueMultiCommand() keeps; we look at the queue when it matters."""
+    if "write" in cmd.flags:
+        return True
+    return cmd.fullname == "exec" and any(
+        "write" in queued.flags for queued, _ in c.mstate.commands)
 
 
 # --8<-- [start:pubsub_context_allows]

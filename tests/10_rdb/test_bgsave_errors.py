@@ -64,3 +64,33 @@ def test_without_save_points_a_failed_bgsave_refuses_nothing(failing):
 def test_a_failed_save_replies_err(failing):
     _, client = failing
     assert client.call("SAVE") == b"-ERR\r\n"
+
+
+def test_a_write_queued_after_the_failure_dooms_the_transaction(failing):
+    _, client = failing
+    assert client.call("MULTI") == b"+OK\r\n"
+    assert client.call("SET", "k", "w") == MISCONF
+    assert client.call("GET", "k") == b"+QUEUED\r\n"
+    assert client.call("EXEC") == (
+        b"-EXECABORT Transaction discarded because of previous errors.\r\n")
+
+
+def test_exec_that_would_write_is_refused_with_misconf(failing):
+    """The write was queued before writes were refused: EXEC counts as a
+    write (processCommand() reads the queue's flags) and is aborted."""
+    proc, client = failing
+    client.call("CONFIG", "SET", "stop-writes-on-bgsave-error", "no")
+    with RawClient(proc.port) as other:
+        assert other.call("MULTI") == b"+OK\r\n"
+        assert other.call("SET", "k", "w") == b"+QUEUED\r\n"
+        client.call("CONFIG", "SET", "stop-writes-on-bgsave-error", "yes")
+        assert other.call("EXEC") == (
+            b"-EXECABORT Transaction discarded because of: " + MISCONF[1:])
+        assert other.call("GET", "k") == b"$1\r\nv\r\n"  # out of MULTI
+
+
+def test_exec_of_reads_only_runs_after_the_failure(failing):
+    _, client = failing
+    assert client.call("MULTI") == b"+OK\r\n"
+    assert client.call("GET", "k") == b"+QUEUED\r\n"
+    assert client.call("EXEC") == b"*1\r\n$1\r\nv\r\n"
