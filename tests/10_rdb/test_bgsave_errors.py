@@ -94,3 +94,26 @@ def test_exec_of_reads_only_runs_after_the_failure(failing):
     assert client.call("MULTI") == b"+OK\r\n"
     assert client.call("GET", "k") == b"+QUEUED\r\n"
     assert client.call("EXEC") == b"*1\r\n$1\r\nv\r\n"
+
+
+def test_a_full_disk_fails_save_and_keeps_the_previous_file(start_server,
+                                                             tmp_path):
+    """ENOSPC, simulated: SAVE writes temp-<pid>.rdb, the server's own
+    pid, and that name is made a link to /dev/full, where every write
+    fails with "No space left on device"."""
+    proc = start_server(dir=str(tmp_path))
+    temp = tmp_path / f"temp-{proc.pid}.rdb"
+    with RawClient(proc.port) as client:
+        client.call("SET", "k", "v")
+        assert client.call("SAVE") == b"+OK\r\n"
+        previous = (tmp_path / "dump.rdb").read_bytes()
+        client.call("SET", "k", "w" * 100_000)
+        temp.symlink_to("/dev/full")
+        assert client.call("SAVE") == b"-ERR\r\n"
+        assert info(client, "persistence")[
+            "rdb_changes_since_last_save"] == "1"
+    assert (tmp_path / "dump.rdb").read_bytes() == previous
+    assert not temp.is_symlink()  # the temp file is removed, not left
+    log = proc.log_text()
+    assert "Write error saving DB on disk" in log
+    assert "No space left on device" in log
