@@ -1269,7 +1269,9 @@ def rdb_save_child(server, filename: bytes) -> None:
 
     It must never return into the parent's code: the event loop would
     run twice, serving the same sockets. os._exit() ends it without
-    running atexit handlers or flushing buffers the parent owns.
+    running atexit handlers or flushing buffers the parent owns, and
+    without printing an exception: one is logged first, or a bug in
+    the saving code would show only as "Background saving error".
     """
     status = 1
     try:
@@ -1278,6 +1280,8 @@ def rdb_save_child(server, filename: bytes) -> None:
             keys = sum(len(db.dict) for db in server.db)
             send_child_cow_info(server, keys, "RDB")
             status = 0
+    except Exception:
+        log.warning("Background saving failed", exc_info=True)
     finally:
         os._exit(status)  # exitFromChild()
 # --8<-- [end:rdb_save_child]
