@@ -718,6 +718,7 @@ def lp_pairs_validate_integrity_and_dups(lp: bytes, deep: bool) -> bool:
     """A listpack of pairs (a hash's, a sorted set's) is well formed,
     and, deep, has an even count of entries and no key twice. Mirrors
     lpPairsValidateIntegrityAndDups()."""
+    # BEGIN EXERCISE 10-lp-pairs-validate
     if not deep:
         return lp_validate_integrity(lp, False)
     seen: set[bytes | int] = set()
@@ -736,6 +737,7 @@ def lp_pairs_validate_integrity_and_dups(lp: bytes, deep: bool) -> bool:
         return True
 
     return lp_validate_integrity(lp, True, entry_ok) and count % 2 == 0
+    # END EXERCISE 10-lp-pairs-validate
 
 
 def rdb_load_pairs_listpack(r: RioReader, deep: bool,
@@ -1314,6 +1316,7 @@ def check_children_done(server) -> None:
     while a child runs: waitpid() with WNOHANG returns at once, with the
     child's pid and how it ended, or with 0 if it is still at work.
     """
+    # BEGIN EXERCISE 10-check-children-done
     try:
         pid, status = os.waitpid(-1, os.WNOHANG)
     except ChildProcessError as err:
@@ -1333,6 +1336,7 @@ def check_children_done(server) -> None:
     if not bysignal and exitcode == 0:
         receive_child_info(server)
     reset_child_state(server)
+    # END EXERCISE 10-check-children-done
 # --8<-- [end:check_children_done]
 
 
