@@ -141,6 +141,7 @@ def lzf_decompress(data: bytes, out_len: int) -> bytes:
     """Expand `data`, which must produce at most `out_len` bytes.
     Mirrors lzf_decompress() in lzf_d.c; raises LzfError where it
     returns 0."""
+    # BEGIN EXERCISE 10-lzf-decompress
     out = bytearray()
     ip, in_end = 0, len(data)
     while ip < in_end:
@@ -176,4 +177,5 @@ def lzf_decompress(data: bytes, out_len: int) -> bytes:
             for i in range(length):
                 out.append(out[ref + i])
     return bytes(out)
+    # END EXERCISE 10-lzf-decompress
 # --8<-- [end:lzf_decompress]

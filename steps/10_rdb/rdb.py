@@ -718,6 +718,7 @@ def lp_pairs_validate_integrity_and_dups(lp: bytes, deep: bool) -> bool:
     """A listpack of pairs (a hash's, a sorted set's) is well formed,
     and, deep, has an even count of entries and no key twice. Mirrors
     lpPairsValidateIntegrityAndDups()."""
+    # BEGIN EXERCISE 10-lp-pairs-validate
     if not deep:
         return lp_validate_integrity(lp, False)
     seen: set[bytes | int] = set()
@@ -736,6 +737,7 @@ def lp_pairs_validate_integrity_and_dups(lp: bytes, deep: bool) -> bool:
         return True
 
     return lp_validate_integrity(lp, True, entry_ok) and count % 2 == 0
+    # END EXERCISE 10-lp-pairs-validate
 
 
 def rdb_load_pairs_listpack(r: RioReader, deep: bool,
@@ -1269,7 +1271,9 @@ def rdb_save_child(server, filename: bytes) -> None:
 
     It must never return into the parent's code: the event loop would
     run twice, serving the same sockets. os._exit() ends it without
-    running atexit handlers or flushing buffers the parent owns.
+    running atexit handlers or flushing buffers the parent owns, and
+    without printing an exception: one is logged first, or a bug in
+    the saving code would show only as "Background saving error".
     """
     status = 1
     try:
@@ -1278,6 +1282,8 @@ def rdb_save_child(server, filename: bytes) -> None:
             keys = sum(len(db.dict) for db in server.db)
             send_child_cow_info(server, keys, "RDB")
             status = 0
+    except Exception:
+        log.warning("Background saving failed", exc_info=True)
     finally:
         os._exit(status)  # exitFromChild()
 # --8<-- [end:rdb_save_child]
@@ -1310,6 +1316,7 @@ def check_children_done(server) -> None:
     while a child runs: waitpid() with WNOHANG returns at once, with the
     child's pid and how it ended, or with 0 if it is still at work.
     """
+    # BEGIN EXERCISE 10-check-children-done
     try:
         pid, status = os.waitpid(-1, os.WNOHANG)
     except ChildProcessError as err:
@@ -1329,6 +1336,7 @@ def check_children_done(server) -> None:
     if not bysignal and exitcode == 0:
         receive_child_info(server)
     reset_child_state(server)
+    # END EXERCISE 10-check-children-done
 # --8<-- [end:check_children_done]
 
 

@@ -3,6 +3,7 @@ server that keeps serving while its child saves. Each test starts a
 server of its own in a temporary directory (--dir)."""
 
 import os
+import signal
 import time
 
 import pytest
@@ -27,6 +28,7 @@ def saver(start_server, tmp_path):
         yield proc, client
 
 
+@pytest.mark.exercise("10-rdb-save-len")
 def test_save_replies_ok_and_writes_the_dump_file(saver, tmp_path):
     _, client = saver
     client.call("SET", "k", "v")
@@ -36,6 +38,7 @@ def test_save_replies_ok_and_writes_the_dump_file(saver, tmp_path):
     assert temp_files(tmp_path) == []
 
 
+@pytest.mark.exercise("10-check-children-done")
 def test_bgsave_replies_started_and_the_child_writes_the_file(saver,
                                                               tmp_path):
     proc, client = saver
@@ -115,6 +118,7 @@ def test_clients_are_served_while_the_child_saves_a_snapshot(
         assert check.call("GET", "key:0") == b"$7\r\nvalue:0\r\n"
 
 
+@pytest.mark.exercise("10-check-children-done")
 def test_the_child_logs_and_reports_its_copy_on_write(saver):
     proc, client = saver
     fill(client, 1000)
@@ -125,3 +129,21 @@ def test_the_child_logs_and_reports_its_copy_on_write(saver):
     assert int(fields["rdb_last_cow_size"]) >= 0
     assert int(fields["rdb_last_bgsave_time_sec"]) >= 0
     assert fields["rdb_saves"] == "1"
+
+
+@pytest.mark.exercise("10-check-children-done")
+def test_flushall_stops_a_running_bgsave_and_that_is_no_error(saver,
+                                                              tmp_path):
+    proc, client = saver
+    fill(client, 50)
+    client.call("CONFIG", "SET", "rdb-key-save-delay", "100000")  # 5 s
+    mark = proc.log_size()
+    assert client.call("BGSAVE") == b"+Background saving started\r\n"
+    child_pid(proc, mark)
+    wait_until(lambda: temp_files(tmp_path), 10)  # it is writing
+    assert client.call("FLUSHALL") == b"+OK\r\n"
+    assert wait_for_bgsave_end(client)["rdb_last_bgsave_status"] == "ok"
+    assert (f"Background saving terminated by signal {signal.SIGUSR1:d}"
+            in proc.log_text(mark))
+    assert temp_files(tmp_path) == []
+    assert not (tmp_path / "dump.rdb").exists()  # no save points

@@ -32,6 +32,7 @@ def failing(start_server, tmp_path):
         client.call("CONFIG", "SET", "save", "")
 
 
+@pytest.mark.exercise("10-check-children-done")
 def test_a_failed_bgsave_is_logged(failing):
     proc, _ = failing
     log = proc.log_text()

@@ -6,6 +6,7 @@ its last completed save, no temp file left."""
 import os
 import signal
 
+import pytest
 from support.persistence import (
     child_pid,
     fill,
@@ -17,6 +18,7 @@ from support.servers import wait_until
 from support.wire import RawClient
 
 
+@pytest.mark.exercise("10-check-children-done")
 def test_a_child_killed_mid_bgsave_leaves_the_previous_file_intact(
         start_server, tmp_path):
     proc = start_server(dir=str(tmp_path))

@@ -34,6 +34,7 @@ def test_dump_of_a_missing_key_is_null(raw):
     assert raw.call("DUMP", "nokey") == b"$-1\r\n"
 
 
+@pytest.mark.exercise("10-rdb-save-len")
 def test_dump_ends_with_the_rdb_version_and_a_crc64_of_the_rest(r):
     r.set("k", "bar")
     payload = r.dump("k")
@@ -42,6 +43,7 @@ def test_dump_ends_with_the_rdb_version_and_a_crc64_of_the_rest(r):
         payload[:-8])
 
 
+@pytest.mark.exercise("10-rdb-save-len")
 @pytest.mark.parametrize("key,encoding,commands", ORDERED,
                          ids=[e[0].decode() for e in ORDERED])
 def test_dump_is_byte_identical_to_redis(r, redis_ref, key, encoding,
@@ -220,6 +222,7 @@ def test_a_listpack_corrupt_inside_is_refused_when_sanitizing(raw):
         raw.call("CONFIG", "SET", "sanitize-dump-payload", "no")
 
 
+@pytest.mark.exercise("10-lp-pairs-validate")
 def test_a_listpack_hash_with_a_duplicate_field_is_refused_when_sanitizing(
         raw):
     lp = b"\x11\x00\x00\x00\x04\x00\x81a\x02\x01\x01\x81a\x02\x02\x01\xff"
@@ -231,6 +234,52 @@ def test_a_listpack_hash_with_a_duplicate_field_is_refused_when_sanitizing(
     finally:
         raw.call("CONFIG", "SET", "sanitize-dump-payload", "no")
     assert raw.call("RESTORE", "k", "0", payload) == b"+OK\r\n"
+
+
+@pytest.mark.exercise("10-lp-pairs-validate")
+@pytest.mark.parametrize("rdbtype", [0x10, 0x11], ids=["hash", "zset"])
+def test_a_listpack_of_pairs_with_a_key_short_of_its_value_is_refused(
+        raw, rdbtype):
+    # Three entries: "a", 1, then "b" without a value.
+    lp = b"\x0f\x00\x00\x00\x03\x00\x81a\x02\x01\x01\x81b\x02\xff"
+    payload = with_footer(bytes([rdbtype, len(lp)]) + lp)
+    raw.call("CONFIG", "SET", "sanitize-dump-payload", "yes")
+    try:
+        assert raw.call("RESTORE", "k", "0", payload) == (
+            b"-ERR Bad data format\r\n")
+    finally:
+        raw.call("CONFIG", "SET", "sanitize-dump-payload", "no")
+
+
+@pytest.mark.exercise("10-lp-pairs-validate")
+def test_listpack_hashes_and_zsets_from_redis_restore_when_sanitizing(
+        r, redis_ref):
+    redis_ref.hset("h", mapping={"a": "1", "b": "x", "7": "y"})
+    redis_ref.zadd("z", {"a": 1, "b": 2.5, "c": -3})
+    r.config_set("sanitize-dump-payload", "yes")
+    try:
+        for key in ("h", "z"):
+            assert r.restore(key, 0, redis_ref.dump(key))
+            assert r.object("encoding", key) == b"listpack"
+    finally:
+        r.config_set("sanitize-dump-payload", "no")
+    assert r.hgetall("h") == redis_ref.hgetall("h")
+    assert r.zrange("z", 0, -1, withscores=True) == redis_ref.zrange(
+        "z", 0, -1, withscores=True)
+
+
+@pytest.mark.exercise("10-lzf-decompress")
+def test_strings_and_lists_redis_compressed_restore_to_their_values(
+        r, redis_ref):
+    value = b"0123456789abcdef" * 64
+    redis_ref.set("s", value)
+    redis_ref.rpush("l", *[b"element %d" % (i % 4) for i in range(40)])
+    for key in ("s", "l"):
+        payload = redis_ref.dump(key)
+        assert b"\xc3" in payload[:8]  # RDB_ENC_LZF: a compressed string
+        assert r.restore(key, 0, payload)
+    assert r.get("s") == value
+    assert r.lrange("l", 0, -1) == redis_ref.lrange("l", 0, -1)
 
 
 def test_sanitize_dump_payload_takes_yes_no_or_clients(raw):

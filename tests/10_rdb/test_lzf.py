@@ -69,6 +69,7 @@ def test_compress_matches_redis_for_any_string(lzf, redis_compress, data):
         assert lzf.lzf_compress(data, len(data) - 4) == redis_compress(data)
 
 
+@pytest.mark.exercise("10-lzf-decompress")
 @given(st.binary(max_size=5000) | st.lists(
     st.sampled_from([b"abc", b"abcd", b"z" * 300]), max_size=100
 ).map(b"".join))
@@ -84,11 +85,13 @@ def test_compress_gives_up_when_the_output_would_not_fit(lzf):
     assert lzf.lzf_compress(b"", 10) is None
 
 
+@pytest.mark.exercise("10-lzf-decompress")
 def test_a_back_reference_overlapping_its_output_repeats_it(lzf):
     # One literal "a", then copy 9 bytes from 1 back: "a" * 10.
     assert lzf.lzf_decompress(b"\x00a\xe0\x00\x00", 10) == b"a" * 10
 
 
+@pytest.mark.exercise("10-lzf-decompress")
 @pytest.mark.parametrize("data,out_len", [
     (b"\x05ab", 10),  # a literal run past the input
     (b"\x00a\x20", 10),  # a reference without its offset byte

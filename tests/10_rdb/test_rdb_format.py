@@ -148,6 +148,7 @@ def test_the_file_starts_with_magic_and_aux_fields_and_ends_with_crc64(
     assert data[-8:] == crc.to_bytes(8, "little")
 
 
+@pytest.mark.exercise("10-rdb-save-len")
 @pytest.mark.parametrize("length,encoded", [
     (0, b"\x00"), (63, b"\x3f"), (64, b"\x40\x40"), (16383, b"\x7f\xff"),
     (16384, b"\x80\x00\x00\x40\x00"), (2**32 - 1, b"\x80\xff\xff\xff\xff"),
