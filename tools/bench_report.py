@@ -757,7 +757,7 @@ machine with a core to spare the child would run beside the
 parent.{left_out}
 
 | server | `BGSAVE` reply (the fork) | file whole after | file size | per key \
-| copy-on-write | GET/SET p99, no save | while the child writes | slowest |
+| copy-on-write | GET/SET p99, no save | while the child writes | slowest then |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|{rows}
 {ratios}
 """

@@ -46,7 +46,7 @@ from bench.servers import BenchError, Server, Target
 from bench.wire import Connection, encode, keyed_requests, load, percentile
 
 KEY = b"key:%012d"
-VALUE = b"0123456789abcdef" * 2  # 32 bytes; LZF makes them 20
+VALUE = b"0123456789abcdef" * 2  # 32 bytes; LZF makes them 24
 DUMP = "dump.rdb"  # dbfilename's default
 TIMEOUT = 300.0  # seconds for one BGSAVE
 POLL_INTERVAL = 0.002  # seconds between two INFO persistence calls
