@@ -178,7 +178,7 @@ def render_page(results: dict, plots: dict) -> str:
              profile_section(results),
              memory_section(results, steps), steps_section(results, steps),
              expiry_section(results, plots), blocking_section(results),
-             fanout_section(results), reproduce()]
+             fanout_section(results), snapshot_section(results), reproduce()]
     return "\n".join(p for p in parts if p)
 
 
@@ -704,6 +704,71 @@ compare.{left_out}
 |---|---:|---:|---:|---:|{rows}
 {ratios}
 """
+
+
+def snapshot_section(results: dict) -> str:
+    """BGSAVE of many small keys: how long, how big, what the parent's
+    clients see meanwhile, and the pages the fork made the kernel copy."""
+    done, left_out = measured_servers(results, "snapshot", "BGSAVE")
+    if "redis" not in done:
+        return ""
+    redis = done["redis"]
+    rows = "".join(
+        f"\n| {t} | {r['fork_ms']:.1f} ms | {r['save_s']:.2f} s "
+        f"| {r['file_bytes']:,} B | {r['file_bytes'] / r['keys']:.1f} B "
+        f"| {megabytes(r['cow_bytes'])} ({r['cow_bytes'] / r['rss_bytes']:.0%}) "
+        f"| {r['baseline_p99_ms']:.2f} ms | {r['during_p99_ms']:.2f} ms "
+        f"| {r['during_max_ms']:.1f} ms |"
+        for t, r in done.items())
+    ratios = "".join(
+        f"\n- {t} takes {r['save_s'] / redis['save_s']:.1f}× Redis's time to "
+        f"write a file {r['file_bytes'] / redis['file_bytes']:.2f}× the size of "
+        f"Redis's; its child copied {ratio_text(r['cow_bytes'], redis['cow_bytes'])} "
+        f"Redis's bytes, and its GET/SET p99 while the child writes is "
+        f"{r['during_p99_ms'] / r['baseline_p99_ms']:.1f}× its own with no save "
+        f"running (Redis's: {redis['during_p99_ms'] / redis['baseline_p99_ms']:.1f}×)."
+        for t, r in done.items() if t != "redis")
+    return f"""## Snapshots
+
+`BGSAVE` forks: the child writes the dataset to `temp-<pid>.rdb` and renames
+it to `dump.rdb` once it is whole, while the parent goes on serving. Each
+server was started in a directory of its own and loaded with
+{redis['keys']:,} string keys (`key:%012d`), each holding the same
+{redis['value_bytes']}-byte value, long enough for `rdbcompression` (on, the
+default) to write it LZF-compressed. Then `BGSAVE` was sent; its round trip
+is the fork, which the parent does before it replies. One client then sent
+`GET` and `SET`, alternately, on random keys, one at a time, timing each,
+until `dump.rdb` was in the directory: the time to it, from sending
+`BGSAVE`, is how long the child took. The same client then sent as many
+requests again with no save running, the baseline. The target: a file at
+most 1.1× the size of Redis's, the same data in the same format.
+
+Copy-on-write is the `rdb_last_cow_size` of `INFO persistence`: the bytes
+of the pages that the child or the parent wrote to after the fork, which
+the kernel had to copy, as the child counted them in `/proc/self/smaps`
+just before it exited. In brackets, as a share of the server's resident
+memory at the fork. Redis's child only reads the dataset, so its copies
+are the pages the parent's `SET`s wrote to. A Python child writes to every
+object it reads: taking a reference to a key or a value increments its
+reference count, in the object's own memory, so each page holding one is
+copied as the child walks the dataset. Every server and its child share
+one CPU here, so the parent's clients wait while the child works: on a
+machine with a core to spare the child would run beside the
+parent.{left_out}
+
+| server | `BGSAVE` reply (the fork) | file whole after | file size | per key \
+| copy-on-write | GET/SET p99, no save | while the child writes | slowest then |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|{rows}
+{ratios}
+"""
+
+
+def megabytes(value: int) -> str:
+    return f"{value / 1e6:,.1f} MB"
+
+
+def ratio_text(ours: float, redis: float) -> str:
+    return f"{ours / redis:,.0f}×" if redis else "(Redis copied nothing)"
 
 
 def secs(value: float | None) -> str:

@@ -30,7 +30,7 @@ STEPS = sorted(p.name for p in (REPO / "steps").iterdir()
                and (p / "server.py").exists())
 SECTIONS = ("machine", "plan", "targets", "peers", "capabilities", "throughput",
             "connections", "memory", "memory_model", "expiry", "cron", "blocking",
-            "fanout", "profile")
+            "fanout", "snapshot", "profile")
 NAIVE_CLAIMS = {"ping", "set", "get", "incr", "lpush", "rpush", "lpop", "rpop", "dbsize"}
 
 
@@ -111,7 +111,8 @@ def test_the_naive_server_takes_turns_with_redis_and_the_steps_in_throughput(qui
 
 def test_the_naive_server_appears_in_no_other_section(quick):
     results, _, _ = quick
-    for section in ("connections", "memory", "expiry", "cron", "blocking"):
+    for section in ("connections", "memory", "expiry", "cron", "blocking", "fanout",
+                    "snapshot"):
         assert "naive_selectors" not in results[section], section
     assert all(p["target"] != "naive_selectors" for p in results["profile"])
     rows = build_rows(results)
@@ -242,6 +243,33 @@ def test_fanout_is_measured_where_there_is_publish_and_skipped_elsewhere(quick):
     assert "CPU per delivered message" in stdout.split("Ratios ours/redis", 1)[1]
 
 
+def test_snapshot_is_measured_where_there_is_bgsave_and_skipped_elsewhere(quick):
+    results, stdout, _ = quick
+    for target in results["targets"]:
+        r = results["snapshot"][target]
+        if "bgsave" not in results["capabilities"][target]:
+            assert r == {"skipped": "skipped: no BGSAVE"}
+            continue
+        assert r["keys"] == results["plan"]["snapshot_keys"] and r["value_bytes"] == 32
+        assert 0 < r["fork_ms"] / 1e3 < r["save_s"] <= r["done_s"]
+        assert r["file_bytes"] > r["keys"] * 17  # a 16-byte key and its length, at least
+        assert r["rss_bytes"] > r["cow_bytes"] > 0
+        assert r["during_requests"] >= 1 and r["baseline_requests"] >= 100
+        for name in ("during", "baseline"):
+            assert 0 < r[f"{name}_p50_ms"] <= r[f"{name}_p99_ms"] <= r[f"{name}_max_ms"]
+    assert "bgsave" in results["capabilities"]["redis"]
+    assert all(("bgsave" in results["capabilities"][s]) == (int(s[:2]) >= 10) for s in STEPS)
+    rows = [row for row in build_rows(results) if row.section.startswith("Snapshot")]
+    assert [row.label for row in rows] == [
+        "BGSAVE, until the file is whole", "RDB file size", "BGSAVE reply (the fork)",
+        "GET/SET p99, no save running", "GET/SET p99, while the child writes",
+        "copy-on-write (rdb_last_cow_size)"]
+    for step in STEPS:
+        has_bgsave = "bgsave" in results["capabilities"][step]
+        assert all((row.ours.get(step) is not None) == has_bgsave for row in rows), step
+    assert "RDB file size" in stdout.split("Ratios ours/redis", 1)[1]
+
+
 def test_the_profile_names_the_event_loop_functions(quick):
     results, _, _ = quick
     profile = results["profile"][0]
@@ -285,7 +313,7 @@ def test_the_book_page_is_made_from_the_results(quick):
     page = (book / "benchmarks.md").read_text()
     for heading in ("# Benchmarks", "## Ratios and targets", "## Throughput per step",
                     "## Against a naive Python server", "## Where the time goes",
-                    "## What a key costs", "## Blocking", "## Fan-out"):
+                    "## What a key costs", "## Blocking", "## Fan-out", "## Snapshots"):
         assert heading in page
     assert "benchmarks/throughput.png" in page
     assert "judge a target" in page  # a quick run's page judges none either

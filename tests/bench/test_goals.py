@@ -1,8 +1,9 @@
 """The bench's verdicts, from results made up for the purpose: which step a
 target judges (`since`), the rows against step 05 (issue 16), the memory
-rows of every type, the blocking rows (issue 17); and the memory datasets
-themselves, loaded into real Redis and step 06, where each must take Redis's
-compact encoding.
+rows of every type, the blocking rows (issue 17), the snapshot rows (issue
+20); and the memory datasets themselves, loaded into real Redis and step 06,
+where each must take Redis's compact encoding, and the snapshot's BGSAVE,
+run by real Redis and step 10.
 
 No benchmark runs here (tests/bench/test_bench.py runs the quick one): the
 results are small dicts shaped as tools/bench.py writes them.
@@ -17,7 +18,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tools"))
 import bench_report  # noqa: E402  (tools/bench_report.py and tools/bench/)
 
-from bench import memory  # noqa: E402
+from bench import memory, snapshot  # noqa: E402
 from bench.goals import (  # noqa: E402
     BASELINE_SECTION,
     BASELINE_TESTS,
@@ -294,6 +295,78 @@ def test_the_table_and_the_book_show_the_blocking_section():
     assert "04_datatypes, 05_expiry, 06_encodings have no `BLPOP`" in section
 
 
+# ------------------------------------------------------------ snapshot
+
+def snapshot_figures(save_s: float, file_bytes: int, cow_bytes: int,
+                     baseline_p99: float, during_p99: float) -> dict:
+    return {"keys": 1_000_000, "value_bytes": 32, "load_s": 5.0, "rss_bytes": 300_000_000,
+            "fork_ms": 10.0, "save_s": save_s, "done_s": save_s + 0.05,
+            "file_bytes": file_bytes, "cow_bytes": cow_bytes,
+            "during_requests": 2000, "during_p50_ms": 0.1, "during_p99_ms": during_p99,
+            "during_max_ms": during_p99 * 3, "baseline_requests": 2000,
+            "baseline_p50_ms": 0.1, "baseline_p99_ms": baseline_p99,
+            "baseline_max_ms": baseline_p99 * 2}
+
+
+def snapshot_results() -> dict:
+    steps = ["09_pubsub", "10_rdb", "11_later"]
+    results = made_up_results({}, steps=steps)
+    results["snapshot"] = {
+        "redis": snapshot_figures(1.0, 45_000_000, 8_000_000, 0.2, 0.5),
+        "09_pubsub": {"skipped": "skipped: no BGSAVE"},
+        "10_rdb": snapshot_figures(20.0, 45_000_000, 200_000_000, 0.3, 0.9),
+        "11_later": snapshot_figures(20.0, 49_950_000, 200_000_000, 0.3, 0.9)}
+    return results
+
+
+SNAPSHOT_SECTION = "Snapshot (BGSAVE of 1,000,000 keys)"
+
+
+def test_snapshot_rows_are_ratios_to_redis_measured_in_the_same_run():
+    rows = rows_by_label(snapshot_results(), SNAPSHOT_SECTION)
+    assert list(rows) == ["BGSAVE, until the file is whole", "RDB file size",
+                          "BGSAVE reply (the fork)", "GET/SET p99, no save running",
+                          "GET/SET p99, while the child writes",
+                          "copy-on-write (rdb_last_cow_size)"]
+    assert rows["BGSAVE, until the file is whole"].ours["10_rdb"] == pytest.approx(20.0)
+    assert rows["copy-on-write (rdb_last_cow_size)"].ours["10_rdb"] == pytest.approx(25.0)
+    assert rows["GET/SET p99, while the child writes"].reference_value == 0.5
+    assert all(row.goal is None for label, row in rows.items() if label != "RDB file size")
+
+
+def test_the_rdb_file_is_judged_within_1_1_times_redis_from_step_10():
+    row = rows_by_label(snapshot_results(), SNAPSHOT_SECTION)["RDB file size"]
+    assert str(row.goal) == "≤ 1.10× from step 10" and row.unit == "B"
+    assert row.met("10_rdb") is True and cell_text(row, "10_rdb") == "1.00× met"
+    assert row.met("11_later") is False  # 1.11×
+    assert cell_text(row, "11_later") == "1.11× NOT met"
+    assert cell_text(row, "09_pubsub") == "skipped: no BGSAVE"
+    assert row.met("09_pubsub") is None
+
+
+def test_without_redis_snapshot_figures_there_are_no_snapshot_rows():
+    results = snapshot_results()
+    results["snapshot"]["redis"] = {"skipped": "skipped: no BGSAVE"}
+    assert rows_by_label(results, SNAPSHOT_SECTION) == {}
+    assert bench_report.snapshot_section(results) == ""
+
+
+def test_the_book_shows_the_snapshot_section():
+    results = snapshot_results()
+    page = bench_report.targets_table(build_rows(results), ["09_pubsub", "10_rdb", "11_later"])
+    assert (f"**{SNAPSHOT_SECTION}**" in page and "| RDB file size | ≤ 1.10× from step 10 "
+            "| 45,000,000 B | skipped: no BGSAVE | 1.00× :material-check-circle:") in page
+    section = bench_report.snapshot_section(results)
+    assert section.startswith("## Snapshots") and "1,000,000 string keys" in section
+    assert ("| 10_rdb | 10.0 ms | 20.00 s | 45,000,000 B | 45.0 B | 200.0 MB (67%) "
+            "| 0.30 ms | 0.90 ms | 2.7 ms |") in section
+    assert ("- 10_rdb takes 20.0× Redis's time to write a file 1.00× the size of "
+            "Redis's; its child copied 25× Redis's bytes, and its GET/SET p99 while "
+            "the child writes is 3.0× its own with no save running (Redis's: 2.5×).") in (
+        section)
+    assert "09_pubsub has no `BGSAVE` and is left out." in section
+
+
 # ------------------------------------------- the datasets, on real servers
 
 ENCODINGS = {"strings": b"embstr", "hashes": b"listpack", "sets": b"intset",
@@ -321,3 +394,23 @@ def test_each_memory_dataset_loads_and_takes_redis_compact_encoding(bench_target
                         "lists": ("LLEN", memory.LIST_ELEMENTS)}.get(name)
                 if size:
                     assert conn.call(size[0], key) == size[1], name
+
+
+@pytest.mark.parametrize("bench_target", [REDIS, step_target(REPO / "steps" / "10_rdb")],
+                         ids=["redis", "10_rdb"])
+def test_the_snapshot_saves_every_key_into_dump_rdb_and_reports_its_figures(
+        bench_target, tmp_path):
+    """The value compresses, so rdbcompression writes it with LZF: each key
+    takes 45 bytes of the file, in Redis's as in step 10's, and the figures
+    come from a BGSAVE that left no temp file behind."""
+    with Server(bench_target, dir=tmp_path) as server:
+        r = snapshot.snapshot(server, str(tmp_path), 300)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dump.rdb"]  # no temp file
+    assert r["file_bytes"] == (tmp_path / "dump.rdb").stat().st_size
+    # 9-byte header, aux fields, SELECTDB and RESIZEDB, then per key a type
+    # byte, the 16-byte key and the value: its 24 LZF bytes after a byte that
+    # says LZF, then their length and the length of the 32 bytes they make.
+    per_key = 1 + 1 + 16 + 1 + 1 + 1 + 24
+    assert 300 * per_key < r["file_bytes"] < 300 * per_key + 300
+    assert r["cow_bytes"] > 0 and r["save_s"] > 0
+    assert r["baseline_requests"] >= max(r["during_requests"], 100)

@@ -12,6 +12,9 @@
                  and without them; LPUSH→BLPOP hand-off latency
   fanout.py      one PUBLISH to 1,000 subscribers: deliveries per second,
                  server CPU per delivered message
+  snapshot.py    BGSAVE of 1,000,000 small keys: time, file size, the
+                 parent's GET/SET latency while the child writes, and
+                 copy-on-write bytes
   profiling.py   py-spy's view of one step under a pipelined benchmark
   goals.py       the table of ratios ours/redis (and ours/naive_selectors),
                  with the issues' targets

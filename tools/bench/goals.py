@@ -34,6 +34,12 @@ The targets are the issues' (#4 step 03, #5 step 04, #6 step 05, #9 all):
       deliveries per second, server CPU per delivered message and the
       PUBLISH round trip, reported as ratios with no target (no issue set
       one).
+  snapshots (#20, from step 10 on): BGSAVE of 1,000,000 small keys, the
+      RDB file's size ≤ 1.1× Redis's, both with rdbcompression on (the
+      default); the time until the file is whole, the fork (BGSAVE's
+      round trip), a client's GET/SET p99 with no save running and while
+      the child writes, and the copy-on-write bytes (rdb_last_cow_size),
+      as ratios with no target.
 A target holds for every step from the one that introduced it on: later
 steps keep earlier performance. A goal with `since` names that step, and
 earlier steps get no verdict on it (their cells show the ratio alone).
@@ -138,6 +144,7 @@ def build_rows(results: dict) -> list[Row]:
             + cron_rows(results.get("cron", {}), steps)
             + blocking_rows(results.get("blocking", {}), steps)
             + fanout_rows(results.get("fanout", {}), steps)
+            + snapshot_rows(results.get("snapshot", {}), steps)
             + baseline_rows(results, steps)
             + (naive_rows(records, steps) if NAIVE.name in peers else []))
     return [r for r in rows if any(v is not None for v in r.ours.values())
@@ -335,6 +342,17 @@ def cron_rows(results: dict, steps: list[str]) -> list[Row]:
     return rows
 
 
+def measured_row(section: str, results: dict, steps: list[str], label: str,
+                 key: str, unit: str, goal: Goal | None = None) -> Row:
+    """A row of one figure of a section's results ({target: figures}),
+    ratios ours/redis; a step the section skipped has its note."""
+    row = ratio_row(section, label, unit, {"redis": results["redis"][key]} | {
+        s: results.get(s, {}).get(key) for s in steps}, goal)
+    row.notes = {s: results[s]["skipped"] for s in steps
+                 if "skipped" in results.get(s, {})}
+    return row
+
+
 BLOCKING = 7  # issue 17's step: blocking operations
 
 
@@ -348,11 +366,7 @@ def blocking_rows(results: dict, steps: list[str]) -> list[Row]:
     section = f"Blocking ({redis['clients']:,} clients in BLPOP)"
 
     def row(label: str, key: str, unit: str, goal: Goal | None = None) -> Row:
-        made = ratio_row(section, label, unit, {"redis": redis[key]} | {
-            s: results.get(s, {}).get(key) for s in steps}, goal)
-        made.notes = {s: results[s]["skipped"] for s in steps
-                      if "skipped" in results.get(s, {})}
-        return made
+        return measured_row(section, results, steps, label, key, unit, goal)
 
     extra = row(f"extra CPU per idle second, {redis['clients']:,} blocked",
                 "extra_cpu_ms_per_s", "ms/s", Goal("<=", 1.0, "ms/s", since=BLOCKING))
@@ -378,16 +392,36 @@ def fanout_rows(results: dict, steps: list[str]) -> list[Row]:
     section = f"Fan-out (PUBLISH to {redis['subscribers']:,} subscribers)"
 
     def row(label: str, key: str, unit: str) -> Row:
-        made = ratio_row(section, label, unit, {"redis": redis[key]} | {
-            s: results.get(s, {}).get(key) for s in steps})
-        made.notes = {s: results[s]["skipped"] for s in steps
-                      if "skipped" in results.get(s, {})}
-        return made
+        return measured_row(section, results, steps, label, key, unit)
 
     return [row("messages delivered/s", "deliveries_per_s", "msg/s"),
             row("CPU per delivered message", "cpu_us_per_delivery", "µs"),
             row("PUBLISH round trip p50", "publish_p50_ms", "ms"),
             row("PUBLISH round trip p99", "publish_p99_ms", "ms")]
+
+
+SNAPSHOT = 10  # issue 20's step: RDB snapshots
+
+
+def snapshot_rows(results: dict, steps: list[str]) -> list[Row]:
+    """BGSAVE of many small keys: the time until the file is whole, its
+    size (within 1.1× of Redis's from step 10 on), the fork, the parent's
+    GET/SET p99 without and with the child at work, the copy-on-write. A
+    step without BGSAVE has a note."""
+    redis = results.get("redis")
+    if not redis or "skipped" in redis:
+        return []
+    section = f"Snapshot (BGSAVE of {redis['keys']:,} keys)"
+
+    def row(label: str, key: str, unit: str, goal: Goal | None = None) -> Row:
+        return measured_row(section, results, steps, label, key, unit, goal)
+
+    return [row("BGSAVE, until the file is whole", "save_s", "s"),
+            row("RDB file size", "file_bytes", "B", Goal("<=", 1.1, since=SNAPSHOT)),
+            row("BGSAVE reply (the fork)", "fork_ms", "ms"),
+            row("GET/SET p99, no save running", "baseline_p99_ms", "ms"),
+            row("GET/SET p99, while the child writes", "during_p99_ms", "ms"),
+            row("copy-on-write (rdb_last_cow_size)", "cow_bytes", "B")]
 
 
 VERDICTS = ("met", "NOT met")

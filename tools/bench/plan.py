@@ -28,6 +28,7 @@ class Plan:
     handoff_rounds: int  # timed LPUSH→BLPOP hand-offs
     subscribers: int  # connections SUBSCRIBEd to the fan-out channel
     publishes: int  # PUBLISHes, each delivered to every subscriber
+    snapshot_keys: int  # string keys saved by BGSAVE
     benchmark_timeout: float  # seconds for one redis-benchmark run
     tests: tuple[str, ...] | None = None  # redis-benchmark tests; None: all
     repeat: int = 1  # runs of each redis-benchmark test; figures are medians
@@ -41,6 +42,7 @@ FULL = Plan(
     expiring_keys=100_000, expire_ms=1000, expiry_timeout=10.0,
     idle_seconds=10.0, profile_requests=300_000, blocked_clients=1000,
     handoff_rounds=2000, subscribers=1000, publishes=500,
+    snapshot_keys=1_000_000,
     benchmark_timeout=600.0)
 
 QUICK = Plan(
@@ -50,7 +52,8 @@ QUICK = Plan(
     sets=5_000, zsets=5_000, lists=500,
     expiring_keys=2_000, expire_ms=300, expiry_timeout=5.0,
     idle_seconds=0.5, profile_requests=50_000, blocked_clients=200,
-    handoff_rounds=40, subscribers=100, publishes=20, benchmark_timeout=60.0,
+    handoff_rounds=40, subscribers=100, publishes=20, snapshot_keys=20_000,
+    benchmark_timeout=60.0,
     # Every test takes the same path through the driver: four show it works,
     # and LRANGE the one that differs.
     tests=("ping_inline", "ping_mbulk", "set", "get", "lrange_100"))

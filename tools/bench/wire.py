@@ -182,6 +182,9 @@ PROBES = {
     "set_px": ("SET", "bench:probe:px", "abc", "PX", "60000"),
     "blpop": ("BLPOP", "bench:probe:blpop", "0.01"),  # a null after 10 ms
     "publish": ("PUBLISH", "bench:probe:channel", "x"),  # :0, no subscriber
+    # BGSAVE itself would fork and write dump.rdb where the server runs;
+    # LASTSAVE comes with it, in Redis 1.0 as in our step 10.
+    "bgsave": ("LASTSAVE",),
 }
 
 
