@@ -234,6 +234,7 @@ def rdb_save_len(out: bytearray, length: int) -> None:
 # --8<-- [end:rdb_save_len]
 
 
+# --8<-- [start:rdb_encode_integer]
 def rdb_encode_integer(value: int) -> bytes | None:
     """An integer string in 1, 2 or 4 bytes after its encoding byte, or
     None if it needs more. Mirrors rdbEncodeInteger()."""
@@ -243,6 +244,7 @@ def rdb_encode_integer(value: int) -> bytes | None:
             return (bytes((RDB_ENCVAL << 6 | enc,))
                     + value.to_bytes(width, "little", signed=True))
     return None
+# --8<-- [end:rdb_encode_integer]
 
 
 def rdb_save_lzf_blob(out: bytearray, data: bytes, original_len: int) -> None:
@@ -254,6 +256,7 @@ def rdb_save_lzf_blob(out: bytearray, data: bytes, original_len: int) -> None:
     out += data
 
 
+# --8<-- [start:rdb_save_lzf_string_object]
 def rdb_save_lzf_string_object(out: bytearray, s: bytes) -> bool:
     """Append `s` compressed if that saves at least 4 bytes (Redis's
     rule); False, having appended nothing, if not. Mirrors
@@ -265,6 +268,7 @@ def rdb_save_lzf_string_object(out: bytearray, s: bytes) -> bool:
         return False
     rdb_save_lzf_blob(out, compressed, len(s))
     return True
+# --8<-- [end:rdb_save_lzf_string_object]
 
 
 # --8<-- [start:rdb_save_raw_string]
@@ -416,6 +420,7 @@ def used_memory() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
+# --8<-- [start:rdb_save_db]
 def rdb_save_db(out: bytearray, db, flush) -> None:
     """Append one database, if it has keys: SELECTDB, RESIZEDB, then
     every key. Mirrors rdbSaveDb(). `flush(out)` writes the buffer out
@@ -437,6 +442,7 @@ def rdb_save_db(out: bytearray, db, flush) -> None:
                                 db.server)
         if len(out) > RIO_FLUSH_BYTES:
             flush(out)
+# --8<-- [end:rdb_save_db]
 
 
 # --8<-- [start:rdb_save_rio]
@@ -944,6 +950,7 @@ def add_loaded_key(r: RioReader, db: LoadedDb, key: bytes,
         db.expires[key] = expiretime
 
 
+# --8<-- [start:rdb_load_check_checksum]
 def rdb_load_check_checksum(r: RioReader, server, version: int) -> None:
     """The 8 bytes after EOF, from RDB 5 on. Mirrors the end of
     rdbLoadRio(): 0 means the writer did not compute one, and a reader
@@ -961,6 +968,7 @@ def rdb_load_check_checksum(r: RioReader, server, version: int) -> None:
         log.warning("Wrong RDB checksum expected: (%x) but got (%x). "
                     "Aborting now.", expected, cksum)
         raise rdb_report_corrupt_rdb(r, 3216, "RDB CRC error")
+# --8<-- [end:rdb_load_check_checksum]
 
 
 # --8<-- [start:rdb_load]
@@ -1000,6 +1008,7 @@ def create_dump_payload(o: RedisObject, compress: bool) -> bytes:
 # --8<-- [end:create_dump_payload]
 
 
+# --8<-- [start:verify_dump_payload]
 def verify_dump_payload(p: bytes) -> bool:
     """Whether the footer is right: a version this server reads, and a
     matching CRC64. Mirrors verifyDumpPayload()."""
@@ -1008,6 +1017,7 @@ def verify_dump_payload(p: bytes) -> bool:
     if int.from_bytes(p[-10:-8], "little") > RDB_VERSION:
         return False
     return crc64(0, p[:-8]) == int.from_bytes(p[-8:], "little")
+# --8<-- [end:verify_dump_payload]
 
 
 @command("dump", 2, "readonly", acl="keyspace", group="generic",
@@ -1289,6 +1299,7 @@ def rdb_save_child(server, filename: bytes) -> None:
 # --8<-- [end:rdb_save_child]
 
 
+# --8<-- [start:set_up_child]
 def set_up_child(server) -> None:
     """What a child does first. Mirrors the child's half of redisFork():
     default signal handlers (the parent's would raise into our code),
@@ -1306,6 +1317,7 @@ def set_up_child(server) -> None:
     for handler in logging.getLogger().handlers:
         fmt = handler.formatter._fmt.replace(":M ", ":C ")
         handler.setFormatter(logging.Formatter(fmt, handler.formatter.datefmt))
+# --8<-- [end:set_up_child]
 
 
 # --8<-- [start:check_children_done]
