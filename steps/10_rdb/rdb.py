@@ -121,6 +121,7 @@ from t_zset import (
     zset_length,
     zsl_insert,
 )
+from util import fsync_file_dir
 
 log = logging.getLogger(__name__)
 
@@ -1202,6 +1203,7 @@ def rdb_save_to_disk(server, filename: bytes) -> bool:
         rdb_key_save_delay(server)
         rdb_save(server, tmpfile)  # writes, flushes and fsyncs
         os.rename(tmpfile, filename)
+        fsync_file_dir(filename)
     except OSError as err:
         log.warning("Write error saving DB on disk: %s", err.strerror)
         remove_quietly(tmpfile)

@@ -18,7 +18,9 @@ Steps:
   04_datatypes  string2d, long doubles, stringmatchlen
 """
 
+import errno
 import math
+import os
 import re
 from decimal import Decimal
 from fractions import Fraction
@@ -282,3 +284,17 @@ def signed_char(byte: int) -> int:
     """C's char is signed on x86: ranges see bytes >= 0x80 as negative."""
     return byte - 256 if byte >= 0x80 else byte
 
+
+def fsync_file_dir(filename: str | bytes) -> None:
+    """Flush the directory that holds `filename`, so that a rename into
+    it is on disk too, not only in the kernel's cache. Mirrors
+    fsyncFileDir() in util.c, which lets pass the systems that cannot
+    fsync a directory (EBADF, EINVAL)."""
+    fd = os.open(os.path.dirname(os.fsdecode(filename)) or ".", os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError as err:
+        if err.errno not in (errno.EBADF, errno.EINVAL):
+            raise
+    finally:
+        os.close(fd)
