@@ -13,7 +13,9 @@ are found at run time, so a new step's exercises are covered as soon as it
 has an exercises.toml.
 
 Each check runs a child pytest (with tools/tutor_plugin.py reporting) on
-only the tagged tests; the run with one exercise stubbed serves two tests.
+only the tagged tests; the run with one exercise stubbed serves two tests,
+and skips the tests of an exercise once one has failed on the stub
+(--tutor-stub): the checks ask which exercises fail, not how many tests.
 """
 
 import json
@@ -96,7 +98,8 @@ def with_one_stub(tmp_path_factory):
             folder = tmp_path_factory.mktemp(exercise.id)
             write_workspace(step, folder / step.name, [exercise])
             ids = [e.id for e in load_exercises(step)]
-            tests = run_tagged_tests(folder / step.name, step, ids, folder)[1]
+            tests = run_tagged_tests(folder / step.name, step, ids, folder,
+                                     f"--tutor-stub={exercise.id}")[1]
             runs[exercise.id] = (folder / step.name, tests)
         return runs[exercise.id]
 
@@ -132,7 +135,8 @@ def test_the_exercises_whose_tests_fail_on_a_stub_list_it_in_needs(step, exercis
     listing = {e.id for e in load_exercises(step) if exercise.id in e.needs}
     for other in sorted(listing - set(blocked)):
         for _run in range(NEED_RUNS - 1):
-            again = run_tagged_tests(workspace, step, [other], tmp_path)[1]
+            again = run_tagged_tests(workspace, step, [other], tmp_path,
+                                     f"--tutor-stub={exercise.id}")[1]
             if other in blocked_by_the_stub(again, exercise.id):
                 blocked[other] = blocked_by_the_stub(again, exercise.id)[other]
                 break
