@@ -223,6 +223,7 @@ def write_commands_denied_by_disk_error(server) -> bool:
 # --8<-- [end:write_commands_denied_by_disk_error]
 
 
+# --8<-- [start:is_write_command]
 def is_write_command(c, cmd: Command) -> bool:
     """Whether the command writes; EXEC does if a queued command does.
     processCommand() reads the queue's flags from mstate.cmd_flags, which
@@ -231,6 +232,7 @@ def is_write_command(c, cmd: Command) -> bool:
         return True
     return cmd.fullname == "exec" and any(
         "write" in queued.flags for queued, _ in c.mstate.commands)
+# --8<-- [end:is_write_command]
 
 
 # --8<-- [start:pubsub_context_allows]
