@@ -329,9 +329,10 @@ def test_dirs(step_dir: Path) -> list[Path]:
 
 
 def pytest_command(workspace: Path, step_dir: Path, report: Path, only: list[str],
-                   others: bool) -> list[str]:
+                   others: bool, tests: list[str] | None = None) -> list[str]:
+    """The child pytest: the step's test folders, or just `tests` (node ids)."""
     return [
-        sys.executable, "-m", "pytest", *map(str, test_dirs(step_dir)),
+        sys.executable, "-m", "pytest", *(tests or map(str, test_dirs(step_dir))),
         f"--target=path:{workspace}", "-p", "tutor_plugin", f"--tutor-report={report}",
         *[f"--tutor-exercise={exercise_id}" for exercise_id in only],
         *(["--tutor-others"] if others else []),

@@ -70,7 +70,8 @@ def test_redis_file_loads_with_every_key_encoding_and_ttl(
     rdb.rdb_load(server, str(path))
     # Redis loading its own file: the encodings loading gives (a string
     # APPEND left raw comes back as an int).
-    reloaded = redis.Redis(port=real_redis(path.parent, path.name).port)
+    reloaded = redis.Redis(port=real_redis(path.parent, path.name).port,
+                           socket_timeout=30)
     keys = list(every_key(client))
     assert sum(len(db.dict) for db in server.db) == len(keys)
     for db, key in keys:
@@ -182,7 +183,7 @@ def test_rdbcompression_no_writes_strings_as_they_are(
     db0.dict[b"k"] = create(value)
     rdb.rdb_save(server, str(tmp_path / "dump.rdb"))
     assert value in (tmp_path / "dump.rdb").read_bytes()
-    loaded = redis.Redis(port=real_redis(tmp_path).port)
+    loaded = redis.Redis(port=real_redis(tmp_path).port, socket_timeout=30)
     assert loaded.get("k") == value
     loaded.close()
 
@@ -196,7 +197,8 @@ def test_rdbchecksum_no_writes_zeros_which_redis_and_we_accept(
     again = step_server()
     rdb.rdb_load(again, str(tmp_path / "dump.rdb"))
     assert again.db[3].dict[b"k"].ptr == b"v"
-    loaded = redis.Redis(port=real_redis(tmp_path).port, db=3)
+    loaded = redis.Redis(port=real_redis(tmp_path).port, db=3,
+                         socket_timeout=30)
     assert loaded.get("k") == b"v"
     loaded.close()
 

@@ -24,7 +24,7 @@ def fill(client: redis.Redis, port: int) -> None:
     client.set("big:compressible", b"abcdefgh" * 20_000)
     client.set("big:random", os.urandom(100_000))
     for db in (1, 15):
-        with redis.Redis(port=port, db=db) as other:
+        with redis.Redis(port=port, db=db, socket_timeout=10) as other:
             other.set(f"in:{db}", db)
 
 

@@ -32,11 +32,15 @@ SECTIONS = ("machine", "plan", "targets", "peers", "capabilities", "throughput",
             "connections", "memory", "memory_model", "expiry", "cron", "blocking",
             "fanout", "snapshot", "profile")
 NAIVE_CLAIMS = {"ping", "set", "get", "incr", "lpush", "rpush", "lpop", "rpop", "dbsize"}
+# The quick run takes about 90 s on a quiet 2-core machine, and minutes while
+# the rest of the suite runs beside it: a hung run still fails, well before CI's.
+TOOL_TIMEOUT = 400
+pytestmark = pytest.mark.timeout(TOOL_TIMEOUT + 60)
 
 
 def run_tool(*argv: str) -> subprocess.CompletedProcess:
     done = subprocess.run([sys.executable, *argv], cwd=REPO, capture_output=True,
-                          text=True, timeout=110)
+                          text=True, timeout=TOOL_TIMEOUT)
     assert done.returncode == 0, f"{argv[0]} failed:\n{done.stdout[-3000:]}\n{done.stderr}"
     return done
 

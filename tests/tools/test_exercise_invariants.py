@@ -56,12 +56,17 @@ def exercises_or_none(step):
 
 
 EXERCISES = [(step, e) for step in STEPS for e in exercises_or_none(step)]
+# The two tests of one exercise's stub share its run (with_one_stub): on one
+# xdist worker, or each worker would make the run again.
+ONE_STUB = [pytest.param(step, e, id=e.id, marks=pytest.mark.xdist_group(e.id))
+            for step, e in EXERCISES]
 
 
-def run_tagged_tests(workspace, step, exercise_ids, tmp_path, *extra):
-    """Run the tests tagged with `exercise_ids` on `workspace`; (exit, records, output)."""
+def run_tagged_tests(workspace, step, exercise_ids, tmp_path, *extra, tests=None):
+    """Run the tests tagged with `exercise_ids` (of `tests`, node ids, if given)
+    on `workspace`; (exit, records, output)."""
     report = tmp_path / "report.jsonl"
-    command = pytest_command(workspace, step, report, exercise_ids, others=False)
+    command = pytest_command(workspace, step, report, exercise_ids, others=False, tests=tests)
     env = {**os.environ, "PYTHONPATH": str(REPO / "tools")}
     done = subprocess.run([*command, *extra], cwd=REPO, env=env, capture_output=True,
                           text=True, timeout=CHILD_TIMEOUT)
@@ -110,8 +115,7 @@ def short_name(test: dict) -> str:
     return test["nodeid"].split("::")[-1].split("[")[0]
 
 
-@pytest.mark.parametrize(("step", "exercise"), EXERCISES,
-                         ids=[e.id for _step, e in EXERCISES])
+@pytest.mark.parametrize(("step", "exercise"), ONE_STUB)
 def test_stubbing_one_exercise_fails_one_of_its_tests(step, exercise, with_one_stub):
     _workspace, tests = with_one_stub(step, exercise)
     failed = [t for t in tests if t["outcome"] == "failed" and exercise.id in t["exercises"]]
@@ -123,8 +127,7 @@ def test_stubbing_one_exercise_fails_one_of_its_tests(step, exercise, with_one_s
     assert first["stub"].startswith(f"exercise {exercise.id}: {exercise.title}")
 
 
-@pytest.mark.parametrize(("step", "exercise"), EXERCISES,
-                         ids=[e.id for _step, e in EXERCISES])
+@pytest.mark.parametrize(("step", "exercise"), ONE_STUB)
 def test_the_exercises_whose_tests_fail_on_a_stub_list_it_in_needs(step, exercise,
                                                                    with_one_stub, tmp_path):
     """X needs Y when some test tagged with X fails on Y's stub while Y is
@@ -171,13 +174,17 @@ def test_the_first_exercise_in_order_turns_a_test_green(step, tmp_path):
     exercises = load_exercises(step)
     workspace = tmp_path / step.name
 
-    def passing(stubbed) -> set[str]:
+    def passing(stubbed, *extra, tests=None) -> set[str]:
         write_workspace(step, workspace, stubbed)
-        tests = run_tagged_tests(workspace, step, [exercises[0].id], tmp_path)[1]
-        return {t["nodeid"] for t in tests if t["outcome"] == "passed"}
+        _status, records, output = run_tagged_tests(
+            workspace, step, [exercises[0].id], tmp_path, *extra, tests=tests)
+        assert records or not tests, output[-3000:]  # the node ids were found
+        return {t["nodeid"] for t in records if t["outcome"] == "passed"}
 
-    before = passing(exercises)
+    # Those that pass with it done, then (stopping at the first failure)
+    # whether one of them fails with every exercise stubbed.
     after = passing(exercises[1:])
+    before = passing(exercises, "-x", tests=sorted(after)) if after else set()
     assert after - before, (
         f"with {exercises[0].id} done and the others stubbed, none of its tests passes: "
         f"put first in {step.name}/exercises.toml an exercise with a test that needs no "
