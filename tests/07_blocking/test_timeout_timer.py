@@ -93,9 +93,15 @@ def test_the_trace_names_the_timer_in_the_turn_that_replies_the_null(
     # the client has its reply: wait for the line itself.
     log = wait_until(lambda: TIMER_RUNS.search(proc.log_text()) and proc.log_text(),
                      timeout=5)
-    [timer_turn] = [line for line in log.splitlines() if TIMER_RUNS.search(line)]
-    assert re.fullmatch(r"turn \d+: ready - \| wrote 5 B to 1 clients \| "
+    turns = [line for line in log.splitlines() if line.startswith("turn ")]
+    [timer_turn] = [line for line in turns if TIMER_RUNS.search(line)]
+    [reply_turn] = [line for line in turns if "wrote 5 B to 1 clients" in line]
+    assert re.fullmatch(r"turn \d+: ready - \| (wrote 5 B to 1 clients \| )?"
                         r"(server_cron #\d+, )?clients_timeout_timer #1.*", timer_turn)
+    # The timer's turn replies, unless the loop woke a moment late for
+    # something else, past the deadline but before the timer was due (1 ms
+    # after it): that turn replies, and the timer's, next, finds nothing.
+    assert reply_turn == timer_turn or turns.index(timer_turn) == turns.index(reply_turn) + 1
 
 
 def test_a_client_served_before_its_deadline_leaves_no_timer_behind(start_server):
