@@ -35,7 +35,9 @@ NAIVE_CLAIMS = {"ping", "set", "get", "incr", "lpush", "rpush", "lpop", "rpop", 
 # The quick run takes about 90 s on a quiet 2-core machine, and minutes while
 # the rest of the suite runs beside it: a hung run still fails, well before CI's.
 TOOL_TIMEOUT = 400
-pytestmark = pytest.mark.timeout(TOOL_TIMEOUT + 60)
+# One quick run serves every test here (a module fixture): on one xdist
+# worker, or each worker would run the benchmark again.
+pytestmark = [pytest.mark.timeout(TOOL_TIMEOUT + 60), pytest.mark.xdist_group("bench")]
 
 
 def run_tool(*argv: str) -> subprocess.CompletedProcess:

@@ -105,6 +105,19 @@ def pytest_collection_modifyitems(config, items):
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
+    items.sort(key=lambda item: not runs_long(item))
+
+
+# The longest units of work, started first so that with pytest-xdist they
+# run beside the many short tests rather than after them, on one worker
+# while the others wait: the book's build (one xdist group), the quick
+# benchmark (one group) and the exercise invariants (a child pytest each).
+LONG_RUNNING = ("tests/book/", "tests/bench/test_bench.py",
+                "tests/tools/test_exercise_invariants.py")
+
+
+def runs_long(item) -> bool:
+    return item.nodeid.startswith(LONG_RUNNING)
 
 
 @pytest.fixture(scope="session")
