@@ -1,6 +1,6 @@
 """bench.py: measure real Redis and every step from 03 on, in one run.
 
-    python tools/bench.py             the full run (about five minutes), then
+    python tools/bench.py             the full run (about fifteen minutes), then
                                       the book's page (tools/bench_report.py)
     python tools/bench.py --quick     the same code with tiny counts (CI): it
                                       checks that every benchmark runs, and

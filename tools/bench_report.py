@@ -779,7 +779,7 @@ def reproduce() -> str:
     return """## Run it yourself
 
 ```sh
-make bench                  # about five minutes; writes bench/results/ and this page
+make bench                  # about fifteen minutes; writes bench/results/ and this page
 make bench ARGS=--quick     # a minute: every benchmark, tiny counts
 ```
 
