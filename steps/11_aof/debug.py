@@ -1,0 +1,73 @@
+"""debug.py: the DEBUG command. Redis: src/debug.c.
+
+Redis's DEBUG is a toolbox for its own test suite (crash the server,
+change an encoding, sleep, populate...). Of its subcommands we have the
+one the tests of persistence use: RELOAD, a save and a load in one call.
+
+Steps:
+  10_rdb        DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]
+
+Simplified: Redis has about forty subcommands; any other than RELOAD is
+unknown here. MERGE (keep both values of a key found twice) is accepted
+and ignored: a key loaded again replaces the one in memory.
+"""
+
+import logging
+
+import resp
+from commands import command
+from db import empty_db
+
+log = logging.getLogger(__name__)
+
+RELOAD_OPTIONS = (b"merge", b"noflush", b"nosave")
+# config enable-debug-command: no (the default), yes, or local. Every
+# client of ours comes over TCP, so local is yes only on loopback; we
+# let it through, as our server binds to 127.0.0.1 by default.
+PROTECTED_ACTION_ALLOWED_NO = 0
+PROTECTED_ACTION_ENUM = {"no": 0, "yes": 1, "local": 2}
+DEBUG_NOT_ALLOWED = (
+    "DEBUG command not allowed. If the enable-debug-command option is set "
+    'to "local", you can run it from a local connection, otherwise you '
+    "need to set this option in the configuration file, and then restart "
+    "the server.")
+
+
+# --8<-- [start:debug_command]
+@command("debug", -2, "admin noscript loading stale", group="server",
+         since="1.0.0", complexity="Depends on subcommand.",
+         summary="A container for debugging commands")
+def debug_command(c) -> None:
+    """Mirrors debugCommand() in debug.c, for RELOAD: save the dataset
+    (unless NOSAVE), empty it (unless NOFLUSH), load the file again."""
+    # Imported here: rdb.py imports the modules this one is loaded with.
+    from rdb import rdb_load, rdb_save_to_disk
+    if c.server.enable_debug_cmd == PROTECTED_ACTION_ALLOWED_NO:
+        c.add_reply(resp.error(DEBUG_NOT_ALLOWED))
+        return
+    if c.argv[1].lower() != b"reload":
+        c.add_reply(resp.error(
+            b"unknown subcommand or wrong number of arguments for '%s'. "
+            b"Try DEBUG HELP." % c.argv[1]))
+        return
+    options = [arg.lower() for arg in c.argv[2:]]
+    if any(option not in RELOAD_OPTIONS for option in options):
+        c.add_reply(resp.error("DEBUG RELOAD only supports the MERGE, "
+                               "NOFLUSH and NOSAVE options."))
+        return
+    server = c.server
+    if b"nosave" not in options and not rdb_save_to_disk(
+            server, server.rdb_filename):
+        c.add_reply(b"-ERR\r\n")
+        return
+    if b"noflush" not in options:
+        for db in server.db:
+            empty_db(db)
+    try:
+        rdb_load(server, server.rdb_filename.decode())
+    except OSError:
+        c.add_reply(resp.error("Error trying to load the RDB dump"))
+        return
+    log.warning("DB reloaded by DEBUG RELOAD")
+    c.add_reply(resp.OK)
+# --8<-- [end:debug_command]
