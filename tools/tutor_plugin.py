@@ -46,6 +46,8 @@ def pytest_addoption(parser):
     group.addoption("--tutor-stub", metavar="ID",
                     help="the one exercise stubbed: skip the tests of an exercise "
                          "already seen failing on it")
+    group.addoption("--tutor-passes", type=int, metavar="N",
+                    help="stop once N tests have passed")
 
 
 def pytest_configure(config):
@@ -122,12 +124,15 @@ class TutorReport:
         self.servers_before: list = []  # ServerProcess.live as the test began
         self.stub_id = config.getoption("--tutor-stub")
         self.settled: set[str] = set()  # exercises seen failing on the stub
+        self.passes_wanted = config.getoption("--tutor-passes")
+        self.session = None
 
     def write(self, record: dict) -> None:
         with self.path.open("a") as out:
             out.write(json.dumps(record) + "\n")
 
     def pytest_collection_finish(self, session):
+        self.session = session
         self.tags = {item.nodeid: exercises_of(item) for item in session.items}
         self.write({"event": "collected", "count": len(session.items)})
 
@@ -185,6 +190,10 @@ class TutorReport:
         test = self.tests.pop(nodeid, {"outcome": "passed"})
         if test["outcome"] == "failed" and self.stub_id:
             self.settle(self.tags.get(nodeid, []), test.get("stub_id"))
+        if test["outcome"] == "passed" and self.passes_wanted:
+            self.passes_wanted -= 1
+            if not self.passes_wanted:
+                self.session.shouldstop = "as many tests passed as --tutor-passes asked"
         self.write({"event": "test", "nodeid": nodeid,
                     "exercises": self.tags.get(nodeid, []), **test})
 
