@@ -12,6 +12,8 @@ Steps:
   06_encodings  TTL and its variants look without touching (NOTOUCH)
   09_pubsub     keyspace events: expire, persist, and del for a time
                 already past
+  11_aof        a time already past sets it all the same while the AOF
+                is loaded
 """
 
 import time
@@ -187,10 +189,11 @@ def update_avg_ttl(db, ttl_sum: int, ttl_samples: int) -> None:
         db.avg_ttl = db.avg_ttl // 50 * 49 + avg // 50
 
 
-def check_already_expired(when: int) -> bool:
+def check_already_expired(server, when: int) -> bool:
     """Mirrors checkAlreadyExpired(): a time in the past deletes the key
-    at once instead of setting a TTL."""
-    return when <= mstime()
+    at once instead of setting a TTL; not while the AOF is loaded, where
+    the key stays, with its time, for the file's later commands."""
+    return when <= mstime() and not server.loading
 
 
 # The commands. Mirrors the second half of expire.c.
@@ -242,7 +245,7 @@ def expire_generic_command(c, basetime: int, seconds: bool) -> None:
     if not expire_allowed(get_expire(c.db, key), when, flags):
         c.add_reply(resp.integer(0))
         return
-    if check_already_expired(when):
+    if check_already_expired(c.server, when):
         db_delete(c.db, key)
         signal_modified_key(c.db, key)
         c.server.dirty += 1

@@ -36,7 +36,8 @@ Steps:
                 the pubsub client class, its soft output buffer limit;
                 RESET; CLIENT LIST's sub, psub, ssub and flag P
   11_aof        under appendfsync always, the write handler is installed
-                with AE_BARRIER
+                with AE_BARRIER; a client with no connection (the fake
+                client that replays the AOF) gets no replies
 
 Simplified: Redis keeps replies in a 16 KiB buffer plus a list of blocks;
 one growing bytearray per client does here.
@@ -194,6 +195,8 @@ class Client:
         """
         if self.flags & CLIENT_CLOSE_ASAP:
             return  # it is about to be freed: send nothing more
+        if self.conn is None:
+            return  # the fake client of AOF loading: no one reads
         if not self.buf and not self.flags & CLIENT_PENDING_WRITE:
             self.flags |= CLIENT_PENDING_WRITE
             self.server.clients_pending_write.append(self)

@@ -254,7 +254,8 @@ def getex_command(c) -> None:
     if expire is not None:
         when = get_expire_milliseconds(c, expire, flags)
     c.add_reply(resp.bulk(string_bytes(value)))
-    if flags & (OBJ_EXAT | OBJ_PXAT) and check_already_expired(when):
+    if (flags & (OBJ_EXAT | OBJ_PXAT)
+            and check_already_expired(c.server, when)):
         db_delete(c.db, key)
         event = b"del"
     elif when is not None:
