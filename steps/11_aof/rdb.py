@@ -31,6 +31,7 @@ Steps:
   10_rdb  rdb_save, rdb_load; every type in every encoding; DUMP and
           RESTORE; SAVE, BGSAVE (the forked child, its temp file and
           rename), the parent reaping it, loading at start-up
+  11_aof  RESTORE's TTL is written to the AOF as an absolute time
 
 Simplified: Redis streams the file through a rio with a 4 KB stdio
 buffer, computing the checksum as it writes; here a bytearray collects
@@ -86,6 +87,10 @@ from listpack import (
     lp_validate_integrity,
 )
 from lzf import LzfError, lzf_compress, lzf_decompress
+from networking import (
+    rewrite_client_command_argument,
+    rewrite_client_command_vector,
+)
 from notify import NOTIFY_GENERIC, notify_keyspace_event
 from object import (
     LRU_CLOCK_MAX,
@@ -1126,7 +1131,11 @@ def restore_load_payload(c, payload: bytes) -> RedisObject:
          "previously obtained using DUMP.")
 def restore_command(c) -> None:
     """Mirrors restoreCommand(): options, then BUSYKEY, the TTL, the
-    footer, the value; a TTL already past deletes instead of adding."""
+    footer, the value; a TTL already past deletes instead of adding.
+
+    A relative TTL is written to the AOF as the absolute time, with
+    ABSTTL; a TTL already past, as the DEL of the key it replaced.
+    """
     opts = parse_restore_options(c.argv)
     key = c.argv[1]
     if not opts.replace and lookup_key_write(c.db, key) is not None:
@@ -1142,6 +1151,7 @@ def restore_command(c) -> None:
         ttl += mstime()
     if ttl and check_already_expired(ttl):
         if deleted:
+            rewrite_client_command_vector(c, b"DEL", key)
             signal_modified_key(c.db, key)
             notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", key,
                                   c.db.id)
@@ -1151,6 +1161,9 @@ def restore_command(c) -> None:
     db_add(c.db, key, o)
     if ttl:
         set_expire(c.db, key, ttl)
+        if not opts.absttl:
+            rewrite_client_command_argument(c, 2, b"%d" % ttl)
+            rewrite_client_command_argument(c, len(c.argv), b"ABSTTL")
     object_set_lru_or_lfu(c.server, o, opts.lru_idle)
     signal_modified_key(c.db, key)
     notify_keyspace_event(c.server, NOTIFY_GENERIC, b"restore", key,

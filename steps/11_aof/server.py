@@ -249,8 +249,16 @@ class Server:
     stat_expired_time_cap_reached_count: int = 0  # cycles that ran out
     stat_expire_cycle_time_used: int = 0  # µs spent in active expiry
     expire_cycle: ExpireCycleState = field(default_factory=ExpireCycleState)
+    active_expire_enabled: bool = True  # DEBUG SET-ACTIVE-EXPIRE 0 stops it
     mstime: int = 0  # Unix ms, cached: when the current command started
     in_exec: bool = False  # EXEC is running the commands it queued
+    # Propagation (commands.py): the commands queued for the AOF by the
+    # current call, as (dbid, argv); how deep call() is nested (EXEC
+    # calls it again); and whether the queue may go out in MULTI/EXEC.
+    also_propagate: list[tuple[int, list[bytes]]] = field(
+        default_factory=list)
+    in_nested_call: int = 0
+    propagate_no_multi: bool = False
     prev_err_count: int = 0  # stat_total_error_replies as a call began
     lruclock: int = 0  # the LRU clock (object.py), cached by server_cron
     cronloops: int = 0  # how many times server_cron ran
@@ -325,7 +333,8 @@ def server_cron(el: EventLoop, id: int, server: Server) -> int:
     server.mstime = mstime()  # updateCachedTime()
     server.lruclock = get_lru_clock()
     clients_cron(server)
-    active_expire_cycle(server, ACTIVE_EXPIRE_CYCLE_SLOW)
+    if server.active_expire_enabled:
+        active_expire_cycle(server, ACTIVE_EXPIRE_CYCLE_SLOW)
     if server.child_type != CHILD_TYPE_NONE:
         check_children_done(server)
     else:
@@ -437,7 +446,8 @@ def before_sleep(server: Server, el: EventLoop) -> None:
     then free the clients that were marked for closing.
     """
     handle_blocked_clients_timeout(server)
-    active_expire_cycle(server, ACTIVE_EXPIRE_CYCLE_FAST)
+    if server.active_expire_enabled:
+        active_expire_cycle(server, ACTIVE_EXPIRE_CYCLE_FAST)
     process_unblocked_clients(server)
     handle_clients_blocked_on_keys(server)
     # Before the replies go out: under appendfsync always, the writes
