@@ -276,3 +276,18 @@ def test_appendonly_yes_loads_the_aof_and_not_dump_rdb(target, tmp_path):
     with RawClient(proc.port) as client:
         assert client.call("DBSIZE") == b":0\r\n"
     proc.stop()
+
+
+def test_debug_loadaof_loads_the_files_again(target, tmp_path):
+    proc = start(target, tmp_path, enable_debug_command="yes")
+    with RawClient(proc.port) as client:
+        client.call("SET", "k", "v")
+        client.call("SET", "gone", "soon")
+        with incr_file(tmp_path).open("ab") as incr:
+            incr.write(cmd("SET", "added", "behind its back")
+                       + cmd("DEL", "gone"))
+        assert client.call("DEBUG", "LOADAOF") == b"+OK\r\n"
+        assert client.call("MGET", "k", "added", "gone") == \
+            b"*3\r\n$1\r\nv\r\n$15\r\nbehind its back\r\n$-1\r\n"
+    proc.stop()
+    assert "Append Only File loaded by DEBUG LOADAOF" in proc.log_text()
