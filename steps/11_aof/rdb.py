@@ -31,6 +31,7 @@ Steps:
   10_rdb  rdb_save, rdb_load; every type in every encoding; DUMP and
           RESTORE; SAVE, BGSAVE (the forked child, its temp file and
           rename), the parent reaping it, loading at start-up
+  11_aof  RESTORE's TTL is written to the AOF as an absolute time
 
 Simplified: Redis streams the file through a rio with a 4 KB stdio
 buffer, computing the checksum as it writes; here a bytearray collects
@@ -86,6 +87,10 @@ from listpack import (
     lp_validate_integrity,
 )
 from lzf import LzfError, lzf_compress, lzf_decompress
+from networking import (
+    rewrite_client_command_argument,
+    rewrite_client_command_vector,
+)
 from notify import NOTIFY_GENERIC, notify_keyspace_event
 from object import (
     LRU_CLOCK_MAX,
@@ -165,6 +170,11 @@ QUICKLIST_NODE_CONTAINER_PACKED = 2
 SANITIZE_DUMP_NO, SANITIZE_DUMP_YES, SANITIZE_DUMP_CLIENTS = range(3)
 
 RIO_FLUSH_BYTES = 1 << 20  # rdb_save writes the buffer out past this
+
+# rdbflags: why the file is written. An AOF's base file (aof.py) says so
+# in its aof-base AUX field.
+RDBFLAGS_NONE = 0
+RDBFLAGS_AOF_PREAMBLE = 1 << 0
 
 
 class RdbError(Exception):
@@ -397,7 +407,8 @@ def rdb_save_aux_field(out: bytearray, key: bytes, value: bytes,
     rdb_save_raw_string(out, value, compress)
 
 
-def rdb_save_info_aux_fields(out: bytearray, server) -> None:
+def rdb_save_info_aux_fields(out: bytearray, server,
+                             rdbflags: int) -> None:
     """Facts about the writer. Mirrors rdbSaveInfoAuxFields(). The
     numbers go as decimal strings, which rdb_save_raw_string() then
     stores as integers.
@@ -411,7 +422,8 @@ def rdb_save_info_aux_fields(out: bytearray, server) -> None:
               (b"redis-bits", b"64"),
               (b"ctime", b"%d" % int(time.time())),
               (b"used-mem", b"%d" % used_memory()),
-              (b"aof-base", b"0"))
+              (b"aof-base",
+               b"%d" % bool(rdbflags & RDBFLAGS_AOF_PREAMBLE)))
     for key, value in fields:
         rdb_save_aux_field(out, key, value, compress)
 
@@ -447,9 +459,10 @@ def rdb_save_db(out: bytearray, db, flush) -> None:
 
 
 # --8<-- [start:rdb_save_rio]
-def rdb_save_rio(f, server) -> None:
+def rdb_save_rio(f, server, rdbflags: int = RDBFLAGS_NONE) -> None:
     """Write the whole dataset to the open binary file `f`. Mirrors
     rdbSaveRio(): magic, AUX fields, each database, EOF, checksum.
+    RDBFLAGS_AOF_PREAMBLE in `rdbflags` marks an AOF's base file.
 
     The checksum is updated as each chunk goes out, as rio's
     update_cksum does; with rdbchecksum off it stays 0, which tells the
@@ -466,7 +479,7 @@ def rdb_save_rio(f, server) -> None:
         out.clear()
 
     out = bytearray(b"REDIS%04d" % RDB_VERSION)
-    rdb_save_info_aux_fields(out, server)
+    rdb_save_info_aux_fields(out, server, rdbflags)
     for db in server.db:
         rdb_save_db(out, db, flush)
     out.append(RDB_OPCODE_EOF)
@@ -874,11 +887,13 @@ def rdb_load_aux_field(r: RioReader, server) -> None:
 
 
 # --8<-- [start:rdb_load_rio]
-def rdb_load_rio(r: RioReader, server,
-                 deep: bool = False) -> list[LoadedDb]:
+def rdb_load_rio(r: RioReader, server, deep: bool = False,
+                 rdbflags: int = RDBFLAGS_NONE) -> list[LoadedDb]:
     """Read a whole RDB stream into new databases. Mirrors rdbLoadRio():
     the magic, then opcodes until EOF, then the checksum. Keys already
-    expired are dropped, as a master does. Raises RdbError."""
+    expired are dropped, as a master does, except from an AOF's base
+    (RDBFLAGS_AOF_PREAMBLE): a command later in the AOF may use them.
+    Raises RdbError."""
     magic = r.read(9)
     if magic[:5] != b"REDIS":
         raise RdbError("Wrong signature trying to load DB from file")
@@ -918,7 +933,8 @@ def rdb_load_rio(r: RioReader, server,
         if value is None:
             log.warning("rdbLoadObject skipping empty key: %s",
                         key.decode(errors="replace"))
-        elif expiretime != -1 and expiretime < now:
+        elif (expiretime != -1 and expiretime < now
+              and not rdbflags & RDBFLAGS_AOF_PREAMBLE):
             expired += 1
         else:
             add_loaded_key(r, db, key, value, expiretime)
@@ -986,11 +1002,16 @@ def rdb_load(server, filename: str) -> None:
         data = f.read()
     dbs = rdb_load_rio(RioReader(data), server,
                        server.sanitize_dump_payload == SANITIZE_DUMP_YES)
+    rdb_install_loaded_dbs(server, dbs)
+# --8<-- [end:rdb_load]
+
+
+def rdb_install_loaded_dbs(server, dbs: list[LoadedDb]) -> None:
+    """Make the databases loaded aside the server's."""
     for db, loaded in zip(server.db, dbs):
         db.dict = loaded.dict
         db.expires = loaded.expires
         db.expire_ring = deque(loaded.expires)
-# --8<-- [end:rdb_load]
 
 
 # DUMP and RESTORE. Redis keeps them in cluster.c, for MIGRATE.
@@ -1118,7 +1139,11 @@ def restore_load_payload(c, payload: bytes) -> RedisObject:
          "previously obtained using DUMP.")
 def restore_command(c) -> None:
     """Mirrors restoreCommand(): options, then BUSYKEY, the TTL, the
-    footer, the value; a TTL already past deletes instead of adding."""
+    footer, the value; a TTL already past deletes instead of adding.
+
+    A relative TTL is written to the AOF as the absolute time, with
+    ABSTTL; a TTL already past, as the DEL of the key it replaced.
+    """
     opts = parse_restore_options(c.argv)
     key = c.argv[1]
     if not opts.replace and lookup_key_write(c.db, key) is not None:
@@ -1132,8 +1157,9 @@ def restore_command(c) -> None:
     deleted = opts.replace and db_delete(c.db, key)
     if ttl and not opts.absttl:
         ttl += mstime()
-    if ttl and check_already_expired(ttl):
+    if ttl and check_already_expired(c.server, ttl):
         if deleted:
+            rewrite_client_command_vector(c, b"DEL", key)
             signal_modified_key(c.db, key)
             notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", key,
                                   c.db.id)
@@ -1143,6 +1169,9 @@ def restore_command(c) -> None:
     db_add(c.db, key, o)
     if ttl:
         set_expire(c.db, key, ttl)
+        if not opts.absttl:
+            rewrite_client_command_argument(c, 2, b"%d" % ttl)
+            rewrite_client_command_argument(c, len(c.argv), b"ABSTTL")
     object_set_lru_or_lfu(c.server, o, opts.lru_idle)
     signal_modified_key(c.db, key)
     notify_keyspace_event(c.server, NOTIFY_GENERIC, b"restore", key,
@@ -1175,7 +1204,7 @@ def object_set_lru_or_lfu(server, o: RedisObject, lru_idle: int) -> None:
 
 
 C_OK, C_ERR = True, False  # server.lastbgsave_status
-CHILD_TYPE_NONE, CHILD_TYPE_RDB = 0, 1  # server.child_type
+CHILD_TYPE_NONE, CHILD_TYPE_RDB, CHILD_TYPE_AOF = 0, 1, 2  # server.child_type
 CONFIG_BGSAVE_RETRY_DELAY = 5  # seconds before a failed BGSAVE is retried
 SERVER_CHILD_NOERROR_RETVAL = 255  # a child that was told to stop
 ERR = b"-ERR\r\n"  # shared.err: "the log says why"
@@ -1334,8 +1363,10 @@ def check_children_done(server) -> None:
     try:
         pid, status = os.waitpid(-1, os.WNOHANG)
     except ChildProcessError as err:
-        log.warning("waitpid() returned an error: %s. child_type: RDB, "
-                    "child_pid = %d", err.strerror, server.child_pid)
+        log.warning("waitpid() returned an error: %s. child_type: %s, "
+                    "child_pid = %d", err.strerror,
+                    "AOF" if server.child_type == CHILD_TYPE_AOF else "RDB",
+                    server.child_pid)
         return
     if pid == 0:
         return
@@ -1346,7 +1377,12 @@ def check_children_done(server) -> None:
     if pid != server.child_pid:
         log.warning("Warning, detected child with unmatched pid: %d", pid)
         return
-    background_save_done_handler(server, exitcode, bysignal)
+    if server.child_type == CHILD_TYPE_AOF:
+        # Imported here: aof.py imports this module.
+        from aof import background_rewrite_done_handler
+        background_rewrite_done_handler(server, exitcode, bysignal)
+    else:
+        background_save_done_handler(server, exitcode, bysignal)
     if not bysignal and exitcode == 0:
         receive_child_info(server)
     reset_child_state(server)
@@ -1458,16 +1494,23 @@ def save_command(c) -> None:
 def bgsave_command(c) -> None:
     """Mirrors bgsaveCommand() in rdb.c. Inside MULTI/EXEC the fork
     waits (scheduled) until the transaction is over; server_cron starts
-    it."""
+    it. So it does, with SCHEDULE, while an AOF rewrite child works;
+    without, that is an error."""
     server = c.server
     if len(c.argv) > 1 and (len(c.argv) > 2
                             or c.argv[1].lower() != b"schedule"):
         c.add_reply(resp.error(SYNTAX_ERROR))
     elif server.child_type == CHILD_TYPE_RDB:
         c.add_reply(resp.error("Background save already in progress"))
-    elif server.in_exec:
+    elif server.in_exec or (server.child_type != CHILD_TYPE_NONE
+                            and len(c.argv) > 1):
         server.rdb_bgsave_scheduled = True
         c.add_reply(b"+Background saving scheduled\r\n")
+    elif server.child_type != CHILD_TYPE_NONE:
+        c.add_reply(resp.error(
+            "Another child process is active (AOF?): can't BGSAVE right "
+            "now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE "
+            "whenever possible."))
     elif rdb_save_background(server, server.rdb_filename):
         c.add_reply(b"+Background saving started\r\n")
     else:

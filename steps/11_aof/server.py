@@ -76,6 +76,31 @@ from ae import (
     ae_stop,
     create_file_event,
 )
+from aof import (
+    AOF_FAILED,
+    AOF_FSYNC_EVERYSEC,
+    AOF_NOT_EXIST,
+    AOF_OFF,
+    AOF_ON,
+    AOF_OPEN_ERR,
+    AOF_WAIT_REWRITE,
+    AofManifest,
+    aof_del_history_files,
+    aof_load_manifest_from_disk,
+    aof_open_if_needed_on_server_start,
+    flush_append_only_file,
+    kill_append_only_child,
+    load_append_only_files,
+    rewrite_if_the_aof_has_grown,
+    start_scheduled_aof_rewrite,
+)
+from bio import (
+    BIO_AOF_FSYNC,
+    BioWorker,
+    bio_init,
+    bio_pending_jobs_of_type,
+    redis_fsync,
+)
 from blocked import (
     handle_blocked_clients_timeout,
     handle_clients_blocked_on_keys,
@@ -118,7 +143,9 @@ from networking import (
 )
 from object import get_lru_clock, use_server_clock
 from rdb import (
+    C_ERR,
     C_OK,
+    CHILD_TYPE_AOF,
     CHILD_TYPE_NONE,
     CHILD_TYPE_RDB,
     CONFIG_BGSAVE_RETRY_DELAY,
@@ -174,7 +201,6 @@ class Server:
     stop_writes_on_bgsave_err: bool = True
     rdb_key_save_delay: int = 0  # µs per key: slows a save, for tests
     enable_debug_cmd: int = 0  # 0: DEBUG refused; 1: allowed; 2: local
-    aof_enabled: bool = False  # config appendonly
     maxmemory: int = 0  # bytes; 0: no limit
     maxmemory_policy: int = MAXMEMORY_NO_EVICTION
     lfu_log_factor: int = 10
@@ -237,8 +263,16 @@ class Server:
     stat_expired_time_cap_reached_count: int = 0  # cycles that ran out
     stat_expire_cycle_time_used: int = 0  # µs spent in active expiry
     expire_cycle: ExpireCycleState = field(default_factory=ExpireCycleState)
+    active_expire_enabled: bool = True  # DEBUG SET-ACTIVE-EXPIRE 0 stops it
     mstime: int = 0  # Unix ms, cached: when the current command started
     in_exec: bool = False  # EXEC is running the commands it queued
+    # Propagation (commands.py): the commands queued for the AOF by the
+    # current call, as (dbid, argv); how deep call() is nested (EXEC
+    # calls it again); and whether the queue may go out in MULTI/EXEC.
+    also_propagate: list[tuple[int, list[bytes]]] = field(
+        default_factory=list)
+    in_nested_call: int = 0
+    propagate_no_multi: bool = False
     prev_err_count: int = 0  # stat_total_error_replies as a call began
     lruclock: int = 0  # the LRU clock (object.py), cached by server_cron
     cronloops: int = 0  # how many times server_cron ran
@@ -258,6 +292,49 @@ class Server:
     stat_rdb_saves: int = 0
     stat_current_cow_peak: int = 0  # bytes, in the running child
     stat_rdb_cow_bytes: int = 0  # bytes the last BGSAVE child copied
+    # The append-only file (aof.py): its configuration...
+    aof_enabled: bool = False  # config appendonly; aof_state follows it
+    aof_fsync: int = AOF_FSYNC_EVERYSEC  # config appendfsync
+    aof_dirname: bytes = b"appendonlydir"
+    aof_filename: bytes = b"appendonly.aof"  # the prefix of its files
+    aof_use_rdb_preamble: bool = True  # the base file is an RDB file
+    aof_load_truncated: bool = True  # load a file cut short by a crash
+    aof_timestamp_enabled: bool = False  # "#TS:" lines in the file
+    aof_no_fsync_on_rewrite: bool = False
+    aof_rewrite_incremental_fsync: bool = True  # fsync every 4 MB
+    aof_rewrite_perc: int = 100  # auto rewrite at this growth...
+    aof_rewrite_min_size: int = 64 * 1024**2  # ...past this size
+    # ...and its state
+    aof_state: int = AOF_OFF  # AOF_ON, AOF_WAIT_REWRITE
+    aof_manifest: AofManifest | None = None
+    aof_fd: int = -1  # the incr file being appended to
+    aof_buf: bytearray = field(default_factory=bytearray)  # to write
+    aof_selected_db: int = -1  # the database the file last SELECTed
+    aof_current_size: int = 0  # bytes of the base and incr files
+    aof_rewrite_base_size: int = 0  # aof_current_size after a rewrite
+    aof_last_incr_size: int = 0  # bytes of the current incr file...
+    aof_last_incr_fsync_offset: int = 0  # ...and how many are fsynced
+    aof_last_fsync: int = field(default_factory=lambda: int(time.time()))
+    aof_flush_postponed_start: int = 0  # a write waits for the fsync
+    aof_delayed_fsync: int = 0  # writes that stopped waiting
+    aof_last_write_status: bool = C_OK
+    aof_last_write_errno: int = 0
+    aof_last_write_error_log: int = 0  # a static in flushAppendOnlyFile()
+    aof_bio_fsync_status: bool = C_OK  # set by the fsync thread
+    aof_bio_fsync_errno: int = 0
+    aof_cur_timestamp: int = 0  # of the last "#TS:" line
+    aof_rewrite_scheduled: bool = False
+    aof_rewrite_time_start: int = -1
+    aof_rewrite_time_last: int = -1
+    aof_lastbgrewrite_status: bool = C_OK
+    stat_aof_rewrites: int = 0
+    stat_aofrw_consecutive_failures: int = 0
+    stat_aof_cow_bytes: int = 0
+    # After failed rewrites, when the next automatic one may start and
+    # the wait after it (aof_rewrite_limited(); statics in Redis)
+    aof_rewrite_next_time: int = 0  # Unix time; 0: no wait
+    aof_rewrite_next_delay: int = 0  # minutes
+    bio: list[BioWorker] = field(default_factory=list)  # bio.py threads
     start_time: float = field(default_factory=time.time)
 
 
@@ -267,18 +344,24 @@ def server_cron(el: EventLoop, id: int, server: Server) -> int:
 
     A time event (ae.py) that reschedules itself: it returns how many
     milliseconds until its next run, 100 at the default hz of 10. Of
-    Redis's long list of chores we have three: reading the LRU clock,
-    checking the clients (clients_cron), and active expiry, which Redis
-    runs from databasesCron().
+    Redis's long list of chores we have these: reading the LRU clock,
+    checking the clients (clients_cron), active expiry, which Redis
+    runs from databasesCron(), and persistence: reaping a child, or
+    starting one (a BGSAVE at a save point, an AOF rewrite scheduled or
+    due to the AOF's growth), and retrying a failed AOF write.
     """
     server.mstime = mstime()  # updateCachedTime()
     server.lruclock = get_lru_clock()
     clients_cron(server)
-    active_expire_cycle(server, ACTIVE_EXPIRE_CYCLE_SLOW)
+    if server.active_expire_enabled:
+        active_expire_cycle(server, ACTIVE_EXPIRE_CYCLE_SLOW)
+    start_scheduled_aof_rewrite(server)
     if server.child_type != CHILD_TYPE_NONE:
         check_children_done(server)
     else:
         save_if_a_save_point_is_reached(server)
+        rewrite_if_the_aof_has_grown(server)
+    retry_aof_flush(server)
     start_scheduled_bgsave(server)
     server.cronloops += 1
     return 1000 // server.hz
@@ -316,6 +399,30 @@ def start_scheduled_bgsave(server: Server) -> None:
             and may_retry
             and rdb_save_background(server, server.rdb_filename)):
         server.rdb_bgsave_scheduled = False
+
+
+# --8<-- [start:retry_aof_flush]
+def retry_aof_flush(server: Server) -> None:
+    """Write the AOF buffer that before_sleep could not. Mirrors two
+    blocks of serverCron(): a write postponed behind a slow fsync is
+    tried at every run, one that failed once a second (a write that
+    works makes the server writable again)."""
+    if server.aof_state not in (AOF_ON, AOF_WAIT_REWRITE):
+        return
+    if server.aof_flush_postponed_start:
+        flush_append_only_file(server, False)
+    if (run_with_period(server, 1000)
+            and server.aof_last_write_status == C_ERR):
+        flush_append_only_file(server, False)
+# --8<-- [end:retry_aof_flush]
+
+
+def run_with_period(server: Server, milliseconds: int) -> bool:
+    """Whether a chore due every `milliseconds` runs in this run of
+    server_cron. Mirrors the run_with_period() macro of server.h."""
+    period = 1000 // server.hz
+    return (milliseconds <= period
+            or server.cronloops % (milliseconds // period) == 0)
 
 
 CLIENTS_CRON_MIN_ITERATIONS = 5  # clients checked per call, at least
@@ -356,13 +463,19 @@ def before_sleep(server: Server, el: EventLoop) -> None:
     clients whose time has come, a fast expire cycle if the last slow one
     ran out of time, run the requests that waited behind a blocking
     command in the clients just unblocked, serve the clients blocked on
-    keys that became ready, then send the replies the turn produced,
+    keys that became ready, write the AOF buffer (and fsync it, if
+    appendfsync is always), then send the replies the turn produced,
     then free the clients that were marked for closing.
     """
     handle_blocked_clients_timeout(server)
-    active_expire_cycle(server, ACTIVE_EXPIRE_CYCLE_FAST)
+    if server.active_expire_enabled:
+        active_expire_cycle(server, ACTIVE_EXPIRE_CYCLE_FAST)
     process_unblocked_clients(server)
     handle_clients_blocked_on_keys(server)
+    # Before the replies go out: under appendfsync always, the writes
+    # they acknowledge must be on disk first.
+    if server.aof_state in (AOF_ON, AOF_WAIT_REWRITE):
+        flush_append_only_file(server, False)
     flushed = handle_clients_with_pending_writes(server)
     closed = len(server.clients_to_close)
     free_clients_in_async_free_queue(server)
@@ -665,15 +778,17 @@ def info_keyspace(server: Server) -> str:
 # --8<-- [start:info_persistence]
 def info_persistence(server: Server) -> str:
     """Mirrors the Persistence section of genRedisInfoString(), in its
-    order. The append-only file is off until step 11, and neither
-    progress nor copy-on-write is reported while a child works.
+    order. Neither progress nor copy-on-write is reported while a child
+    works. The sizes of the AOF's files follow only when appendonly is
+    yes.
 
     Simplified: the current_* fields and async_loading stay 0; Redis's
     child reports them through the pipe while it saves.
     """
     bgsave = server.child_type == CHILD_TYPE_RDB
+    rewrite = server.child_type == CHILD_TYPE_AOF
     now = int(time.time())
-    return info_section("Persistence", {
+    fields = {
         "loading": int(server.loading), "async_loading": 0,
         "current_cow_peak": 0, "current_cow_size": 0,
         "current_cow_size_age": 0, "current_fork_perc": "0.00",
@@ -689,13 +804,32 @@ def info_persistence(server: Server) -> str:
         "rdb_saves": server.stat_rdb_saves,
         "rdb_last_cow_size": server.stat_rdb_cow_bytes,
         "rdb_last_load_keys_expired": 0, "rdb_last_load_keys_loaded": 0,
-        "aof_enabled": 0, "aof_rewrite_in_progress": 0,
-        "aof_rewrite_scheduled": 0, "aof_last_rewrite_time_sec": -1,
-        "aof_current_rewrite_time_sec": -1,
-        "aof_last_bgrewrite_status": "ok", "aof_rewrites": 0,
-        "aof_rewrites_consecutive_failures": 0,
-        "aof_last_write_status": "ok", "aof_last_cow_size": 0,
-        "module_fork_in_progress": 0, "module_fork_last_cow_size": 0})
+        "aof_enabled": int(server.aof_state != AOF_OFF),
+        "aof_rewrite_in_progress": int(rewrite),
+        "aof_rewrite_scheduled": int(server.aof_rewrite_scheduled),
+        "aof_last_rewrite_time_sec": server.aof_rewrite_time_last,
+        "aof_current_rewrite_time_sec":
+            now - server.aof_rewrite_time_start if rewrite else -1,
+        "aof_last_bgrewrite_status":
+            "ok" if server.aof_lastbgrewrite_status == C_OK else "err",
+        "aof_rewrites": server.stat_aof_rewrites,
+        "aof_rewrites_consecutive_failures":
+            server.stat_aofrw_consecutive_failures,
+        "aof_last_write_status":
+            "ok" if server.aof_last_write_status == C_OK
+            and server.aof_bio_fsync_status == C_OK else "err",
+        "aof_last_cow_size": server.stat_aof_cow_bytes,
+        "module_fork_in_progress": 0, "module_fork_last_cow_size": 0}
+    if server.aof_enabled:
+        fields |= {
+            "aof_current_size": server.aof_current_size,
+            "aof_base_size": server.aof_rewrite_base_size,
+            "aof_pending_rewrite": int(server.aof_rewrite_scheduled),
+            "aof_buffer_length": len(server.aof_buf),
+            "aof_pending_bio_fsync":
+                bio_pending_jobs_of_type(server, BIO_AOF_FSYNC),
+            "aof_delayed_fsync": server.aof_delayed_fsync}
+    return info_section("Persistence", fields)
 # --8<-- [end:info_persistence]
 
 
@@ -712,11 +846,13 @@ def init_server(server: Server, listener: socket.socket) -> None:
     """Create the databases and the event loop, and watch the listener.
 
     Mirrors initServer() in server.c (and the clock's first reading, in
-    initServerConfig()).
+    initServerConfig(); the background threads, in InitServerLast()).
     """
     server.lruclock = get_lru_clock()
     use_server_clock(server)
     server.db = [RedisDb(i, server) for i in range(server.dbnum)]
+    server.aof_state = AOF_ON if server.aof_enabled else AOF_OFF
+    bio_init(server)  # InitServerLast()
     listener.setblocking(False)
     server.listener = listener
     server.el = ae_create_event_loop()
@@ -747,6 +883,18 @@ class ShutdownRequested(BaseException):
 
 def handle_shutdown_signal(signum: int, frame) -> None:
     raise ShutdownRequested(signal.Signals(signum).name)
+
+
+DEFERRED_SIGNALS: list[int] = []  # received while the dataset loaded
+
+
+def defer_shutdown_signal(signum: int, frame) -> None:
+    """The handler until the server is ready. Mirrors the server.loading
+    branch of sigShutdownHandler(): the shutdown waits until the dataset
+    is loaded, so that no file is left half-read, or half-truncated."""
+    log.warning("Received shutdown signal during loading, scheduling "
+                "shutdown.")
+    DEFERRED_SIGNALS.append(signum)
 
 
 # Server commands. Redis keeps TIME in server.c, SHUTDOWN in db.c.
@@ -833,15 +981,24 @@ def finish_shutdown(server: Server, flags: int) -> bool:
     A BGSAVE child is stopped first: it might rename its older snapshot
     over the one saved here. Then the dataset is saved if there are save
     points (or SAVE says so, and NOSAVE does not); if that fails, the
-    server refuses to exit, unless FORCE.
+    server refuses to exit, unless FORCE. With appendonly yes, what the
+    AOF buffer holds is written and fsynced first, whatever appendfsync
+    says.
 
-    Simplified: Redis also fsyncs the AOF and removes its pid file; the
-    listening socket closes as main() returns.
+    Simplified: Redis also removes its pid file; the listening socket
+    closes as main() returns.
     """
     if server.child_type == CHILD_TYPE_RDB:
         log.warning("There is a child saving an .rdb. Killing it!")
         kill_rdb_child(server)
         rdb_remove_temp_file(server.child_pid)
+    if server.child_type == CHILD_TYPE_AOF and not stop_aof_rewrite_at_exit(
+            server, flags):
+        log.warning("Errors trying to shut down the server. Check the "
+                    "logs for more information.")
+        return False
+    if server.aof_state != AOF_OFF:
+        flush_and_fsync_aof_at_exit(server)
     nosave = flags & SHUTDOWN_NOSAVE
     if (server.saveparams and not nosave) or flags & SHUTDOWN_SAVE:
         log.info("Saving the final RDB snapshot before exiting.")
@@ -855,6 +1012,34 @@ def finish_shutdown(server: Server, flags: int) -> bool:
     log.warning("Redis is now ready to exit, bye bye...")
     return True
 # --8<-- [end:finish_shutdown]
+
+
+def stop_aof_rewrite_at_exit(server: Server, flags: int) -> bool:
+    """Stop a rewrite child: the files we have hold the whole dataset,
+    unless AOF is waiting for this very rewrite to turn on, when exiting
+    would lose it (unless FORCE). The AOF child block of
+    finishShutdown()."""
+    if server.aof_state == AOF_WAIT_REWRITE:
+        if not flags & SHUTDOWN_FORCE:
+            log.warning("Writing initial AOF, can't exit.")
+            return False
+        log.warning("Writing initial AOF. Exit anyway.")
+    log.warning("There is a child rewriting the AOF. Killing it!")
+    kill_append_only_child(server)
+    return True
+
+
+# --8<-- [start:flush_and_fsync_aof_at_exit]
+def flush_and_fsync_aof_at_exit(server: Server) -> None:
+    """Write the AOF buffer, even behind a running fsync, and fsync it.
+    The AOF block of finishShutdown()."""
+    log.info("Calling fsync() on the AOF file.")
+    flush_append_only_file(server, True)
+    try:
+        redis_fsync(server.aof_fd)
+    except OSError as err:
+        log.warning("Fail to fsync the AOF file: %s.", err.strerror)
+# --8<-- [end:flush_and_fsync_aof_at_exit]
 
 
 # Step 06's parameters: the thresholds of the compact encodings, and what
@@ -893,12 +1078,38 @@ RDB_FLAGS = (
 )
 
 
+# The flags of the append-only file (aof.py): name, default, help.
+AOF_FLAGS = (
+    ("appendonly", "no", "log every write to the append-only file, and "
+     "load it, not the RDB file, at start-up"),
+    ("appendfsync", "everysec",
+     "when the log is flushed to disk: always (before each reply), "
+     "everysec (by a background thread) or no (by the kernel)"),
+    ("appenddirname", "appendonlydir",
+     "the directory of the AOF's files, in --dir"),
+    ("appendfilename", "appendonly.aof", "the prefix of the AOF's files"),
+    ("aof-use-rdb-preamble", "yes", "the base file is an RDB file"),
+    ("aof-load-truncated", "yes",
+     "load an AOF whose last command was cut short by a crash"),
+    ("aof-timestamp-enabled", "no", 'write "#TS:" time annotations'),
+    ("no-appendfsync-on-rewrite", "no",
+     "no fsync while a child writes a snapshot or rewrite"),
+    ("aof-rewrite-incremental-fsync", "yes",
+     "fsync a base file every 4 MB as it is written"),
+    ("auto-aof-rewrite-percentage", "100",
+     "rewrite when the AOF has grown this much since the last rewrite "
+     "(0: never)"),
+    ("auto-aof-rewrite-min-size", "64mb",
+     "... and is at least this big"),
+)
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """Flags use Redis's config names, so `redis-server` takes them too;
     main() reads their values through the config table (config.py)."""
     parser = argparse.ArgumentParser(
-        description="Step 10 (rdb) of Redis, Step by Step: "
-                    "RDB snapshots, saved by a forked child.",
+        description="Step 11 (aof) of Redis, Step by Step: "
+                    "the append-only file, every write logged.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("--port", default="6379",
                         help="the TCP port to listen on")
@@ -953,7 +1164,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     for name, alias, default, text in ENCODING_FLAGS:
         names = [f"--{name}"] + ([f"--{alias}"] if alias else [])
         parser.add_argument(*names, default=default, help=text)
-    for name, default, text in RDB_FLAGS:
+    for name, default, text in RDB_FLAGS + AOF_FLAGS:
         parser.add_argument(f"--{name}", default=default, help=text)
     parser.add_argument("--trace", action="store_true",
                         help="print one line per turn of the event loop")
@@ -981,6 +1192,8 @@ def warn_if_exposed(server: Server) -> None:
 
 def main(argv: list[str]) -> int:
     setup_logging()
+    signal.signal(signal.SIGTERM, defer_shutdown_signal)
+    signal.signal(signal.SIGINT, defer_shutdown_signal)
     args = parse_args(argv)
     server = Server(trace=TurnTrace() if args.trace else None)
     error = load_server_config(server, config_options(args))
@@ -998,32 +1211,59 @@ def main(argv: list[str]) -> int:
         return 1
     init_server(server, listener)
     with listener:
-        signal.signal(signal.SIGTERM, handle_shutdown_signal)
-        signal.signal(signal.SIGINT, handle_shutdown_signal)
         warn_if_exposed(server)
-        rdb_load_at_startup(server)
+        aof_load_manifest_from_disk(server)
+        load_data_from_disk(server)
+        aof_open_if_needed_on_server_start(server)
+        aof_del_history_files(server)
         log.info("Ready to accept connections on %s:%d",
                  server.bind, server.port)
         serve_until_shutdown(server)
     return 0
 
 
+# --8<-- [start:load_data_from_disk]
+def load_data_from_disk(server: Server) -> None:
+    """Load the dataset at start-up. Mirrors loadDataFromDisk() in
+    server.c: with appendonly yes the AOF's files hold the dataset, and
+    dump.rdb is not read, even if it is newer. A file that cannot be
+    loaded ends the process."""
+    if server.aof_state != AOF_ON:
+        rdb_load_at_startup(server)
+        return
+    start = time.monotonic()
+    status = load_append_only_files(server, server.aof_manifest)
+    if status in (AOF_FAILED, AOF_OPEN_ERR):
+        sys.exit(1)
+    if status != AOF_NOT_EXIST:
+        log.info("DB loaded from append only file: %.3f seconds",
+                 time.monotonic() - start)
+# --8<-- [end:load_data_from_disk]
+
+
 def serve_until_shutdown(server: Server) -> None:
     """Run the event loop until SHUTDOWN, or a signal, stops it.
 
     A signal asks for the same shutdown as SHUTDOWN without options
-    (Redis: serverCron() sees shutdown_asap): the dataset is saved if
-    there are save points, and if that fails the server keeps serving.
+    (Redis: serverCron() sees shutdown_asap): the AOF is flushed and
+    fsynced, the dataset is saved if there are save points, and if that
+    fails the server keeps serving.
     """
     while True:
         try:
+            signal.signal(signal.SIGTERM, handle_shutdown_signal)
+            signal.signal(signal.SIGINT, handle_shutdown_signal)
+            if DEFERRED_SIGNALS:
+                handle_shutdown_signal(DEFERRED_SIGNALS.pop(), None)
             ae_main(server.el)
             return
         except ShutdownRequested as sig:
             log.info("Received %s, shutting down", sig)
             # Simplified: Redis logs every step of its shutdown; with
-            # nothing to save, ours says only the line above.
-            if not server.saveparams or prepare_for_shutdown(server, 0):
+            # nothing to save or flush, ours says only the line above.
+            nothing_to_do = (not server.saveparams
+                             and server.aof_state == AOF_OFF)
+            if nothing_to_do or prepare_for_shutdown(server, 0):
                 return
             log.warning("%s received but errors trying to shut down the "
                         "server, check the logs for more information", sig)
