@@ -181,13 +181,15 @@ FIRST_FUNCTION = {"encoders": "simple"}  # sections that hold several functions
 FIRST_CLASS = {  # sections of classes only
     "skiplist_structs": "ZSkiplistLevel", "redis_object": "RedisObject",
     "standard_config": "StandardConfig", "numeric_config": "NumericConfig",
+    "aof_manifest": "AofInfo",
 }
 FIRST_LINE = {"static_configs": "STATIC_CONFIGS = ["}  # sections of data only
 
 
 def test_included_code_is_shown_as_highlighted_python(pages):
     for chapter in ("01_socket", "02_resp", "03_eventloop", "04_datatypes", "05_expiry",
-                    "06_encodings", "07_blocking", "08_multi", "09_pubsub", "10_rdb"):
+                    "06_encodings", "07_blocking", "08_multi", "09_pubsub", "10_rdb",
+                    "11_aof"):
         source = (REPO / "book" / "chapters" / f"{chapter}.md").read_text()
         includes = re.findall(r'^--8<-- "steps/[^"]+:([a-z_]+)"$', source, re.M)
         html = pages[f"chapters/{chapter}.html"]
