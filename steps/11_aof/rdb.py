@@ -31,6 +31,7 @@ Steps:
   10_rdb  rdb_save, rdb_load; every type in every encoding; DUMP and
           RESTORE; SAVE, BGSAVE (the forked child, its temp file and
           rename), the parent reaping it, loading at start-up
+  11_aof  RESTORE's TTL is written to the AOF as an absolute time
 
 Simplified: Redis streams the file through a rio with a 4 KB stdio
 buffer, computing the checksum as it writes; here a bytearray collects
@@ -86,6 +87,10 @@ from listpack import (
     lp_validate_integrity,
 )
 from lzf import LzfError, lzf_compress, lzf_decompress
+from networking import (
+    rewrite_client_command_argument,
+    rewrite_client_command_vector,
+)
 from notify import NOTIFY_GENERIC, notify_keyspace_event
 from object import (
     LRU_CLOCK_MAX,
@@ -165,6 +170,11 @@ QUICKLIST_NODE_CONTAINER_PACKED = 2
 SANITIZE_DUMP_NO, SANITIZE_DUMP_YES, SANITIZE_DUMP_CLIENTS = range(3)
 
 RIO_FLUSH_BYTES = 1 << 20  # rdb_save writes the buffer out past this
+
+# rdbflags: why the file is written. An AOF's base file (aof.py) says so
+# in its aof-base AUX field.
+RDBFLAGS_NONE = 0
+RDBFLAGS_AOF_PREAMBLE = 1 << 0
 
 
 class RdbError(Exception):
@@ -397,7 +407,8 @@ def rdb_save_aux_field(out: bytearray, key: bytes, value: bytes,
     rdb_save_raw_string(out, value, compress)
 
 
-def rdb_save_info_aux_fields(out: bytearray, server) -> None:
+def rdb_save_info_aux_fields(out: bytearray, server,
+                             rdbflags: int) -> None:
     """Facts about the writer. Mirrors rdbSaveInfoAuxFields(). The
     numbers go as decimal strings, which rdb_save_raw_string() then
     stores as integers.
@@ -411,7 +422,8 @@ def rdb_save_info_aux_fields(out: bytearray, server) -> None:
               (b"redis-bits", b"64"),
               (b"ctime", b"%d" % int(time.time())),
               (b"used-mem", b"%d" % used_memory()),
-              (b"aof-base", b"0"))
+              (b"aof-base",
+               b"%d" % bool(rdbflags & RDBFLAGS_AOF_PREAMBLE)))
     for key, value in fields:
         rdb_save_aux_field(out, key, value, compress)
 
@@ -447,9 +459,10 @@ def rdb_save_db(out: bytearray, db, flush) -> None:
 
 
 # --8<-- [start:rdb_save_rio]
-def rdb_save_rio(f, server) -> None:
+def rdb_save_rio(f, server, rdbflags: int = RDBFLAGS_NONE) -> None:
     """Write the whole dataset to the open binary file `f`. Mirrors
     rdbSaveRio(): magic, AUX fields, each database, EOF, checksum.
+    RDBFLAGS_AOF_PREAMBLE in `rdbflags` marks an AOF's base file.
 
     The checksum is updated as each chunk goes out, as rio's
     update_cksum does; with rdbchecksum off it stays 0, which tells the
@@ -466,7 +479,7 @@ def rdb_save_rio(f, server) -> None:
         out.clear()
 
     out = bytearray(b"REDIS%04d" % RDB_VERSION)
-    rdb_save_info_aux_fields(out, server)
+    rdb_save_info_aux_fields(out, server, rdbflags)
     for db in server.db:
         rdb_save_db(out, db, flush)
     out.append(RDB_OPCODE_EOF)
@@ -1118,7 +1131,11 @@ def restore_load_payload(c, payload: bytes) -> RedisObject:
          "previously obtained using DUMP.")
 def restore_command(c) -> None:
     """Mirrors restoreCommand(): options, then BUSYKEY, the TTL, the
-    footer, the value; a TTL already past deletes instead of adding."""
+    footer, the value; a TTL already past deletes instead of adding.
+
+    A relative TTL is written to the AOF as the absolute time, with
+    ABSTTL; a TTL already past, as the DEL of the key it replaced.
+    """
     opts = parse_restore_options(c.argv)
     key = c.argv[1]
     if not opts.replace and lookup_key_write(c.db, key) is not None:
@@ -1134,6 +1151,7 @@ def restore_command(c) -> None:
         ttl += mstime()
     if ttl and check_already_expired(ttl):
         if deleted:
+            rewrite_client_command_vector(c, b"DEL", key)
             signal_modified_key(c.db, key)
             notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", key,
                                   c.db.id)
@@ -1143,6 +1161,9 @@ def restore_command(c) -> None:
     db_add(c.db, key, o)
     if ttl:
         set_expire(c.db, key, ttl)
+        if not opts.absttl:
+            rewrite_client_command_argument(c, 2, b"%d" % ttl)
+            rewrite_client_command_argument(c, len(c.argv), b"ABSTTL")
     object_set_lru_or_lfu(c.server, o, opts.lru_idle)
     signal_modified_key(c.db, key)
     notify_keyspace_event(c.server, NOTIFY_GENERIC, b"restore", key,
@@ -1175,7 +1196,7 @@ def object_set_lru_or_lfu(server, o: RedisObject, lru_idle: int) -> None:
 
 
 C_OK, C_ERR = True, False  # server.lastbgsave_status
-CHILD_TYPE_NONE, CHILD_TYPE_RDB = 0, 1  # server.child_type
+CHILD_TYPE_NONE, CHILD_TYPE_RDB, CHILD_TYPE_AOF = 0, 1, 2  # server.child_type
 CONFIG_BGSAVE_RETRY_DELAY = 5  # seconds before a failed BGSAVE is retried
 SERVER_CHILD_NOERROR_RETVAL = 255  # a child that was told to stop
 ERR = b"-ERR\r\n"  # shared.err: "the log says why"
