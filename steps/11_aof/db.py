@@ -35,7 +35,8 @@ Steps:
   10_rdb        LASTSAVE; writes count as changes (server.dirty) for the
                 save points; FLUSHALL saves when there are save points
   11_aof        an expired key's deletion is propagated as a DEL;
-                FLUSHDB and FLUSHALL are, even of empty databases
+                FLUSHDB and FLUSHALL are, even of empty databases; no
+                key expires while the AOF is loaded
 """
 
 # The field named "dict" (Redis's name) would shadow the type in the
@@ -191,7 +192,9 @@ def key_is_expired(db: RedisDb, key: bytes) -> bool:
     Redis: a key cannot expire in the middle of a command.
     """
     when = db.expires.get(key)
-    return when is not None and db.server.mstime > when
+    if when is None or db.server.loading:
+        return False  # loading: the file's later commands may use it
+    return db.server.mstime > when
 # --8<-- [end:key_is_expired]
 
 

@@ -14,7 +14,8 @@ Steps:
                 already past
   11_aof        active expiry writes its DELs to the AOF, each alone;
                 EXPIRE and its variants are written as PEXPIREAT <ms>,
-                or DEL for a time already past
+                or DEL for a time already past (a time already past
+                sets it all the same while the AOF is loaded)
 """
 
 import time
@@ -205,10 +206,11 @@ def update_avg_ttl(db, ttl_sum: int, ttl_samples: int) -> None:
         db.avg_ttl = db.avg_ttl // 50 * 49 + avg // 50
 
 
-def check_already_expired(when: int) -> bool:
+def check_already_expired(server, when: int) -> bool:
     """Mirrors checkAlreadyExpired(): a time in the past deletes the key
-    at once instead of setting a TTL."""
-    return when <= mstime()
+    at once instead of setting a TTL; not while the AOF is loaded, where
+    the key stays, with its time, for the file's later commands."""
+    return when <= mstime() and not server.loading
 
 
 # The commands. Mirrors the second half of expire.c.
@@ -264,7 +266,7 @@ def expire_generic_command(c, basetime: int, seconds: bool) -> None:
     if not expire_allowed(get_expire(c.db, key), when, flags):
         c.add_reply(resp.integer(0))
         return
-    if check_already_expired(when):
+    if check_already_expired(c.server, when):
         db_delete(c.db, key)
         c.server.dirty += 1
         rewrite_client_command_vector(c, b"DEL", key)

@@ -37,7 +37,8 @@ Steps:
                 RESET; CLIENT LIST's sub, psub, ssub and flag P
   11_aof        under appendfsync always, the write handler is installed
                 with AE_BARRIER; a command may rewrite its argv, for
-                what the AOF gets
+                what the AOF gets; a client with no connection (the fake
+                client that replays the AOF) gets no replies
 
 Simplified: Redis keeps replies in a 16 KiB buffer plus a list of blocks;
 one growing bytearray per client does here.
@@ -195,6 +196,8 @@ class Client:
         """
         if self.flags & CLIENT_CLOSE_ASAP:
             return  # it is about to be freed: send nothing more
+        if self.conn is None:
+            return  # the fake client of AOF loading: no one reads
         if not self.buf and not self.flags & CLIENT_PENDING_WRITE:
             self.flags |= CLIENT_PENDING_WRITE
             self.server.clients_pending_write.append(self)

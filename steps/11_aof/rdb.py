@@ -887,11 +887,13 @@ def rdb_load_aux_field(r: RioReader, server) -> None:
 
 
 # --8<-- [start:rdb_load_rio]
-def rdb_load_rio(r: RioReader, server,
-                 deep: bool = False) -> list[LoadedDb]:
+def rdb_load_rio(r: RioReader, server, deep: bool = False,
+                 rdbflags: int = RDBFLAGS_NONE) -> list[LoadedDb]:
     """Read a whole RDB stream into new databases. Mirrors rdbLoadRio():
     the magic, then opcodes until EOF, then the checksum. Keys already
-    expired are dropped, as a master does. Raises RdbError."""
+    expired are dropped, as a master does, except from an AOF's base
+    (RDBFLAGS_AOF_PREAMBLE): a command later in the AOF may use them.
+    Raises RdbError."""
     magic = r.read(9)
     if magic[:5] != b"REDIS":
         raise RdbError("Wrong signature trying to load DB from file")
@@ -931,7 +933,8 @@ def rdb_load_rio(r: RioReader, server,
         if value is None:
             log.warning("rdbLoadObject skipping empty key: %s",
                         key.decode(errors="replace"))
-        elif expiretime != -1 and expiretime < now:
+        elif (expiretime != -1 and expiretime < now
+              and not rdbflags & RDBFLAGS_AOF_PREAMBLE):
             expired += 1
         else:
             add_loaded_key(r, db, key, value, expiretime)
@@ -999,11 +1002,16 @@ def rdb_load(server, filename: str) -> None:
         data = f.read()
     dbs = rdb_load_rio(RioReader(data), server,
                        server.sanitize_dump_payload == SANITIZE_DUMP_YES)
+    rdb_install_loaded_dbs(server, dbs)
+# --8<-- [end:rdb_load]
+
+
+def rdb_install_loaded_dbs(server, dbs: list[LoadedDb]) -> None:
+    """Make the databases loaded aside the server's."""
     for db, loaded in zip(server.db, dbs):
         db.dict = loaded.dict
         db.expires = loaded.expires
         db.expire_ring = deque(loaded.expires)
-# --8<-- [end:rdb_load]
 
 
 # DUMP and RESTORE. Redis keeps them in cluster.c, for MIGRATE.
@@ -1149,7 +1157,7 @@ def restore_command(c) -> None:
     deleted = opts.replace and db_delete(c.db, key)
     if ttl and not opts.absttl:
         ttl += mstime()
-    if ttl and check_already_expired(ttl):
+    if ttl and check_already_expired(c.server, ttl):
         if deleted:
             rewrite_client_command_vector(c, b"DEL", key)
             signal_modified_key(c.db, key)
@@ -1355,8 +1363,10 @@ def check_children_done(server) -> None:
     try:
         pid, status = os.waitpid(-1, os.WNOHANG)
     except ChildProcessError as err:
-        log.warning("waitpid() returned an error: %s. child_type: RDB, "
-                    "child_pid = %d", err.strerror, server.child_pid)
+        log.warning("waitpid() returned an error: %s. child_type: %s, "
+                    "child_pid = %d", err.strerror,
+                    "AOF" if server.child_type == CHILD_TYPE_AOF else "RDB",
+                    server.child_pid)
         return
     if pid == 0:
         return
@@ -1367,7 +1377,12 @@ def check_children_done(server) -> None:
     if pid != server.child_pid:
         log.warning("Warning, detected child with unmatched pid: %d", pid)
         return
-    background_save_done_handler(server, exitcode, bysignal)
+    if server.child_type == CHILD_TYPE_AOF:
+        # Imported here: aof.py imports this module.
+        from aof import background_rewrite_done_handler
+        background_rewrite_done_handler(server, exitcode, bysignal)
+    else:
+        background_save_done_handler(server, exitcode, bysignal)
     if not bysignal and exitcode == 0:
         receive_child_info(server)
     reset_child_state(server)

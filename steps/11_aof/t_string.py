@@ -289,7 +289,8 @@ def getex_command(c) -> None:
     c.add_reply(resp.bulk(string_bytes(value)))
     # GETEX is never written as it came: as the DEL, PEXPIREAT <ms> or
     # PERSIST it amounts to.
-    if flags & (OBJ_EXAT | OBJ_PXAT) and check_already_expired(when):
+    if (flags & (OBJ_EXAT | OBJ_PXAT)
+            and check_already_expired(c.server, when)):
         db_delete(c.db, key)
         rewrite_client_command_vector(c, b"DEL", key)
         event = b"del"
