@@ -4,6 +4,7 @@ the file before the reply arrives; reads leave nothing. A write the disk
 refuses makes the server refuse writes (MISCONF), or, under appendfsync
 always, stop. redis-check-aof accepts what is written."""
 
+import logging
 import os
 import shutil
 import socket
@@ -21,6 +22,7 @@ from support.aof import (
     ready,
     real_redis_on,
 )
+from support.persistence import info
 from support.wire import RawClient
 
 WRITES = [("SET", "a", "1"), ("DEL", "a", "b"), ("SELECT", "3"),
@@ -145,6 +147,7 @@ def test_after_a_failed_write_writes_and_ping_are_refused_reads_are_not(
         assert client.call("SET", "k", "w") == MISCONF_AOF
         assert client.call("PING") == MISCONF_AOF
         assert client.call("GET", "k") == b"$1\r\nv\r\n"
+        assert info(client)["aof_last_write_status"] == "err"
     assert ("Error writing to the AOF file: No space left on device"
             in proc.log_text())
 
@@ -204,7 +207,8 @@ def everysec_server(step_module, tmp_path):
 
 @pytest.mark.internal
 def test_everysec_postpones_a_write_behind_a_busy_fsync_for_two_seconds(
-        everysec_server):
+        everysec_server, caplog):
+    caplog.set_level(logging.INFO)
     server, aof, path = everysec_server
     server.aof_buf += b"*1\r\n$4\r\nPING\r\n"
     aof.flush_append_only_file(server, False)
@@ -217,6 +221,7 @@ def test_everysec_postpones_a_write_behind_a_busy_fsync_for_two_seconds(
     aof.flush_append_only_file(server, False)  # 2 s: write anyway
     assert path.read_bytes() == b"*1\r\n$4\r\nPING\r\n"
     assert server.aof_delayed_fsync == 1
+    assert "Asynchronous AOF fsync is taking too long" in caplog.text
     assert server.aof_flush_postponed_start == 0
     assert server.aof_buf == b""
 
