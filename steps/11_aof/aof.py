@@ -1089,6 +1089,7 @@ def aof_short_read(server, filename: bytes, valid_up_to: int) -> int:
     killed while writing). With aof-load-truncated the file is cut at
     the end of the last whole command and loaded; without, refused.
     Mirrors the uxeof label of loadSingleAppendOnlyFile()."""
+    # BEGIN EXERCISE 11-load-truncated
     name = os.fsdecode(filename)
     if server.aof_load_truncated:
         log.warning("!!! Warning: short read while loading the AOF file "
@@ -1110,6 +1111,7 @@ def aof_short_read(server, filename: bytes, valid_up_to: int) -> int:
                 "Alternatively you can set the 'aof-load-truncated' "
                 "configuration option to yes and restart the server.", name)
     return AOF_FAILED
+    # END EXERCISE 11-load-truncated
 # --8<-- [end:aof_short_read]
 
 
