@@ -6,6 +6,7 @@ status 1, and what appendonly yes loads instead of dump.rdb."""
 
 import pytest
 from support.aof_files import (
+    REAL_REDIS,
     aof_dir,
     copy_dir,
     dataset,
@@ -61,6 +62,17 @@ def test_a_directory_redis_wrote_loads_with_every_type_encoding_and_ttl(
     assert loaded(target, directory) == expected
 
 
+def test_a_torn_tail_after_what_redis_wrote_is_cut_and_the_rest_loads(
+        target, redis_dirs, tmp_path):
+    source, expected = redis_dirs["commands"]
+    directory = copy_dir(source, tmp_path / "d")
+    incr = incr_file(directory)
+    whole = incr.read_bytes()
+    incr.write_bytes(whole + TORN)
+    assert loaded(target, directory) == expected
+    assert incr.read_bytes() == whole
+
+
 def test_the_load_logs_each_file_then_the_whole(target, redis_dirs,
                                                   tmp_path):
     directory = copy_dir(redis_dirs["preamble"][0], tmp_path / "d")
@@ -88,11 +100,11 @@ def cmd(*args: str) -> bytes:
 
 
 def incr_dir(target, tmp_path, *commands: bytes):
-    """A directory of the target's own, with `commands` as its incr file
-    (the base is the empty one written at start-up)."""
+    """A directory that redis-server started (its empty base file), with
+    `commands` as its incr file."""
     directory = tmp_path / "d"
     directory.mkdir()
-    start(target, directory).stop()
+    start(REAL_REDIS, directory).stop()
     write_incr(directory, *commands)
     return directory
 
@@ -264,3 +276,18 @@ def test_appendonly_yes_loads_the_aof_and_not_dump_rdb(target, tmp_path):
     with RawClient(proc.port) as client:
         assert client.call("DBSIZE") == b":0\r\n"
     proc.stop()
+
+
+def test_debug_loadaof_loads_the_files_again(target, tmp_path):
+    proc = start(target, tmp_path, enable_debug_command="yes")
+    with RawClient(proc.port) as client:
+        client.call("SET", "k", "v")
+        client.call("SET", "gone", "soon")
+        with incr_file(tmp_path).open("ab") as incr:
+            incr.write(cmd("SET", "added", "behind its back")
+                       + cmd("DEL", "gone"))
+        assert client.call("DEBUG", "LOADAOF") == b"+OK\r\n"
+        assert client.call("MGET", "k", "added", "gone") == \
+            b"*3\r\n$1\r\nv\r\n$15\r\nbehind its back\r\n$-1\r\n"
+    proc.stop()
+    assert "Append Only File loaded by DEBUG LOADAOF" in proc.log_text()
