@@ -159,7 +159,7 @@ def test_labs_ran_against_the_servers(pages):
     for lab in ("labs/01_socket.html", "labs/02_resp.html", "labs/03_eventloop.html",
                 "labs/04_datatypes.html", "labs/05_expiry.html", "labs/06_encodings.html",
                 "labs/07_blocking.html", "labs/08_multi.html", "labs/09_pubsub.html",
-                "labs/10_rdb.html"):
+                "labs/10_rdb.html", "labs/11_aof.html"):
         html = pages[lab]
         assert html.count("jp-OutputArea-output") >= 3, f"{lab} has no outputs"
         assert "Traceback" not in html, f"{lab} raised"
@@ -175,19 +175,22 @@ def test_labs_ran_against_the_servers(pages):
     assert "data:image/png;base64" in pages["labs/08_multi.html"], "lab 8 lost its plot"
     assert pages["labs/09_pubsub.html"].count("data:image/png;base64") >= 2, "lab 9 lost a plot"
     assert pages["labs/10_rdb.html"].count("data:image/png;base64") >= 2, "lab 10 lost a plot"
+    assert "data:image/png;base64" in pages["labs/11_aof.html"], "lab 11 lost its plot"
 
 
 FIRST_FUNCTION = {"encoders": "simple"}  # sections that hold several functions
 FIRST_CLASS = {  # sections of classes only
     "skiplist_structs": "ZSkiplistLevel", "redis_object": "RedisObject",
     "standard_config": "StandardConfig", "numeric_config": "NumericConfig",
+    "aof_manifest": "AofInfo",
 }
 FIRST_LINE = {"static_configs": "STATIC_CONFIGS = ["}  # sections of data only
 
 
 def test_included_code_is_shown_as_highlighted_python(pages):
     for chapter in ("01_socket", "02_resp", "03_eventloop", "04_datatypes", "05_expiry",
-                    "06_encodings", "07_blocking", "08_multi", "09_pubsub", "10_rdb"):
+                    "06_encodings", "07_blocking", "08_multi", "09_pubsub", "10_rdb",
+                    "11_aof"):
         source = (REPO / "book" / "chapters" / f"{chapter}.md").read_text()
         includes = re.findall(r'^--8<-- "steps/[^"]+:([a-z_]+)"$', source, re.M)
         html = pages[f"chapters/{chapter}.html"]
