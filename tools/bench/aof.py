@@ -27,8 +27,9 @@ Then the servers are stopped (SIGTERM: each flushes and fsyncs its log)
 and the files in their `appendonlydir` counted: the base file (an RDB
 preamble of the empty dataset the server started with), the manifest, and
 the incr file, where every SET is written as the client sent it. Bytes
-per SET: those bytes over the SETs sent. The same SETs make the same
-commands in both logs, so this ratio should be 1.00×.
+per SET: those bytes over the SETs the server ran (INFO commandstats).
+The same SETs make the same commands in both logs, so this ratio should
+be 1.00×.
 
 A server without the append-only file (a step before 11) is left out,
 after asking it (wire.PROBES: CONFIG SET appendfsync).
