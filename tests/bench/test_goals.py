@@ -367,6 +367,101 @@ def test_the_book_shows_the_snapshot_section():
     assert "09_pubsub has no `BGSAVE` and is left out." in section
 
 
+# ------------------------------------------------------- append-only file
+
+def aof_figures(target: str, cpu_us: dict[str, float], log_bytes: int) -> dict:
+    """SET at -c 50 without and with -P 16 under each configuration: the
+    -P 16 CPU per request a tenth of cpu_us[config], and requests/s its
+    inverse; the same log under both policies."""
+    runs = [throughput_record(target, "SET", pipeline, us / (10 if pipeline > 1 else 1))
+            | {"aof": config} for pipeline in (1, 16) for config, us in cpu_us.items()]
+    files = {"appendonly.aof.1.base.rdb": 89, "appendonly.aof.manifest": 88,
+             "appendonly.aof.1.incr.aof": log_bytes - 177}
+    log = {"files": files, "bytes": log_bytes, "sets": 10_000,
+           "bytes_per_set": log_bytes / 10_000}
+    return {"runs": runs, "files": {"everysec": log, "always": log}}
+
+
+def aof_results() -> dict:
+    steps = ["10_rdb", "11_aof", "12_later"]
+    results = made_up_results({}, steps=steps)
+    results["aof"] = {
+        "redis": aof_figures("redis", {"off": 10.0, "everysec": 12.0, "always": 20.0},
+                             450_177),
+        "10_rdb": {"skipped": "skipped: no append-only file"},
+        "11_aof": aof_figures("11_aof", {"off": 20.0, "everysec": 30.0, "always": 50.0},
+                              450_177),
+        "12_later": aof_figures("12_later", {"off": 20.0, "everysec": 28.0, "always": 44.0},
+                                450_277)}
+    return results
+
+
+AOF_SECTION = "Append-only file (SET, appendonly yes)"
+
+
+def test_aof_rows_are_ratios_to_redis_under_the_same_policy():
+    rows = rows_by_label(aof_results(), AOF_SECTION)
+    assert list(rows) == [
+        label for policy in ("everysec", "always") for label in [
+            f"{policy} {mode}: {figure}" for mode in ("-c 50", "-c 50 -P 16")
+            for figure in ("SET requests/s", "SET CPU per request",
+                           "CPU per request ÷ appendonly no's")]
+        + [f"{policy}: log bytes per SET"]]
+    cpu = rows["always -c 50: SET CPU per request"]
+    assert cpu.reference_value == 20.0 and cpu.unit == "µs"
+    assert cpu.ours == {"11_aof": pytest.approx(2.5), "12_later": pytest.approx(2.2)}
+    rps = rows["everysec -c 50 -P 16: SET requests/s"]
+    assert rps.reference_value == pytest.approx(1e6 / 1.2)
+    assert rps.ours["11_aof"] == pytest.approx(0.4)
+    assert all(row.goal is None for row in rows.values())  # issue 21 set no target
+    assert all(row.notes == {"10_rdb": "skipped: no append-only file"}
+               for row in rows.values())
+
+
+def test_what_the_log_costs_is_each_servers_own_figure_then_its_ratio_to_redis():
+    rows = rows_by_label(aof_results(), AOF_SECTION)
+    cost = rows["everysec -c 50: CPU per request ÷ appendonly no's"]
+    assert cost.unit == "×" and cost.reference_value == pytest.approx(1.2)  # Redis's own
+    assert cost.absolute["11_aof"] == pytest.approx(1.5)
+    assert cost.ours["11_aof"] == pytest.approx(1.25)
+    assert cell_text(cost, "11_aof") == "1.50× (1.25×)"
+    assert cell_text(cost, "12_later") == "1.40× (1.17×)"
+    assert cell_text(cost, "10_rdb") == "skipped: no append-only file"
+    log = rows["always: log bytes per SET"]
+    assert log.reference_value == pytest.approx(45.0177) and log.unit == "B"
+    assert cell_text(log, "11_aof") == "1.00×"
+
+
+def test_without_redis_aof_figures_there_are_no_aof_rows():
+    results = aof_results()
+    results["aof"]["redis"] = {"skipped": "skipped: no append-only file"}
+    assert rows_by_label(results, AOF_SECTION) == {}
+    assert bench_report.aof_section(results) == ""
+    del results["aof"]
+    assert rows_by_label(results, AOF_SECTION) == {}
+
+
+def test_the_book_shows_the_aof_section():
+    results = aof_results()
+    steps = ["10_rdb", "11_aof", "12_later"]
+    page = bench_report.targets_table(build_rows(results), steps)
+    assert (f"**{AOF_SECTION}**" in page and "| everysec -c 50: CPU per request ÷ "
+            "appendonly no's |  | 1.20× | skipped: no append-only file | 1.50× (1.25×) "
+            "| 1.40× (1.17×) |") in page
+    section = bench_report.aof_section(results)
+    assert section.startswith("## The append-only file")
+    assert "10_rdb has no `appendonly yes` and is left out." in section
+    assert "| 11_aof | always | 20,000 | 50.00 µs | 2.50× | 200,000 | 5.00 µs | 2.50× |" in (
+        section)
+    assert "| redis | appendonly no | 100,000 | 10.00 µs | 1.00× |" in section
+    assert ("- 11_aof, `appendfsync everysec`: CPU per `SET` over its own without the "
+            "log 1.50× at -c 50 (Redis: 1.20×), 1.50× at -c 50 -P 16 (Redis: 1.20×).") in (
+        section)
+    assert ("| 12_later | always | 10,000 | 450,277 B | 45.03 B | `appendonly.aof.1.base.rdb` "
+            "89 B, `appendonly.aof.manifest` 88 B, `appendonly.aof.1.incr.aof` 450,100 B |"
+            ) in section
+
+
 # ------------------------------------------- the datasets, on real servers
 
 ENCODINGS = {"strings": b"embstr", "hashes": b"listpack", "sets": b"intset",
