@@ -22,12 +22,14 @@ Steps:
                 and RESET; RESET is not queued in MULTI
   10_rdb        writes (and PING, and an EXEC that would write) are
                 refused with MISCONF after a failed BGSAVE
+  11_aof        ... and after a failed write or fsync of the AOF
 
 Simplified: Redis generates its table from JSON files (src/commands/*.json)
 and also reports key specs and command tips; we report neither.
 """
 
 import logging
+import os
 import re
 import time
 from collections.abc import Callable
@@ -184,9 +186,11 @@ def process_command(c) -> bool:
             and "no_auth" not in cmd.flags):
         reject_command(c, cmd, b"-NOAUTH Authentication required.\r\n")
         return True
-    if (write_commands_denied_by_disk_error(c.server)
+    deny_write_type = write_commands_denied_by_disk_error(c.server)
+    if (deny_write_type != DISK_ERROR_TYPE_NONE
             and (is_write_command(c, cmd) or cmd.fullname == "ping")):
-        reject_command(c, cmd, MISCONF_ERROR)
+        reject_command(c, cmd, write_commands_get_disk_error_message(
+            c.server, deny_write_type))
         return True
     if c.flags & CLIENT_PUBSUB and not pubsub_context_allows(c, cmd):
         return True
@@ -212,14 +216,40 @@ MISCONF_ERROR = (  # shared.bgsaveerr
     b"for details about the RDB error.\r\n")
 
 
+DISK_ERROR_TYPE_NONE = 0  # writes are accepted
+DISK_ERROR_TYPE_AOF = 1  # refused: the AOF could not be written
+DISK_ERROR_TYPE_RDB = 2  # refused: the last BGSAVE failed
+
+
 # --8<-- [start:write_commands_denied_by_disk_error]
-def write_commands_denied_by_disk_error(server) -> bool:
-    """Whether the last BGSAVE failed and writes must wait for one that
-    works. Mirrors writeCommandsDeniedByDiskError() in server.c: only
-    while there are save points, and stop-writes-on-bgsave-error is on.
-    A successful SAVE or BGSAVE lifts it."""
-    return (server.stop_writes_on_bgsave_err and bool(server.saveparams)
-            and not server.lastbgsave_status)
+def write_commands_denied_by_disk_error(server) -> int:
+    """Whether writes must wait, and why: DISK_ERROR_TYPE_*. Mirrors
+    writeCommandsDeniedByDiskError() in server.c.
+
+    A failed BGSAVE counts only while there are save points and
+    stop-writes-on-bgsave-error is on; a SAVE or BGSAVE that works lifts
+    it. A failed write of the AOF, or a failed fsync in the background
+    thread, counts while AOF is on; the next write or fsync that works
+    lifts it (server_cron retries the write every second).
+    """
+    if (server.stop_writes_on_bgsave_err and server.saveparams
+            and not server.lastbgsave_status):
+        return DISK_ERROR_TYPE_RDB
+    if server.aof_state != 0:  # AOF_OFF (aof.py imports this module)
+        if not server.aof_last_write_status:
+            return DISK_ERROR_TYPE_AOF
+        if not server.aof_bio_fsync_status:
+            server.aof_last_write_errno = server.aof_bio_fsync_errno
+            return DISK_ERROR_TYPE_AOF
+    return DISK_ERROR_TYPE_NONE
+
+
+def write_commands_get_disk_error_message(server, error_type: int) -> bytes:
+    """Mirrors writeCommandsGetDiskErrorMessage()."""
+    if error_type == DISK_ERROR_TYPE_RDB:
+        return MISCONF_ERROR
+    return (b"-MISCONF Errors writing to the AOF file: %s\r\n"
+            % os.strerror(server.aof_last_write_errno).encode())
 # --8<-- [end:write_commands_denied_by_disk_error]
 
 
@@ -301,10 +331,14 @@ def call(c, cmd: Command) -> None:
         server.mstime = start // 1_000_000
     replied = len(c.buf)
     server.prev_err_count = server.stat_total_error_replies
+    dirty = server.dirty
     try:
         cmd.proc(c)
     except CommandError as err:
         c.add_reply(resp.error(err.args[0]))
+    if server.dirty != dirty and server.aof_state:  # TEMPORARY (s11w)
+        from aof import feed_append_only_file
+        feed_append_only_file(server, c.db.id, list(c.argv))
     cmd.microseconds += (time.time_ns() - start) // 1000
     cmd.calls += 1
     if len(c.buf) > replied and c.buf[replied] == ERROR_MARK:

@@ -117,6 +117,10 @@ MAXMEMORY_POLICY_ENUM = {  # in Redis's order, which its error lists
 # module). Mirrors sanitize_dump_payload_enum.
 SANITIZE_DUMP_PAYLOAD_ENUM = {"no": 0, "yes": 1, "clients": 2}
 
+# appendfsync: aof.py's AOF_FSYNC_* (aof.py imports this module, through
+# rdb.py). Mirrors aof_fsync_enum, in its order.
+APPENDFSYNC_ENUM = {"everysec": 2, "always": 1, "no": 0}
+
 
 def client_buffer_limits_defaults() -> list[ClientBufferLimits]:
     """Redis's defaults: normal clients have no limit, replicas 256 MB
@@ -378,6 +382,35 @@ def get_config_dbfilename_option(server) -> bytes:
     return server.rdb_filename
 
 
+def set_config_appendfilename_option(server, argv: list[bytes]) -> None:
+    """Mirrors isValidAOFfilename(): the prefix of the AOF's file names."""
+    server.aof_filename = valid_aof_name(argv[0], "appendfilename",
+                                         "filename")
+
+
+def get_config_appendfilename_option(server) -> bytes:
+    return server.aof_filename
+
+
+def set_config_appenddirname_option(server, argv: list[bytes]) -> None:
+    """Mirrors isValidAOFdirname(): the AOF's directory, in dir."""
+    server.aof_dirname = valid_aof_name(argv[0], "appenddirname", "dirname")
+
+
+def get_config_appenddirname_option(server) -> bytes:
+    return server.aof_dirname
+
+
+def valid_aof_name(value: bytes, name: str, kind: str) -> bytes:
+    """A name, not empty and not a path, or ConfigError."""
+    value = resp.c_string(value)  # Redis checks it as a C string
+    if not value:
+        raise ConfigError(f"{name} can't be empty")
+    if b"/" in value or b"\\" in value:  # pathIsBaseName()
+        raise ConfigError(f"{name} can't be a path, just a {kind}")
+    return value
+
+
 def update_client_output_buffer_limit(server, argv: list[bytes]) -> None:
     """Set the limits of the classes named: groups of class, hard limit,
     soft limit and soft seconds. Every group is checked before any is
@@ -513,6 +546,16 @@ STATIC_CONFIGS = [
     BoolConfig("rdbcompression", None, MODIFIABLE_CONFIG,
                "rdb_compression"),
     BoolConfig("rdbchecksum", None, IMMUTABLE_CONFIG, "rdb_checksum"),
+    BoolConfig("aof-rewrite-incremental-fsync", None, MODIFIABLE_CONFIG,
+               "aof_rewrite_incremental_fsync"),
+    BoolConfig("no-appendfsync-on-rewrite", None, MODIFIABLE_CONFIG,
+               "aof_no_fsync_on_rewrite"),
+    BoolConfig("aof-load-truncated", None, MODIFIABLE_CONFIG,
+               "aof_load_truncated"),
+    BoolConfig("aof-use-rdb-preamble", None, MODIFIABLE_CONFIG,
+               "aof_use_rdb_preamble"),
+    BoolConfig("aof-timestamp-enabled", None, MODIFIABLE_CONFIG,
+               "aof_timestamp_enabled"),
 
     # Strings. Redis's apply step for requirepass gives the password to
     # the default ACL user; AUTH here reads the field itself.
@@ -526,6 +569,8 @@ STATIC_CONFIGS = [
                "enable_debug_cmd", {"no": 0, "yes": 1, "local": 2}),
     EnumConfig("sanitize-dump-payload", None, MODIFIABLE_CONFIG,
                "sanitize_dump_payload", SANITIZE_DUMP_PAYLOAD_ENUM),
+    EnumConfig("appendfsync", None, MODIFIABLE_CONFIG, "aof_fsync",
+               APPENDFSYNC_ENUM),
 
     # Integers and sizes. Simplified: port is immutable; Redis opens a
     # new listening socket when CONFIG SET changes it.
@@ -545,6 +590,11 @@ STATIC_CONFIGS = [
                   "lfu_decay_time", 0, INT_MAX, "int", INTEGER_CONFIG),
     NumericConfig("list-compress-depth", None, MODIFIABLE_CONFIG,
                   "list_compress_depth", 0, INT_MAX, "int", INTEGER_CONFIG),
+    NumericConfig("auto-aof-rewrite-percentage", None, MODIFIABLE_CONFIG,
+                  "aof_rewrite_perc", 0, INT_MAX, "int", INTEGER_CONFIG),
+    NumericConfig("auto-aof-rewrite-min-size", None, MODIFIABLE_CONFIG,
+                  "aof_rewrite_min_size", 0, LLONG_MAX, "long long",
+                  MEMORY_CONFIG),
     NumericConfig("hz", None, MODIFIABLE_CONFIG, "hz",
                   0, INT_MAX, "int", INTEGER_CONFIG, apply=update_hz),
     NumericConfig("maxclients", None, MODIFIABLE_CONFIG, "maxclients",
@@ -593,6 +643,12 @@ STATIC_CONFIGS = [
     SpecialConfig("dbfilename", None, MODIFIABLE_CONFIG | PROTECTED_CONFIG,
                   set_config_dbfilename_option,
                   get_config_dbfilename_option),
+    SpecialConfig("appendfilename", None, IMMUTABLE_CONFIG,
+                  set_config_appendfilename_option,
+                  get_config_appendfilename_option),
+    SpecialConfig("appenddirname", None, IMMUTABLE_CONFIG,
+                  set_config_appenddirname_option,
+                  get_config_appenddirname_option),
 ]
 # --8<-- [end:static_configs]
 

@@ -35,6 +35,8 @@ Steps:
   09_pubsub     a client's subscriptions, dropped when it is freed;
                 the pubsub client class, its soft output buffer limit;
                 RESET; CLIENT LIST's sub, psub, ssub and flag P
+  11_aof        under appendfsync always, the write handler is installed
+                with AE_BARRIER
 
 Simplified: Redis keeps replies in a 16 KiB buffer plus a list of blocks;
 one growing bytearray per client does here.
@@ -49,6 +51,7 @@ from typing import NamedTuple
 
 import resp
 from ae import (
+    AE_BARRIER,
     AE_READABLE,
     AE_WRITABLE,
     create_file_event,
@@ -464,11 +467,30 @@ def handle_clients_with_pending_writes(server) -> int:
             continue  # don't write to a client that is about to be freed
         write_to_client(c, handler_installed=False)
         if c.buf and not c.flags & CLIENT_CLOSE_ASAP:
-            create_file_event(server.el, c.fd, AE_WRITABLE,
-                              send_reply_to_client, c)
+            install_client_write_handler(c)
     return len(pending)
     # END EXERCISE 03-pending-writes
 # --8<-- [end:handle_clients_with_pending_writes]
+
+
+# --8<-- [start:install_client_write_handler]
+def install_client_write_handler(c: Client) -> None:
+    """Watch the socket for room, to send the rest of the replies.
+
+    Mirrors installClientWriteHandler(). Under appendfsync always, the
+    handler gets AE_BARRIER: in a turn where the socket is both readable
+    and writable, the loop then writes before it reads. Reading first
+    would run new commands and could send their replies in that very
+    turn, by the write handler, before before_sleep has fsynced them.
+    """
+    # Imported here: aof.py imports this module (through rdb.py).
+    from aof import AOF_FSYNC_ALWAYS, AOF_ON
+    server = c.server
+    mask = AE_WRITABLE
+    if server.aof_state == AOF_ON and server.aof_fsync == AOF_FSYNC_ALWAYS:
+        mask |= AE_BARRIER
+    create_file_event(server.el, c.fd, mask, send_reply_to_client, c)
+# --8<-- [end:install_client_write_handler]
 
 
 def send_reply_to_client(el, fd: int, c: Client, mask: int) -> None:

@@ -166,6 +166,11 @@ SANITIZE_DUMP_NO, SANITIZE_DUMP_YES, SANITIZE_DUMP_CLIENTS = range(3)
 
 RIO_FLUSH_BYTES = 1 << 20  # rdb_save writes the buffer out past this
 
+# rdbflags: why the file is written. An AOF's base file (aof.py) says so
+# in its aof-base AUX field.
+RDBFLAGS_NONE = 0
+RDBFLAGS_AOF_PREAMBLE = 1 << 0
+
 
 class RdbError(Exception):
     """A file or payload that cannot be loaded. The message is the line
@@ -397,7 +402,8 @@ def rdb_save_aux_field(out: bytearray, key: bytes, value: bytes,
     rdb_save_raw_string(out, value, compress)
 
 
-def rdb_save_info_aux_fields(out: bytearray, server) -> None:
+def rdb_save_info_aux_fields(out: bytearray, server,
+                             rdbflags: int) -> None:
     """Facts about the writer. Mirrors rdbSaveInfoAuxFields(). The
     numbers go as decimal strings, which rdb_save_raw_string() then
     stores as integers.
@@ -411,7 +417,8 @@ def rdb_save_info_aux_fields(out: bytearray, server) -> None:
               (b"redis-bits", b"64"),
               (b"ctime", b"%d" % int(time.time())),
               (b"used-mem", b"%d" % used_memory()),
-              (b"aof-base", b"0"))
+              (b"aof-base",
+               b"%d" % bool(rdbflags & RDBFLAGS_AOF_PREAMBLE)))
     for key, value in fields:
         rdb_save_aux_field(out, key, value, compress)
 
@@ -447,9 +454,10 @@ def rdb_save_db(out: bytearray, db, flush) -> None:
 
 
 # --8<-- [start:rdb_save_rio]
-def rdb_save_rio(f, server) -> None:
+def rdb_save_rio(f, server, rdbflags: int = RDBFLAGS_NONE) -> None:
     """Write the whole dataset to the open binary file `f`. Mirrors
     rdbSaveRio(): magic, AUX fields, each database, EOF, checksum.
+    RDBFLAGS_AOF_PREAMBLE in `rdbflags` marks an AOF's base file.
 
     The checksum is updated as each chunk goes out, as rio's
     update_cksum does; with rdbchecksum off it stays 0, which tells the
@@ -466,7 +474,7 @@ def rdb_save_rio(f, server) -> None:
         out.clear()
 
     out = bytearray(b"REDIS%04d" % RDB_VERSION)
-    rdb_save_info_aux_fields(out, server)
+    rdb_save_info_aux_fields(out, server, rdbflags)
     for db in server.db:
         rdb_save_db(out, db, flush)
     out.append(RDB_OPCODE_EOF)
@@ -1175,7 +1183,7 @@ def object_set_lru_or_lfu(server, o: RedisObject, lru_idle: int) -> None:
 
 
 C_OK, C_ERR = True, False  # server.lastbgsave_status
-CHILD_TYPE_NONE, CHILD_TYPE_RDB = 0, 1  # server.child_type
+CHILD_TYPE_NONE, CHILD_TYPE_RDB, CHILD_TYPE_AOF = 0, 1, 2  # server.child_type
 CONFIG_BGSAVE_RETRY_DELAY = 5  # seconds before a failed BGSAVE is retried
 SERVER_CHILD_NOERROR_RETVAL = 255  # a child that was told to stop
 ERR = b"-ERR\r\n"  # shared.err: "the log says why"

@@ -76,6 +76,18 @@ from ae import (
     ae_stop,
     create_file_event,
 )
+from aof import (
+    AOF_FSYNC_EVERYSEC,
+    AOF_OFF,
+    AOF_ON,
+    AOF_WAIT_REWRITE,
+    AofManifest,
+    aof_del_history_files,
+    aof_load_manifest_from_disk,
+    aof_open_if_needed_on_server_start,
+    flush_append_only_file,
+)
+from bio import BioWorker, bio_init, redis_fsync
 from blocked import (
     handle_blocked_clients_timeout,
     handle_clients_blocked_on_keys,
@@ -118,6 +130,7 @@ from networking import (
 )
 from object import get_lru_clock, use_server_clock
 from rdb import (
+    C_ERR,
     C_OK,
     CHILD_TYPE_NONE,
     CHILD_TYPE_RDB,
@@ -174,7 +187,6 @@ class Server:
     stop_writes_on_bgsave_err: bool = True
     rdb_key_save_delay: int = 0  # µs per key: slows a save, for tests
     enable_debug_cmd: int = 0  # 0: DEBUG refused; 1: allowed; 2: local
-    aof_enabled: bool = False  # config appendonly
     maxmemory: int = 0  # bytes; 0: no limit
     maxmemory_policy: int = MAXMEMORY_NO_EVICTION
     lfu_log_factor: int = 10
@@ -258,6 +270,45 @@ class Server:
     stat_rdb_saves: int = 0
     stat_current_cow_peak: int = 0  # bytes, in the running child
     stat_rdb_cow_bytes: int = 0  # bytes the last BGSAVE child copied
+    # The append-only file (aof.py): its configuration...
+    aof_enabled: bool = False  # config appendonly; aof_state follows it
+    aof_fsync: int = AOF_FSYNC_EVERYSEC  # config appendfsync
+    aof_dirname: bytes = b"appendonlydir"
+    aof_filename: bytes = b"appendonly.aof"  # the prefix of its files
+    aof_use_rdb_preamble: bool = True  # the base file is an RDB file
+    aof_load_truncated: bool = True  # load a file cut short by a crash
+    aof_timestamp_enabled: bool = False  # "#TS:" lines in the file
+    aof_no_fsync_on_rewrite: bool = False
+    aof_rewrite_incremental_fsync: bool = True  # fsync every 4 MB
+    aof_rewrite_perc: int = 100  # auto rewrite at this growth...
+    aof_rewrite_min_size: int = 64 * 1024**2  # ...past this size
+    # ...and its state
+    aof_state: int = AOF_OFF  # AOF_ON, AOF_WAIT_REWRITE
+    aof_manifest: AofManifest | None = None
+    aof_fd: int = -1  # the incr file being appended to
+    aof_buf: bytearray = field(default_factory=bytearray)  # to write
+    aof_selected_db: int = -1  # the database the file last SELECTed
+    aof_current_size: int = 0  # bytes of the base and incr files
+    aof_rewrite_base_size: int = 0  # aof_current_size after a rewrite
+    aof_last_incr_size: int = 0  # bytes of the current incr file...
+    aof_last_incr_fsync_offset: int = 0  # ...and how many are fsynced
+    aof_last_fsync: int = field(default_factory=lambda: int(time.time()))
+    aof_flush_postponed_start: int = 0  # a write waits for the fsync
+    aof_delayed_fsync: int = 0  # writes that stopped waiting
+    aof_last_write_status: bool = C_OK
+    aof_last_write_errno: int = 0
+    aof_last_write_error_log: int = 0  # a static in flushAppendOnlyFile()
+    aof_bio_fsync_status: bool = C_OK  # set by the fsync thread
+    aof_bio_fsync_errno: int = 0
+    aof_cur_timestamp: int = 0  # of the last "#TS:" line
+    aof_rewrite_scheduled: bool = False
+    aof_rewrite_time_start: int = -1
+    aof_rewrite_time_last: int = -1
+    aof_lastbgrewrite_status: bool = C_OK
+    stat_aof_rewrites: int = 0
+    stat_aofrw_consecutive_failures: int = 0
+    stat_aof_cow_bytes: int = 0
+    bio: list[BioWorker] = field(default_factory=list)  # bio.py threads
     start_time: float = field(default_factory=time.time)
 
 
@@ -279,6 +330,7 @@ def server_cron(el: EventLoop, id: int, server: Server) -> int:
         check_children_done(server)
     else:
         save_if_a_save_point_is_reached(server)
+    retry_aof_flush(server)
     start_scheduled_bgsave(server)
     server.cronloops += 1
     return 1000 // server.hz
@@ -316,6 +368,30 @@ def start_scheduled_bgsave(server: Server) -> None:
             and may_retry
             and rdb_save_background(server, server.rdb_filename)):
         server.rdb_bgsave_scheduled = False
+
+
+# --8<-- [start:retry_aof_flush]
+def retry_aof_flush(server: Server) -> None:
+    """Write the AOF buffer that before_sleep could not. Mirrors two
+    blocks of serverCron(): a write postponed behind a slow fsync is
+    tried at every run, one that failed once a second (a write that
+    works makes the server writable again)."""
+    if server.aof_state not in (AOF_ON, AOF_WAIT_REWRITE):
+        return
+    if server.aof_flush_postponed_start:
+        flush_append_only_file(server, False)
+    if (run_with_period(server, 1000)
+            and server.aof_last_write_status == C_ERR):
+        flush_append_only_file(server, False)
+# --8<-- [end:retry_aof_flush]
+
+
+def run_with_period(server: Server, milliseconds: int) -> bool:
+    """Whether a chore due every `milliseconds` runs in this run of
+    server_cron. Mirrors the run_with_period() macro of server.h."""
+    period = 1000 // server.hz
+    return (milliseconds <= period
+            or server.cronloops % (milliseconds // period) == 0)
 
 
 CLIENTS_CRON_MIN_ITERATIONS = 5  # clients checked per call, at least
@@ -356,13 +432,18 @@ def before_sleep(server: Server, el: EventLoop) -> None:
     clients whose time has come, a fast expire cycle if the last slow one
     ran out of time, run the requests that waited behind a blocking
     command in the clients just unblocked, serve the clients blocked on
-    keys that became ready, then send the replies the turn produced,
+    keys that became ready, write the AOF buffer (and fsync it, if
+    appendfsync is always), then send the replies the turn produced,
     then free the clients that were marked for closing.
     """
     handle_blocked_clients_timeout(server)
     active_expire_cycle(server, ACTIVE_EXPIRE_CYCLE_FAST)
     process_unblocked_clients(server)
     handle_clients_blocked_on_keys(server)
+    # Before the replies go out: under appendfsync always, the writes
+    # they acknowledge must be on disk first.
+    if server.aof_state in (AOF_ON, AOF_WAIT_REWRITE):
+        flush_append_only_file(server, False)
     flushed = handle_clients_with_pending_writes(server)
     closed = len(server.clients_to_close)
     free_clients_in_async_free_queue(server)
@@ -712,11 +793,13 @@ def init_server(server: Server, listener: socket.socket) -> None:
     """Create the databases and the event loop, and watch the listener.
 
     Mirrors initServer() in server.c (and the clock's first reading, in
-    initServerConfig()).
+    initServerConfig(); the background threads, in InitServerLast()).
     """
     server.lruclock = get_lru_clock()
     use_server_clock(server)
     server.db = [RedisDb(i, server) for i in range(server.dbnum)]
+    server.aof_state = AOF_ON if server.aof_enabled else AOF_OFF
+    bio_init(server)  # InitServerLast()
     listener.setblocking(False)
     server.listener = listener
     server.el = ae_create_event_loop()
@@ -833,15 +916,19 @@ def finish_shutdown(server: Server, flags: int) -> bool:
     A BGSAVE child is stopped first: it might rename its older snapshot
     over the one saved here. Then the dataset is saved if there are save
     points (or SAVE says so, and NOSAVE does not); if that fails, the
-    server refuses to exit, unless FORCE.
+    server refuses to exit, unless FORCE. With appendonly yes, what the
+    AOF buffer holds is written and fsynced first, whatever appendfsync
+    says.
 
-    Simplified: Redis also fsyncs the AOF and removes its pid file; the
-    listening socket closes as main() returns.
+    Simplified: Redis also removes its pid file; the listening socket
+    closes as main() returns.
     """
     if server.child_type == CHILD_TYPE_RDB:
         log.warning("There is a child saving an .rdb. Killing it!")
         kill_rdb_child(server)
         rdb_remove_temp_file(server.child_pid)
+    if server.aof_state != AOF_OFF:
+        flush_and_fsync_aof_at_exit(server)
     nosave = flags & SHUTDOWN_NOSAVE
     if (server.saveparams and not nosave) or flags & SHUTDOWN_SAVE:
         log.info("Saving the final RDB snapshot before exiting.")
@@ -855,6 +942,19 @@ def finish_shutdown(server: Server, flags: int) -> bool:
     log.warning("Redis is now ready to exit, bye bye...")
     return True
 # --8<-- [end:finish_shutdown]
+
+
+# --8<-- [start:flush_and_fsync_aof_at_exit]
+def flush_and_fsync_aof_at_exit(server: Server) -> None:
+    """Write the AOF buffer, even behind a running fsync, and fsync it.
+    The AOF block of finishShutdown()."""
+    log.info("Calling fsync() on the AOF file.")
+    flush_append_only_file(server, True)
+    try:
+        redis_fsync(server.aof_fd)
+    except OSError as err:
+        log.warning("Fail to fsync the AOF file: %s.", err.strerror)
+# --8<-- [end:flush_and_fsync_aof_at_exit]
 
 
 # Step 06's parameters: the thresholds of the compact encodings, and what
@@ -893,12 +993,38 @@ RDB_FLAGS = (
 )
 
 
+# The flags of the append-only file (aof.py): name, default, help.
+AOF_FLAGS = (
+    ("appendonly", "no", "log every write to the append-only file, and "
+     "load it, not the RDB file, at start-up"),
+    ("appendfsync", "everysec",
+     "when the log is flushed to disk: always (before each reply), "
+     "everysec (by a background thread) or no (by the kernel)"),
+    ("appenddirname", "appendonlydir",
+     "the directory of the AOF's files, in --dir"),
+    ("appendfilename", "appendonly.aof", "the prefix of the AOF's files"),
+    ("aof-use-rdb-preamble", "yes", "the base file is an RDB file"),
+    ("aof-load-truncated", "yes",
+     "load an AOF whose last command was cut short by a crash"),
+    ("aof-timestamp-enabled", "no", 'write "#TS:" time annotations'),
+    ("no-appendfsync-on-rewrite", "no",
+     "no fsync while a child writes a snapshot or rewrite"),
+    ("aof-rewrite-incremental-fsync", "yes",
+     "fsync a base file every 4 MB as it is written"),
+    ("auto-aof-rewrite-percentage", "100",
+     "rewrite when the AOF has grown this much since the last rewrite "
+     "(0: never)"),
+    ("auto-aof-rewrite-min-size", "64mb",
+     "... and is at least this big"),
+)
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """Flags use Redis's config names, so `redis-server` takes them too;
     main() reads their values through the config table (config.py)."""
     parser = argparse.ArgumentParser(
-        description="Step 10 (rdb) of Redis, Step by Step: "
-                    "RDB snapshots, saved by a forked child.",
+        description="Step 11 (aof) of Redis, Step by Step: "
+                    "the append-only file, every write logged.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("--port", default="6379",
                         help="the TCP port to listen on")
@@ -953,7 +1079,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     for name, alias, default, text in ENCODING_FLAGS:
         names = [f"--{name}"] + ([f"--{alias}"] if alias else [])
         parser.add_argument(*names, default=default, help=text)
-    for name, default, text in RDB_FLAGS:
+    for name, default, text in RDB_FLAGS + AOF_FLAGS:
         parser.add_argument(f"--{name}", default=default, help=text)
     parser.add_argument("--trace", action="store_true",
                         help="print one line per turn of the event loop")
@@ -1001,19 +1127,30 @@ def main(argv: list[str]) -> int:
         signal.signal(signal.SIGTERM, handle_shutdown_signal)
         signal.signal(signal.SIGINT, handle_shutdown_signal)
         warn_if_exposed(server)
-        rdb_load_at_startup(server)
+        aof_load_manifest_from_disk(server)
+        load_data_from_disk(server)
+        aof_open_if_needed_on_server_start(server)
+        aof_del_history_files(server)
         log.info("Ready to accept connections on %s:%d",
                  server.bind, server.port)
         serve_until_shutdown(server)
     return 0
 
 
+def load_data_from_disk(server: Server) -> None:
+    """Mirrors loadDataFromDisk() in server.c: with appendonly yes the
+    AOF holds the dataset, and dump.rdb is not read."""
+    if server.aof_state != AOF_ON:
+        rdb_load_at_startup(server)
+
+
 def serve_until_shutdown(server: Server) -> None:
     """Run the event loop until SHUTDOWN, or a signal, stops it.
 
     A signal asks for the same shutdown as SHUTDOWN without options
-    (Redis: serverCron() sees shutdown_asap): the dataset is saved if
-    there are save points, and if that fails the server keeps serving.
+    (Redis: serverCron() sees shutdown_asap): the AOF is flushed and
+    fsynced, the dataset is saved if there are save points, and if that
+    fails the server keeps serving.
     """
     while True:
         try:
@@ -1022,8 +1159,10 @@ def serve_until_shutdown(server: Server) -> None:
         except ShutdownRequested as sig:
             log.info("Received %s, shutting down", sig)
             # Simplified: Redis logs every step of its shutdown; with
-            # nothing to save, ours says only the line above.
-            if not server.saveparams or prepare_for_shutdown(server, 0):
+            # nothing to save or flush, ours says only the line above.
+            nothing_to_do = (not server.saveparams
+                             and server.aof_state == AOF_OFF)
+            if nothing_to_do or prepare_for_shutdown(server, 0):
                 return
             log.warning("%s received but errors trying to shut down the "
                         "server, check the logs for more information", sig)
