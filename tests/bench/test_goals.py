@@ -3,7 +3,8 @@ target judges (`since`), the rows against step 05 (issue 16), the memory
 rows of every type, the blocking rows (issue 17), the snapshot rows (issue
 20); and the memory datasets themselves, loaded into real Redis and step 06,
 where each must take Redis's compact encoding, and the snapshot's BGSAVE,
-run by real Redis and step 10.
+run by real Redis and step 10, and the aof section's log, written by real
+Redis and step 11.
 
 No benchmark runs here (tests/bench/test_bench.py runs the quick one): the
 results are small dicts shaped as tools/bench.py writes them.
@@ -18,7 +19,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tools"))
 import bench_report  # noqa: E402  (tools/bench_report.py and tools/bench/)
 
-from bench import memory, snapshot  # noqa: E402
+from bench import aof, memory, snapshot, throughput  # noqa: E402
 from bench.goals import (  # noqa: E402
     BASELINE_SECTION,
     BASELINE_TESTS,
@@ -509,3 +510,30 @@ def test_the_snapshot_saves_every_key_into_dump_rdb_and_reports_its_figures(
     assert 300 * per_key < r["file_bytes"] < 300 * per_key + 300
     assert r["cow_bytes"] > 0 and r["save_s"] > 0
     assert r["baseline_requests"] >= max(r["during_requests"], 100)
+
+
+@pytest.mark.parametrize("bench_target", [REDIS, step_target(REPO / "steps" / "11_aof")],
+                         ids=["redis", "11_aof"])
+def test_the_aof_log_holds_every_set_the_server_ran_as_the_client_sent_it(
+        bench_target, tmp_path):
+    """What bytes per SET divide: a log whose incr file is a SELECT, then
+    each SET redis-benchmark sent, 45 bytes each; the base file and the
+    manifest the rest. redis-benchmark sends a whole pipeline at a time,
+    so with -P 16 the server may run more SETs than -n: INFO counts them."""
+    with Server(bench_target, dir=tmp_path, **aof.CONFIGS["always"]) as server:
+        throughput.run(server, "set", 50, 1, 100, 60.0)
+        throughput.run(server, "set", 50, 16, 250, 60.0)
+        sets = aof.set_calls(server)
+        server.stop()
+    log = aof.log_files(str(tmp_path), sets)
+    assert 350 <= sets < 350 + 50 * 16
+    assert sorted(log["files"]) == ["appendonly.aof.1.base.rdb", "appendonly.aof.1.incr.aof",
+                                    "appendonly.aof.manifest"]
+    incr = (tmp_path / aof.AOF_DIR / "appendonly.aof.1.incr.aof").read_bytes()
+    select = b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n"
+    assert incr.startswith(select)
+    commands = incr[len(select):].split(b"*3\r\n$3\r\nSET\r\n$16\r\nkey:__rand_int__\r\n")
+    assert commands[0] == b"" and len(commands) == sets + 1
+    assert {len(value) for value in commands[1:]} == {len(b"$3\r\nxxx\r\n")}
+    assert log["bytes"] == sum(p.stat().st_size for p in (tmp_path / aof.AOF_DIR).iterdir())
+    assert log["bytes_per_set"] == pytest.approx(45, abs=1)
