@@ -776,6 +776,8 @@ def aof_section(results: dict) -> str:
             for r in figures["runs"]}
     pipelines = sorted({pipeline for _, _, pipeline in runs})
     requests = {r["pipeline"]: r["requests"] for r in done["redis"]["runs"]}
+    counts = " and ".join(f"{requests[p]:,} requests at `{mode_name(50, p)}`"
+                          for p in pipelines)
     head = " | ".join(f"{mode_name(50, p)} requests/s | CPU per request | ÷ appendonly no"
                       for p in pipelines)
     rows = "".join(
@@ -799,9 +801,8 @@ fsync per turn of the event loop for all the requests that turn read.
 Each server ran three times over, each in an empty directory of its own:
 with `appendonly no`, with `appendfsync everysec` and with `appendfsync
 always`. All of them took turns through `redis-benchmark`'s `SET` test,
-{requests.get(1, 0):,} requests at `-c 50` and {requests.get(16, 0):,}
-at `-c 50 -P 16`; the server's CPU time was read around each run, the
-fsync thread's included. The fsync waits for the disk that held the
+{counts}; the server's CPU time was read around each run, the fsync
+thread's included. The fsync waits for the disk that held the
 directories; a server waiting for it spends no CPU, so it shows in
 requests/s more than in CPU per request. In the columns "÷ appendonly no",
 each server's CPU per request over its own without the log: what the log
