@@ -20,7 +20,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from bench.aof import CONFIGS, POLICIES
+from bench.aof import CONFIGS, POLICIES, log_cost, runs_by_key
 from bench.goals import (
     BASELINE,
     COMPACT,
@@ -772,8 +772,7 @@ def aof_section(results: dict) -> str:
     done, left_out = measured_servers(results, "aof", "appendonly yes")
     if "redis" not in done:
         return ""
-    runs = {(t, r["aof"], r["pipeline"]): r for t, figures in done.items()
-            for r in figures["runs"]}
+    runs = runs_by_key(done)
     pipelines = sorted({pipeline for _, _, pipeline in runs})
     requests = {r["pipeline"]: r["requests"] for r in done["redis"]["runs"]}
     counts = " and ".join(f"{requests[p]:,} requests at `{mode_name(50, p)}`"
@@ -782,7 +781,7 @@ def aof_section(results: dict) -> str:
                       for p in pipelines)
     rows = "".join(
         f"\n| {t} | {'appendonly no' if c == 'off' else c} | " + " | ".join(
-            aof_cells(runs[t, c, p], runs[t, "off", p]) for p in pipelines) + " |"
+            aof_cells(runs, t, c, p) for p in pipelines) + " |"
         for t in done for c in CONFIGS)
     files = "".join(
         f"\n| {t} | {p} | {f['sets']:,} | {f['bytes']:,} B | {f['bytes_per_set']:.2f} B "
@@ -823,25 +822,21 @@ preamble of the empty dataset it started with), the incr file, with every
 """
 
 
-def aof_cells(record: dict, off: dict) -> str:
+def aof_cells(runs: dict, target: str, config: str, pipeline: int) -> str:
     """Requests/s, CPU per request and its ratio to the same server's
     without the log, for one run."""
+    record = runs[target, config, pipeline]
     return (f"{number(record['rps'])} | {record['cpu_us_per_request']:.2f} µs | "
-            f"{record['cpu_us_per_request'] / off['cpu_us_per_request']:.2f}×")
+            f"{log_cost(runs, target, config, pipeline):.2f}×")
 
 
 def cost_sentence(runs: dict, target: str, config: str, pipelines: list[int]) -> str:
     """What the log costs a step under one policy, beside Redis's cost."""
     return (f"\n- {target}, `appendfsync {config}`: CPU per `SET` over its own "
             "without the log " + ", ".join(
-                f"{cost(runs, target, config, p):.2f}× at {mode_name(50, p)} "
-                f"(Redis: {cost(runs, 'redis', config, p):.2f}×)" for p in pipelines) + ".")
-
-
-def cost(runs: dict, target: str, config: str, pipeline: int) -> float:
-    """A server's CPU per request with the log over its own without it."""
-    return (runs[target, config, pipeline]["cpu_us_per_request"]
-            / runs[target, "off", pipeline]["cpu_us_per_request"])
+                f"{log_cost(runs, target, config, p):.2f}× at {mode_name(50, p)} "
+                f"(Redis: {log_cost(runs, 'redis', config, p):.2f}×)" for p in pipelines)
+            + ".")
 
 
 def megabytes(value: int) -> str:

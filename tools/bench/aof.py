@@ -112,6 +112,19 @@ def take_turns(servers: dict, plan: Plan, say) -> list[dict]:
     return records
 
 
+def runs_by_key(results: dict[str, dict]) -> dict[tuple[str, str, int], dict]:
+    """The runs of a results' aof section by (target, configuration,
+    pipeline), for every target measured."""
+    return {(t, r["aof"], r["pipeline"]): r for t, figures in results.items()
+            if "skipped" not in figures for r in figures["runs"]}
+
+
+def log_cost(runs: dict, target: str, config: str, pipeline: int) -> float:
+    """A server's CPU per request with the log over its own without it."""
+    return (runs[target, config, pipeline]["cpu_us_per_request"]
+            / runs[target, "off", pipeline]["cpu_us_per_request"])
+
+
 def set_calls(server: Server) -> int:
     """The SETs the server ran, from INFO commandstats: redis-benchmark
     may send a few more than -n with -P 16 (a whole pipeline each time)."""

@@ -61,7 +61,7 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass, field
 
-from bench.aof import POLICIES
+from bench.aof import POLICIES, log_cost, runs_by_key
 from bench.memory import HASH_FIELDS, LIST_ELEMENTS, SET_MEMBERS, ZSET_MEMBERS
 from bench.servers import NAIVE, STEP_NAME
 from bench.throughput import PIPELINE
@@ -445,8 +445,7 @@ def aof_rows(results: dict, steps: list[str]) -> list[Row]:
     if not redis or "skipped" in redis:
         return []
     measured = {t: r for t, r in results.items() if "skipped" not in r}
-    runs = {(t, r["aof"], r["pipeline"]): r for t, figures in measured.items()
-            for r in figures["runs"]}
+    runs = runs_by_key(results)
     notes = {s: results[s]["skipped"] for s in steps if "skipped" in results.get(s, {})}
 
     def row(label: str, unit: str, figures: dict) -> Row:
@@ -459,13 +458,12 @@ def aof_rows(results: dict, steps: list[str]) -> list[Row]:
         for pipeline in (1, PIPELINE):
             prefix = f"{policy} {mode_name(50, pipeline)}:"
             on = {t: runs[t, policy, pipeline] for t in measured}
-            cpu = {t: r["cpu_us_per_request"] for t, r in on.items()}
             rows.append(row(f"{prefix} SET requests/s", "req/s",
                             {t: r["rps"] for t, r in on.items()}))
-            rows.append(row(f"{prefix} SET CPU per request", "µs", cpu))
-            cost = row(f"{prefix} CPU per request ÷ appendonly no's", "×", {
-                t: c / runs[t, "off", pipeline]["cpu_us_per_request"]
-                for t, c in cpu.items()})
+            rows.append(row(f"{prefix} SET CPU per request", "µs",
+                            {t: r["cpu_us_per_request"] for t, r in on.items()}))
+            cost = row(f"{prefix} CPU per request ÷ appendonly no's", "×",
+                       {t: log_cost(runs, t, policy, pipeline) for t in measured})
             cost.judge_absolute = True
             rows.append(cost)
         rows.append(row(f"{policy}: log bytes per SET", "B", {
