@@ -28,13 +28,14 @@ Steps:
                 timeouts (and the timer that wakes the loop for
                 them), CLIENT UNBLOCK
   08_multi      a command EXEC runs cannot block: it times out at once
+  11_aof        each client served has its pop written to the AOF, as the
+                LPOP, RPOP, LMOVE or ZPOPMIN it amounts to (t_list.py,
+                t_zset.py queue it; after_command() writes it)
 
 Simplified: Redis keeps the timeouts in a radix tree ordered by deadline
 (server.clients_timeout_table); a sorted Python list does here. Redis
 also blocks clients on streams (XREAD), for replicas (WAIT) and for
-modules, where we block only on lists and sorted sets; and it propagates
-each pop it serves to replicas and the AOF as the LPOP, RPOP, LMOVE or
-ZPOPMIN it amounts to, where we have neither replicas nor an AOF yet.
+modules, where we block only on lists and sorted sets.
 """
 
 import math
@@ -44,7 +45,13 @@ from collections.abc import Callable
 
 import resp
 from ae import AE_NOMORE, ae_create_time_event, ae_delete_time_event
-from commands import CLIENT_DENY_BLOCKING, CommandError, get_long_double
+from commands import (
+    CLIENT_DENY_BLOCKING,
+    CommandError,
+    after_command,
+    get_long_double,
+    propagate_pending_commands,
+)
 from db import BLOCKED_TYPE_BY_TYPE, RedisDb, lookup_key
 from expire import mstime
 from networking import (
@@ -317,6 +324,8 @@ def handle_clients_blocked_on_keys(server) -> None:
             o = lookup_key(db, key, None)
             if o is not None and o.type in SERVE_CLIENT_BLOCKED_ON_KEY:
                 serve_clients_blocked_on_key(db, key, o)
+            elif o is None:  # it expired: write its DEL, no call() will
+                propagate_pending_commands(server)
 # --8<-- [end:handle_clients_blocked_on_keys]
 
 
@@ -345,6 +354,7 @@ def serve_clients_blocked_on_key(db: RedisDb, key: bytes, o) -> None:
             receiver, (time.perf_counter_ns() - start) // 1000,
             server.stat_total_error_replies != errors)
         unblock_client(receiver)
+        after_command(receiver)  # the pop it was served goes to the AOF
         if deleted:
             break
     # END EXERCISE 07-serve-blocked-clients

@@ -5,10 +5,11 @@ a page: then the kernel copies it (copy-on-write). Before it exits, the
 child measures how much memory it had to copy and sends the number to
 the parent through a pipe opened before the fork; the parent reads it
 when it reaps the child, and INFO persistence reports it as
-rdb_last_cow_size.
+rdb_last_cow_size (aof_last_cow_size for a rewrite child).
 
 Steps:
   10_rdb        the pipe, the child's copy-on-write size
+  11_aof        ... or an AOF rewrite child's (aof_last_cow_size)
 
 Simplified: Redis's child also sends its progress (keys saved, current
 copy-on-write) while it works, and the parent drains the pipe once a
@@ -22,7 +23,10 @@ import struct
 
 log = logging.getLogger(__name__)
 
-CHILD_INFO_TYPE_RDB_COW_SIZE = 1  # the one report we send
+# The reports we send: the copy-on-write size of a BGSAVE child, or of
+# an AOF rewrite child (aof.py). Mirrors childInfoType.
+CHILD_INFO_TYPE_RDB_COW_SIZE = 1
+CHILD_INFO_TYPE_AOF_COW_SIZE = 2
 # One report: its type, keys saved, copy-on-write bytes. Mirrors
 # child_info_data; fixed-size, so a read knows when it has a whole one.
 CHILD_INFO_FORMAT = struct.Struct("<iQQ")
@@ -69,7 +73,9 @@ def zmalloc_get_private_dirty() -> int:
 # --8<-- [end:zmalloc_get_private_dirty]
 
 
-def send_child_cow_info(server, keys: int, pname: str) -> None:
+def send_child_cow_info(server, keys: int, pname: str,
+                        info_type: int = CHILD_INFO_TYPE_RDB_COW_SIZE
+                        ) -> None:
     """The child's report, written to the pipe. Mirrors
     sendChildCowInfo() and sendChildInfoGeneric()."""
     if server.child_info_pipe[1] == -1:
@@ -77,7 +83,7 @@ def send_child_cow_info(server, keys: int, pname: str) -> None:
     cow = zmalloc_get_private_dirty()
     log.info("Fork CoW for %s: current %d MB, peak %d MB, average %d MB",
              pname, cow >> 20, cow >> 20, cow >> 20)
-    data = CHILD_INFO_FORMAT.pack(CHILD_INFO_TYPE_RDB_COW_SIZE, keys, cow)
+    data = CHILD_INFO_FORMAT.pack(info_type, keys, cow)
     os.write(server.child_info_pipe[1], data)  # far below PIPE_BUF: whole
 
 
@@ -97,3 +103,5 @@ def receive_child_info(server) -> None:
         server.stat_current_cow_peak = max(server.stat_current_cow_peak, cow)
         if info_type == CHILD_INFO_TYPE_RDB_COW_SIZE:
             server.stat_rdb_cow_bytes = server.stat_current_cow_peak
+        elif info_type == CHILD_INFO_TYPE_AOF_COW_SIZE:
+            server.stat_aof_cow_bytes = server.stat_current_cow_peak

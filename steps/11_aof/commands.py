@@ -22,7 +22,11 @@ Steps:
                 and RESET; RESET is not queued in MULTI
   10_rdb        writes (and PING, and an EXEC that would write) are
                 refused with MISCONF after a failed BGSAVE
-  11_aof        ... and after a failed write or fsync of the AOF
+  11_aof        ... and after a failed write or fsync of the AOF;
+                call() propagates what a command changed: queued by
+                also_propagate(), written to the AOF at the end of the
+                outermost call (propagate_pending_commands), several
+                commands wrapped in MULTI ... EXEC
 
 Simplified: Redis generates its table from JSON files (src/commands/*.json)
 and also reports key specs and command tips; we report neither.
@@ -314,7 +318,8 @@ def auth_required(c) -> bool:
 
 # --8<-- [start:call]
 def call(c, cmd: Command) -> None:
-    """Run the command, and count and time it. Mirrors call() in server.c.
+    """Run the command, count and time it, and propagate what it changed.
+    Mirrors call() in server.c.
 
     One reading of the clock serves twice, as in Redis. It is the time
     that lookups compare TTLs with, so that no key expires in the middle
@@ -324,21 +329,29 @@ def call(c, cmd: Command) -> None:
     EXEC calls this for each command it runs. Those keep EXEC's time, so
     no key expires in the middle of a transaction either; and an error
     of theirs is theirs, not EXEC's (Redis: incrCommandStatsOnError()).
+
+    A command that changed the dataset (server.dirty grew) is queued for
+    the append-only file with its argv, as the command rewrote it (SET
+    ... EX 10 becomes SET ... PXAT <ms>). What it queued itself comes
+    first (the DEL of a key found expired, SPOP's SREMs). At the end of
+    the outermost call, the queue is written (after_command()).
     """
     server = c.server
+    old_flags = c.flags
+    c.flags &= ~(CLIENT_FORCE_AOF | CLIENT_PREVENT_PROP)
     start = time.time_ns()
     if not server.in_exec:
         server.mstime = start // 1_000_000
     replied = len(c.buf)
-    server.prev_err_count = server.stat_total_error_replies
     dirty = server.dirty
+    server.prev_err_count = server.stat_total_error_replies
+    server.in_nested_call += 1
     try:
         cmd.proc(c)
     except CommandError as err:
         c.add_reply(resp.error(err.args[0]))
-    if server.dirty != dirty and server.aof_state:  # TEMPORARY (s11w)
-        from aof import feed_append_only_file
-        feed_append_only_file(server, c.db.id, list(c.argv))
+    server.in_nested_call -= 1
+    dirty = server.dirty - dirty  # negative after SAVE: nothing changed
     cmd.microseconds += (time.time_ns() - start) // 1000
     cmd.calls += 1
     if len(c.buf) > replied and c.buf[replied] == ERROR_MARK:
@@ -349,8 +362,116 @@ def call(c, cmd: Command) -> None:
     if server.stat_total_error_replies > server.prev_err_count:
         cmd.failed_calls += 1
     server.prev_err_count = server.stat_total_error_replies
+    # EXEC is never propagated itself: its commands were, and
+    # propagate_pending_commands() wraps them in MULTI ... EXEC.
+    if (cmd.fullname != "exec" and not c.flags & CLIENT_PREVENT_PROP
+            and (dirty > 0 or c.flags & CLIENT_FORCE_AOF)):
+        also_propagate(server, c.db.id, c.argv)
+    # A nested call (in EXEC) must not clear the flags of its caller.
+    c.flags &= ~(CLIENT_FORCE_AOF | CLIENT_PREVENT_PROP)
+    c.flags |= old_flags & (CLIENT_FORCE_AOF | CLIENT_PREVENT_PROP)
     server.stat_numcommands += 1
+    after_command(c)
 # --8<-- [end:call]
+
+
+# --8<-- [start:after_command]
+def after_command(c) -> None:
+    """Mirrors afterCommand() in server.c: once the outermost call() is
+    over (EXEC's, not those of the commands it runs), or a blocked
+    client has been served, write what was queued for propagation."""
+    if not c.server.in_nested_call:
+        propagate_pending_commands(c.server, c)
+# --8<-- [end:after_command]
+
+
+# Propagation: what reaches the append-only file. Redis keeps these
+# functions in server.c; they are here, beside call(), because every
+# command module imports this one, and none can import server.py.
+#
+# Simplified: Redis propagates each operation to the AOF and to the
+# replicas (PROPAGATE_AOF, PROPAGATE_REPL); there are no replicas in
+# this book, so an operation here goes to the AOF or nowhere. Commands
+# that Redis propagates to replicas only (PUBLISH) are not propagated.
+
+CLIENT_FORCE_AOF = 1 << 11  # propagate the command, changes or not
+CLIENT_PREVENT_PROP = 1 << 12  # do not propagate the command itself
+
+# The commands of Redis's hidden flag CMD_TOUCHES_ARBITRARY_KEYS: the
+# expired keys they come across are deleted, and their DELs are
+# propagated each alone, not wrapped in MULTI ... EXEC.
+TOUCHES_ARBITRARY_KEYS = frozenset(("scan", "randomkey"))
+
+
+# --8<-- [start:also_propagate]
+def also_propagate(server, dbid: int, argv: list[bytes]) -> None:
+    """Queue a command for the AOF, in database `dbid`, to be written
+    after the current command. Mirrors alsoPropagate() in server.c.
+
+    call() queues each command that changed the dataset; a command that
+    does more than its argv says queues what it did (SPOP with a count,
+    one SREM per member), and so does expiry (a DEL).
+    """
+    if should_propagate(server):
+        server.also_propagate.append((dbid, list(argv)))
+# --8<-- [end:also_propagate]
+
+
+def should_propagate(server) -> bool:
+    """Mirrors shouldPropagate() in server.c: only while the AOF is on,
+    and never what the AOF itself is loading."""
+    # Imported here: aof.py imports this module.
+    from aof import AOF_OFF
+    return server.aof_state != AOF_OFF and not server.loading
+
+
+def prevent_command_propagation(c) -> None:
+    """Do not propagate the command itself: it queued what it did with
+    also_propagate(). Mirrors preventCommandPropagation() in server.c."""
+    c.flags |= CLIENT_PREVENT_PROP
+
+
+def force_command_propagation(c) -> None:
+    """Propagate the command even if it changed nothing. Mirrors
+    forceCommandPropagation() in server.c (with PROPAGATE_AOF)."""
+    c.flags |= CLIENT_FORCE_AOF
+
+
+# --8<-- [start:propagate_pending_commands]
+def propagate_pending_commands(server, c=None) -> None:
+    """Write the queued commands to the AOF. Mirrors
+    propagatePendingCommands() in server.c.
+
+    Several commands from one call (EXEC's; a write and the DEL of a key
+    it found expired) go in MULTI ... EXEC, so that loading the file
+    applies all of them or none. Not so when the server propagates
+    deletions of its own (active expiry: server.propagate_no_multi), nor
+    for SCAN and RANDOMKEY, which may delete any number of expired keys.
+    `c` is the client whose command ran (Redis: server.current_client).
+    """
+    ops, server.also_propagate = server.also_propagate, []
+    if not ops:
+        return
+    transaction = len(ops) > 1 and not server.propagate_no_multi
+    if c is not None and c.cmd.fullname in TOUCHES_ARBITRARY_KEYS:
+        transaction = False
+    if transaction:  # in the first command's database, SELECT before
+        propagate_now(server, ops[0][0], [b"MULTI"])
+    for dbid, argv in ops:
+        propagate_now(server, dbid, argv)
+    if transaction:  # in the last one's, so that no SELECT comes between
+        propagate_now(server, ops[-1][0], [b"EXEC"])
+# --8<-- [end:propagate_pending_commands]
+
+
+def propagate_now(server, dbid: int, argv: list[bytes]) -> None:
+    """Append one command to the AOF. Mirrors propagateNow() in
+    server.c (which would also feed the replicas)."""
+    if not should_propagate(server):
+        return
+    # Imported here: aof.py imports this module.
+    from aof import feed_append_only_file
+    feed_append_only_file(server, dbid, argv)
 
 
 ERROR_MARK = ord("-")  # the first byte of an error reply

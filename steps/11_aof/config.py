@@ -528,11 +528,15 @@ def adjust_open_files_limit(server) -> None:
 
 
 def update_appendonly(server) -> None:
-    """Mirrors updateAppendonly(), whose error we give for every attempt
-    to turn AOF on: the append-only file arrives in step 11."""
-    if server.aof_enabled:
-        log.warning("Can't turn on AOF: this server has no append-only "
-                    "file before step 11.")
+    """Turn the AOF on or off as appendonly now says. Mirrors
+    updateAppendonly(): turning it on starts a rewrite, and fails if the
+    rewrite cannot start."""
+    # Imported here: aof.py imports this module (through rdb.py).
+    from aof import AOF_OFF, start_append_only, stop_append_only
+    if not server.aof_enabled and server.aof_state != AOF_OFF:
+        stop_append_only(server)
+    elif (server.aof_enabled and server.aof_state == AOF_OFF
+          and not start_append_only(server)):
         raise ConfigError("Unable to turn on AOF. Check server logs.")
 
 

@@ -34,6 +34,9 @@ Steps:
                 commands (del, rename_from, rename_to, move_from...)
   10_rdb        LASTSAVE; writes count as changes (server.dirty) for the
                 save points; FLUSHALL saves when there are save points
+  11_aof        an expired key's deletion is propagated as a DEL;
+                FLUSHDB and FLUSHALL are, even of empty databases; no
+                key expires while the AOF is loaded
 """
 
 # The field named "dict" (Redis's name) would shadow the type in the
@@ -53,7 +56,9 @@ from commands import (
     SYNTAX_ERROR,
     WRONGTYPE,
     CommandError,
+    also_propagate,
     command,
+    force_command_propagation,
     get_int,
     get_long_long,
 )
@@ -187,18 +192,39 @@ def key_is_expired(db: RedisDb, key: bytes) -> bool:
     Redis: a key cannot expire in the middle of a command.
     """
     when = db.expires.get(key)
-    return when is not None and db.server.mstime > when
+    if when is None or db.server.loading:
+        return False  # loading: the file's later commands may use it
+    return db.server.mstime > when
 # --8<-- [end:key_is_expired]
 
 
 def delete_expired_key(db: RedisDb, key: bytes) -> None:
-    """Mirrors deleteExpiredKeyAndPropagate(): delete, publish and
-    count it; a key gone is a key modified, for WATCH. Lazy and active
-    expiry both come here: either way the event is "expired"."""
+    """Mirrors deleteExpiredKeyAndPropagate(): delete, publish, count
+    and propagate it; a key gone is a key modified, for WATCH. Lazy and
+    active expiry both come here: either way the event is "expired"."""
     db_delete(db, key)
     notify_keyspace_event(db.server, NOTIFY_EXPIRED, b"expired", key, db.id)
     signal_modified_key(db, key)
+    propagate_deletion(db, key)
     db.server.stat_expiredkeys += 1
+
+
+# --8<-- [start:propagate_deletion]
+def propagate_deletion(db: RedisDb, key: bytes) -> None:
+    """Queue a DEL of the expired key for the AOF. Mirrors
+    propagateDeletion() in db.c.
+
+    The file never says when a key expires by itself: loading it again
+    must not depend on the clock. So each expiry is written as the DEL
+    it amounts to, where it happened among the writes. A lookup inside a
+    command queues it before the command (call() writes both); active
+    expiry writes its DELs at the end of its cycle.
+
+    Simplified: with lazyfree-lazy-expire yes Redis writes UNLINK; we
+    have no lazy freeing, and write DEL as Redis does by default.
+    """
+    also_propagate(db.server, db.id, [b"DEL", key])
+# --8<-- [end:propagate_deletion]
 
 
 # --8<-- [start:signal_modified_key]
@@ -389,6 +415,7 @@ def flushdb_command(c) -> None:
     c.server.dirty += len(c.db.dict)
     signal_flushed_db(c.db, None)
     empty_db(c.db)
+    force_command_propagation(c)  # into the AOF even if it was empty
     c.add_reply(resp.OK)
 
 
@@ -412,6 +439,7 @@ def flushall_command(c) -> None:
         kill_rdb_child(server)
     if server.saveparams:
         rdb_save_to_disk(server, server.rdb_filename)
+    force_command_propagation(c)  # into the AOF even if all was empty
     c.add_reply(resp.OK)
 
 

@@ -2,17 +2,21 @@
 
 Redis's DEBUG is a toolbox for its own test suite (crash the server,
 change an encoding, sleep, populate...). Of its subcommands we have the
-one the tests of persistence use: RELOAD, a save and a load in one call.
+ones the tests of persistence use: RELOAD, a save and a load in one
+call, and SET-ACTIVE-EXPIRE, which stops active expiry so that a test
+can watch a key expire lazily.
 
 Steps:
   10_rdb        DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]
+  11_aof        DEBUG SET-ACTIVE-EXPIRE 0|1
 
-Simplified: Redis has about forty subcommands; any other than RELOAD is
+Simplified: Redis has about forty subcommands; any other than these is
 unknown here. MERGE (keep both values of a key found twice) is accepted
 and ignored: a key loaded again replaces the one in memory.
 """
 
 import logging
+import re
 
 import resp
 from commands import command
@@ -45,6 +49,9 @@ def debug_command(c) -> None:
     if c.server.enable_debug_cmd == PROTECTED_ACTION_ALLOWED_NO:
         c.add_reply(resp.error(DEBUG_NOT_ALLOWED))
         return
+    if c.argv[1].lower() == b"set-active-expire" and len(c.argv) == 3:
+        debug_set_active_expire(c)
+        return
     if c.argv[1].lower() != b"reload":
         c.add_reply(resp.error(
             b"unknown subcommand or wrong number of arguments for '%s'. "
@@ -71,3 +78,12 @@ def debug_command(c) -> None:
     log.warning("DB reloaded by DEBUG RELOAD")
     c.add_reply(resp.OK)
 # --8<-- [end:debug_command]
+
+
+def debug_set_active_expire(c) -> None:
+    """DEBUG SET-ACTIVE-EXPIRE 0|1: stop or restart active expiry (the
+    branch of debugCommand()). The number is read as C's atoi() reads
+    it: its leading digits, 0 if none."""
+    number = re.match(rb"\s*([+-]?\d+)", c.argv[2])
+    c.server.active_expire_enabled = bool(number and int(number.group(1)))
+    c.add_reply(resp.OK)

@@ -12,13 +12,22 @@ Steps:
   06_encodings  TTL and its variants look without touching (NOTOUCH)
   09_pubsub     keyspace events: expire, persist, and del for a time
                 already past
+  11_aof        active expiry writes its DELs to the AOF, each alone;
+                EXPIRE and its variants are written as PEXPIREAT <ms>,
+                or DEL for a time already past (a time already past
+                sets it all the same while the AOF is loaded)
 """
 
 import time
 from dataclasses import dataclass
 
 import resp
-from commands import CommandError, command, get_long_long
+from commands import (
+    CommandError,
+    command,
+    get_long_long,
+    propagate_pending_commands,
+)
 from db import (
     LOOKUP_NOTOUCH,
     db_delete,
@@ -29,6 +38,10 @@ from db import (
     remove_expire,
     set_expire,
     signal_modified_key,
+)
+from networking import (
+    rewrite_client_command_argument,
+    rewrite_client_command_vector,
 )
 from notify import NOTIFY_GENERIC, notify_keyspace_event
 
@@ -77,6 +90,9 @@ def active_expire_cycle(server, cycle_type: int) -> None:
     time is up: 25% of a cron period for the slow cycle, 1 ms for the
     fast one, which before_sleep runs only after a slow cycle ran out of
     time. The cost adapts to the work: few expired keys, little CPU.
+
+    The DELs of the keys it deletes are written to the AOF at the end,
+    each on its own: no MULTI ... EXEC (server.propagate_no_multi).
     """
     state, start = server.expire_cycle, ustime()
     if cycle_type == ACTIVE_EXPIRE_CYCLE_FAST and not fast_cycle_due(
@@ -91,6 +107,7 @@ def active_expire_cycle(server, cycle_type: int) -> None:
         dbs_per_call = len(server.db)  # there is work: visit them all
     state.timelimit_exit = False
     sampled = expired = iteration = 0
+    server.propagate_no_multi = True
     for _ in range(dbs_per_call):
         db = server.db[state.current_db % len(server.db)]
         state.current_db += 1
@@ -109,6 +126,8 @@ def active_expire_cycle(server, cycle_type: int) -> None:
             db.expire_ring.clear()
         if state.timelimit_exit:
             break
+    propagate_pending_commands(server)
+    server.propagate_no_multi = False
     record_expire_cycle(server, sampled, expired, ustime() - start)
 # --8<-- [end:active_expire_cycle]
 
@@ -187,10 +206,11 @@ def update_avg_ttl(db, ttl_sum: int, ttl_samples: int) -> None:
         db.avg_ttl = db.avg_ttl // 50 * 49 + avg // 50
 
 
-def check_already_expired(when: int) -> bool:
+def check_already_expired(server, when: int) -> bool:
     """Mirrors checkAlreadyExpired(): a time in the past deletes the key
-    at once instead of setting a TTL."""
-    return when <= mstime()
+    at once instead of setting a TTL; not while the AOF is loaded, where
+    the key stays, with its time, for the file's later commands."""
+    return when <= mstime() and not server.loading
 
 
 # The commands. Mirrors the second half of expire.c.
@@ -225,6 +245,10 @@ def expire_generic_command(c, basetime: int, seconds: bool) -> None:
 
     Replies 1 when the TTL was set, 0 when there is no key or NX/XX/GT/LT
     said no. A time already past deletes the key, and still replies 1.
+
+    The AOF gets PEXPIREAT with the absolute time in ms (the options
+    kept): a relative time would mean another moment when the file is
+    loaded. A time already past is written as the DEL it did.
     """
     key = c.argv[1]
     flags = parse_extended_expire_arguments(c.argv[3:])
@@ -242,15 +266,19 @@ def expire_generic_command(c, basetime: int, seconds: bool) -> None:
     if not expire_allowed(get_expire(c.db, key), when, flags):
         c.add_reply(resp.integer(0))
         return
-    if check_already_expired(when):
+    if check_already_expired(c.server, when):
         db_delete(c.db, key)
-        signal_modified_key(c.db, key)
         c.server.dirty += 1
+        rewrite_client_command_vector(c, b"DEL", key)
+        signal_modified_key(c.db, key)
         notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", key, c.db.id)
         c.add_reply(resp.integer(1))
         return
     set_expire(c.db, key, when)
     c.add_reply(resp.integer(1))  # before the event, as in Redis
+    if basetime or seconds:  # all but PEXPIREAT, whose argv says it
+        rewrite_client_command_argument(c, 0, b"PEXPIREAT")
+        rewrite_client_command_argument(c, 2, b"%d" % when)
     signal_modified_key(c.db, key)
     c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_GENERIC, b"expire", key, c.db.id)

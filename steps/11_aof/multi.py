@@ -21,12 +21,13 @@ the keys again, and retries.
 Steps:
   08_multi      MULTI, EXEC, DISCARD, WATCH, UNWATCH
   09_pubsub     RESET (networking.py) ends a transaction too
+  11_aof        the commands EXEC runs are written to the AOF together,
+                in MULTI ... EXEC if more than one changed anything
+                (propagate_pending_commands, commands.py)
 
 Simplified: Redis also checks the ACL of each queued command again at
-EXEC, and propagates the transaction to replicas and the AOF wrapped in
-MULTI ... EXEC; we have neither ACL users nor replicas nor an AOF yet.
-It refuses to queue (-OOM) when used memory is over maxmemory, which we
-do not enforce.
+EXEC; we have no ACL users. It refuses to queue (-OOM) when used memory
+is over maxmemory, which we do not enforce.
 """
 
 from dataclasses import dataclass

@@ -36,7 +36,9 @@ Steps:
                 the pubsub client class, its soft output buffer limit;
                 RESET; CLIENT LIST's sub, psub, ssub and flag P
   11_aof        under appendfsync always, the write handler is installed
-                with AE_BARRIER
+                with AE_BARRIER; a command may rewrite its argv, for
+                what the AOF gets; a client with no connection (the fake
+                client that replays the AOF) gets no replies
 
 Simplified: Redis keeps replies in a 16 KiB buffer plus a list of blocks;
 one growing bytearray per client does here.
@@ -194,6 +196,8 @@ class Client:
         """
         if self.flags & CLIENT_CLOSE_ASAP:
             return  # it is about to be freed: send nothing more
+        if self.conn is None:
+            return  # the fake client of AOF loading: no one reads
         if not self.buf and not self.flags & CLIENT_PENDING_WRITE:
             self.flags |= CLIENT_PENDING_WRITE
             self.server.clients_pending_write.append(self)
@@ -443,6 +447,38 @@ def reset_client(c: Client) -> None:
     c.reqtype = 0
     c.multibulklen = 0
     c.bulklen = -1
+
+
+# --8<-- [start:rewrite_client_command_vector]
+def rewrite_client_command_vector(c: Client, *argv: bytes) -> None:
+    """Replace the command's argv with `argv`, for propagation: what
+    reaches the AOF is c.argv once the command is over. Mirrors
+    rewriteClientCommandVector(); SET k v EX 10 becomes SET k v PXAT
+    <ms>, which means the same when the file is loaded later.
+
+    Simplified: Redis also points c->cmd at the new command, and keeps
+    the original argv for the slow log and MONITOR, which we do not have.
+    """
+    replace_client_command_vector(c, list(argv))
+# --8<-- [end:rewrite_client_command_vector]
+
+
+def replace_client_command_vector(c: Client, argv: list[bytes]) -> None:
+    """Mirrors replaceClientCommandVector(): the new argv as a list."""
+    c.argv = argv
+
+
+def rewrite_client_command_argument(c: Client, i: int,
+                                    value: bytes) -> None:
+    """Replace argument `i`, or append it if i is the length of argv.
+    Mirrors rewriteClientCommandArgument(). A copy is changed: the argv
+    of a command in EXEC's queue stays as it was queued."""
+    argv = list(c.argv)
+    if i == len(argv):
+        argv.append(value)
+    else:
+        argv[i] = value
+    c.argv = argv
 
 
 # --8<-- [start:handle_clients_with_pending_writes]

@@ -369,7 +369,12 @@ def punsubscribe_command(c: Client) -> None:
                     "subscribed patterns (by any client).",
          summary="Send a message to the subscribers of a channel")
 def publish_command(c: Client) -> None:
-    """Mirrors publishCommand(): the reply counts the frames sent."""
+    """Mirrors publishCommand(): the reply counts the frames sent.
+
+    A message is no change to the dataset: it is not written to the AOF.
+    Simplified: Redis forces its propagation to replicas (so that their
+    subscribers get it too); there are no replicas here.
+    """
     receivers = pubsub_publish_message(c.server, c.argv[1], c.argv[2])
     c.add_reply(resp.integer(receivers))
 

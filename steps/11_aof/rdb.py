@@ -31,6 +31,7 @@ Steps:
   10_rdb  rdb_save, rdb_load; every type in every encoding; DUMP and
           RESTORE; SAVE, BGSAVE (the forked child, its temp file and
           rename), the parent reaping it, loading at start-up
+  11_aof  RESTORE's TTL is written to the AOF as an absolute time
 
 Simplified: Redis streams the file through a rio with a 4 KB stdio
 buffer, computing the checksum as it writes; here a bytearray collects
@@ -86,6 +87,10 @@ from listpack import (
     lp_validate_integrity,
 )
 from lzf import LzfError, lzf_compress, lzf_decompress
+from networking import (
+    rewrite_client_command_argument,
+    rewrite_client_command_vector,
+)
 from notify import NOTIFY_GENERIC, notify_keyspace_event
 from object import (
     LRU_CLOCK_MAX,
@@ -882,11 +887,13 @@ def rdb_load_aux_field(r: RioReader, server) -> None:
 
 
 # --8<-- [start:rdb_load_rio]
-def rdb_load_rio(r: RioReader, server,
-                 deep: bool = False) -> list[LoadedDb]:
+def rdb_load_rio(r: RioReader, server, deep: bool = False,
+                 rdbflags: int = RDBFLAGS_NONE) -> list[LoadedDb]:
     """Read a whole RDB stream into new databases. Mirrors rdbLoadRio():
     the magic, then opcodes until EOF, then the checksum. Keys already
-    expired are dropped, as a master does. Raises RdbError."""
+    expired are dropped, as a master does, except from an AOF's base
+    (RDBFLAGS_AOF_PREAMBLE): a command later in the AOF may use them.
+    Raises RdbError."""
     magic = r.read(9)
     if magic[:5] != b"REDIS":
         raise RdbError("Wrong signature trying to load DB from file")
@@ -926,7 +933,8 @@ def rdb_load_rio(r: RioReader, server,
         if value is None:
             log.warning("rdbLoadObject skipping empty key: %s",
                         key.decode(errors="replace"))
-        elif expiretime != -1 and expiretime < now:
+        elif (expiretime != -1 and expiretime < now
+              and not rdbflags & RDBFLAGS_AOF_PREAMBLE):
             expired += 1
         else:
             add_loaded_key(r, db, key, value, expiretime)
@@ -994,11 +1002,16 @@ def rdb_load(server, filename: str) -> None:
         data = f.read()
     dbs = rdb_load_rio(RioReader(data), server,
                        server.sanitize_dump_payload == SANITIZE_DUMP_YES)
+    rdb_install_loaded_dbs(server, dbs)
+# --8<-- [end:rdb_load]
+
+
+def rdb_install_loaded_dbs(server, dbs: list[LoadedDb]) -> None:
+    """Make the databases loaded aside the server's."""
     for db, loaded in zip(server.db, dbs):
         db.dict = loaded.dict
         db.expires = loaded.expires
         db.expire_ring = deque(loaded.expires)
-# --8<-- [end:rdb_load]
 
 
 # DUMP and RESTORE. Redis keeps them in cluster.c, for MIGRATE.
@@ -1126,7 +1139,11 @@ def restore_load_payload(c, payload: bytes) -> RedisObject:
          "previously obtained using DUMP.")
 def restore_command(c) -> None:
     """Mirrors restoreCommand(): options, then BUSYKEY, the TTL, the
-    footer, the value; a TTL already past deletes instead of adding."""
+    footer, the value; a TTL already past deletes instead of adding.
+
+    A relative TTL is written to the AOF as the absolute time, with
+    ABSTTL; a TTL already past, as the DEL of the key it replaced.
+    """
     opts = parse_restore_options(c.argv)
     key = c.argv[1]
     if not opts.replace and lookup_key_write(c.db, key) is not None:
@@ -1140,8 +1157,9 @@ def restore_command(c) -> None:
     deleted = opts.replace and db_delete(c.db, key)
     if ttl and not opts.absttl:
         ttl += mstime()
-    if ttl and check_already_expired(ttl):
+    if ttl and check_already_expired(c.server, ttl):
         if deleted:
+            rewrite_client_command_vector(c, b"DEL", key)
             signal_modified_key(c.db, key)
             notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", key,
                                   c.db.id)
@@ -1151,6 +1169,9 @@ def restore_command(c) -> None:
     db_add(c.db, key, o)
     if ttl:
         set_expire(c.db, key, ttl)
+        if not opts.absttl:
+            rewrite_client_command_argument(c, 2, b"%d" % ttl)
+            rewrite_client_command_argument(c, len(c.argv), b"ABSTTL")
     object_set_lru_or_lfu(c.server, o, opts.lru_idle)
     signal_modified_key(c.db, key)
     notify_keyspace_event(c.server, NOTIFY_GENERIC, b"restore", key,
@@ -1342,8 +1363,10 @@ def check_children_done(server) -> None:
     try:
         pid, status = os.waitpid(-1, os.WNOHANG)
     except ChildProcessError as err:
-        log.warning("waitpid() returned an error: %s. child_type: RDB, "
-                    "child_pid = %d", err.strerror, server.child_pid)
+        log.warning("waitpid() returned an error: %s. child_type: %s, "
+                    "child_pid = %d", err.strerror,
+                    "AOF" if server.child_type == CHILD_TYPE_AOF else "RDB",
+                    server.child_pid)
         return
     if pid == 0:
         return
@@ -1354,7 +1377,12 @@ def check_children_done(server) -> None:
     if pid != server.child_pid:
         log.warning("Warning, detected child with unmatched pid: %d", pid)
         return
-    background_save_done_handler(server, exitcode, bysignal)
+    if server.child_type == CHILD_TYPE_AOF:
+        # Imported here: aof.py imports this module.
+        from aof import background_rewrite_done_handler
+        background_rewrite_done_handler(server, exitcode, bysignal)
+    else:
+        background_save_done_handler(server, exitcode, bysignal)
     if not bysignal and exitcode == 0:
         receive_child_info(server)
     reset_child_state(server)

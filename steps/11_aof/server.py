@@ -77,17 +77,30 @@ from ae import (
     create_file_event,
 )
 from aof import (
+    AOF_FAILED,
     AOF_FSYNC_EVERYSEC,
+    AOF_NOT_EXIST,
     AOF_OFF,
     AOF_ON,
+    AOF_OPEN_ERR,
     AOF_WAIT_REWRITE,
     AofManifest,
     aof_del_history_files,
     aof_load_manifest_from_disk,
     aof_open_if_needed_on_server_start,
     flush_append_only_file,
+    kill_append_only_child,
+    load_append_only_files,
+    rewrite_if_the_aof_has_grown,
+    start_scheduled_aof_rewrite,
 )
-from bio import BioWorker, bio_init, redis_fsync
+from bio import (
+    BIO_AOF_FSYNC,
+    BioWorker,
+    bio_init,
+    bio_pending_jobs_of_type,
+    redis_fsync,
+)
 from blocked import (
     handle_blocked_clients_timeout,
     handle_clients_blocked_on_keys,
@@ -132,6 +145,7 @@ from object import get_lru_clock, use_server_clock
 from rdb import (
     C_ERR,
     C_OK,
+    CHILD_TYPE_AOF,
     CHILD_TYPE_NONE,
     CHILD_TYPE_RDB,
     CONFIG_BGSAVE_RETRY_DELAY,
@@ -249,8 +263,16 @@ class Server:
     stat_expired_time_cap_reached_count: int = 0  # cycles that ran out
     stat_expire_cycle_time_used: int = 0  # µs spent in active expiry
     expire_cycle: ExpireCycleState = field(default_factory=ExpireCycleState)
+    active_expire_enabled: bool = True  # DEBUG SET-ACTIVE-EXPIRE 0 stops it
     mstime: int = 0  # Unix ms, cached: when the current command started
     in_exec: bool = False  # EXEC is running the commands it queued
+    # Propagation (commands.py): the commands queued for the AOF by the
+    # current call, as (dbid, argv); how deep call() is nested (EXEC
+    # calls it again); and whether the queue may go out in MULTI/EXEC.
+    also_propagate: list[tuple[int, list[bytes]]] = field(
+        default_factory=list)
+    in_nested_call: int = 0
+    propagate_no_multi: bool = False
     prev_err_count: int = 0  # stat_total_error_replies as a call began
     lruclock: int = 0  # the LRU clock (object.py), cached by server_cron
     cronloops: int = 0  # how many times server_cron ran
@@ -308,6 +330,10 @@ class Server:
     stat_aof_rewrites: int = 0
     stat_aofrw_consecutive_failures: int = 0
     stat_aof_cow_bytes: int = 0
+    # After failed rewrites, when the next automatic one may start and
+    # the wait after it (aof_rewrite_limited(); statics in Redis)
+    aof_rewrite_next_time: int = 0  # Unix time; 0: no wait
+    aof_rewrite_next_delay: int = 0  # minutes
     bio: list[BioWorker] = field(default_factory=list)  # bio.py threads
     start_time: float = field(default_factory=time.time)
 
@@ -318,18 +344,23 @@ def server_cron(el: EventLoop, id: int, server: Server) -> int:
 
     A time event (ae.py) that reschedules itself: it returns how many
     milliseconds until its next run, 100 at the default hz of 10. Of
-    Redis's long list of chores we have three: reading the LRU clock,
-    checking the clients (clients_cron), and active expiry, which Redis
-    runs from databasesCron().
+    Redis's long list of chores we have these: reading the LRU clock,
+    checking the clients (clients_cron), active expiry, which Redis
+    runs from databasesCron(), and persistence: reaping a child, or
+    starting one (a BGSAVE at a save point, an AOF rewrite scheduled or
+    due to the AOF's growth), and retrying a failed AOF write.
     """
     server.mstime = mstime()  # updateCachedTime()
     server.lruclock = get_lru_clock()
     clients_cron(server)
-    active_expire_cycle(server, ACTIVE_EXPIRE_CYCLE_SLOW)
+    if server.active_expire_enabled:
+        active_expire_cycle(server, ACTIVE_EXPIRE_CYCLE_SLOW)
+    start_scheduled_aof_rewrite(server)
     if server.child_type != CHILD_TYPE_NONE:
         check_children_done(server)
     else:
         save_if_a_save_point_is_reached(server)
+        rewrite_if_the_aof_has_grown(server)
     retry_aof_flush(server)
     start_scheduled_bgsave(server)
     server.cronloops += 1
@@ -437,7 +468,8 @@ def before_sleep(server: Server, el: EventLoop) -> None:
     then free the clients that were marked for closing.
     """
     handle_blocked_clients_timeout(server)
-    active_expire_cycle(server, ACTIVE_EXPIRE_CYCLE_FAST)
+    if server.active_expire_enabled:
+        active_expire_cycle(server, ACTIVE_EXPIRE_CYCLE_FAST)
     process_unblocked_clients(server)
     handle_clients_blocked_on_keys(server)
     # Before the replies go out: under appendfsync always, the writes
@@ -746,15 +778,17 @@ def info_keyspace(server: Server) -> str:
 # --8<-- [start:info_persistence]
 def info_persistence(server: Server) -> str:
     """Mirrors the Persistence section of genRedisInfoString(), in its
-    order. The append-only file is off until step 11, and neither
-    progress nor copy-on-write is reported while a child works.
+    order. Neither progress nor copy-on-write is reported while a child
+    works. The sizes of the AOF's files follow only when appendonly is
+    yes.
 
     Simplified: the current_* fields and async_loading stay 0; Redis's
     child reports them through the pipe while it saves.
     """
     bgsave = server.child_type == CHILD_TYPE_RDB
+    rewrite = server.child_type == CHILD_TYPE_AOF
     now = int(time.time())
-    return info_section("Persistence", {
+    fields = {
         "loading": int(server.loading), "async_loading": 0,
         "current_cow_peak": 0, "current_cow_size": 0,
         "current_cow_size_age": 0, "current_fork_perc": "0.00",
@@ -770,13 +804,32 @@ def info_persistence(server: Server) -> str:
         "rdb_saves": server.stat_rdb_saves,
         "rdb_last_cow_size": server.stat_rdb_cow_bytes,
         "rdb_last_load_keys_expired": 0, "rdb_last_load_keys_loaded": 0,
-        "aof_enabled": 0, "aof_rewrite_in_progress": 0,
-        "aof_rewrite_scheduled": 0, "aof_last_rewrite_time_sec": -1,
-        "aof_current_rewrite_time_sec": -1,
-        "aof_last_bgrewrite_status": "ok", "aof_rewrites": 0,
-        "aof_rewrites_consecutive_failures": 0,
-        "aof_last_write_status": "ok", "aof_last_cow_size": 0,
-        "module_fork_in_progress": 0, "module_fork_last_cow_size": 0})
+        "aof_enabled": int(server.aof_state != AOF_OFF),
+        "aof_rewrite_in_progress": int(rewrite),
+        "aof_rewrite_scheduled": int(server.aof_rewrite_scheduled),
+        "aof_last_rewrite_time_sec": server.aof_rewrite_time_last,
+        "aof_current_rewrite_time_sec":
+            now - server.aof_rewrite_time_start if rewrite else -1,
+        "aof_last_bgrewrite_status":
+            "ok" if server.aof_lastbgrewrite_status == C_OK else "err",
+        "aof_rewrites": server.stat_aof_rewrites,
+        "aof_rewrites_consecutive_failures":
+            server.stat_aofrw_consecutive_failures,
+        "aof_last_write_status":
+            "ok" if server.aof_last_write_status == C_OK
+            and server.aof_bio_fsync_status == C_OK else "err",
+        "aof_last_cow_size": server.stat_aof_cow_bytes,
+        "module_fork_in_progress": 0, "module_fork_last_cow_size": 0}
+    if server.aof_enabled:
+        fields |= {
+            "aof_current_size": server.aof_current_size,
+            "aof_base_size": server.aof_rewrite_base_size,
+            "aof_pending_rewrite": int(server.aof_rewrite_scheduled),
+            "aof_buffer_length": len(server.aof_buf),
+            "aof_pending_bio_fsync":
+                bio_pending_jobs_of_type(server, BIO_AOF_FSYNC),
+            "aof_delayed_fsync": server.aof_delayed_fsync}
+    return info_section("Persistence", fields)
 # --8<-- [end:info_persistence]
 
 
@@ -830,6 +883,18 @@ class ShutdownRequested(BaseException):
 
 def handle_shutdown_signal(signum: int, frame) -> None:
     raise ShutdownRequested(signal.Signals(signum).name)
+
+
+DEFERRED_SIGNALS: list[int] = []  # received while the dataset loaded
+
+
+def defer_shutdown_signal(signum: int, frame) -> None:
+    """The handler until the server is ready. Mirrors the server.loading
+    branch of sigShutdownHandler(): the shutdown waits until the dataset
+    is loaded, so that no file is left half-read, or half-truncated."""
+    log.warning("Received shutdown signal during loading, scheduling "
+                "shutdown.")
+    DEFERRED_SIGNALS.append(signum)
 
 
 # Server commands. Redis keeps TIME in server.c, SHUTDOWN in db.c.
@@ -927,6 +992,11 @@ def finish_shutdown(server: Server, flags: int) -> bool:
         log.warning("There is a child saving an .rdb. Killing it!")
         kill_rdb_child(server)
         rdb_remove_temp_file(server.child_pid)
+    if server.child_type == CHILD_TYPE_AOF and not stop_aof_rewrite_at_exit(
+            server, flags):
+        log.warning("Errors trying to shut down the server. Check the "
+                    "logs for more information.")
+        return False
     if server.aof_state != AOF_OFF:
         flush_and_fsync_aof_at_exit(server)
     nosave = flags & SHUTDOWN_NOSAVE
@@ -942,6 +1012,21 @@ def finish_shutdown(server: Server, flags: int) -> bool:
     log.warning("Redis is now ready to exit, bye bye...")
     return True
 # --8<-- [end:finish_shutdown]
+
+
+def stop_aof_rewrite_at_exit(server: Server, flags: int) -> bool:
+    """Stop a rewrite child: the files we have hold the whole dataset,
+    unless AOF is waiting for this very rewrite to turn on, when exiting
+    would lose it (unless FORCE). The AOF child block of
+    finishShutdown()."""
+    if server.aof_state == AOF_WAIT_REWRITE:
+        if not flags & SHUTDOWN_FORCE:
+            log.warning("Writing initial AOF, can't exit.")
+            return False
+        log.warning("Writing initial AOF. Exit anyway.")
+    log.warning("There is a child rewriting the AOF. Killing it!")
+    kill_append_only_child(server)
+    return True
 
 
 # --8<-- [start:flush_and_fsync_aof_at_exit]
@@ -1107,6 +1192,8 @@ def warn_if_exposed(server: Server) -> None:
 
 def main(argv: list[str]) -> int:
     setup_logging()
+    signal.signal(signal.SIGTERM, defer_shutdown_signal)
+    signal.signal(signal.SIGINT, defer_shutdown_signal)
     args = parse_args(argv)
     server = Server(trace=TurnTrace() if args.trace else None)
     error = load_server_config(server, config_options(args))
@@ -1124,8 +1211,6 @@ def main(argv: list[str]) -> int:
         return 1
     init_server(server, listener)
     with listener:
-        signal.signal(signal.SIGTERM, handle_shutdown_signal)
-        signal.signal(signal.SIGINT, handle_shutdown_signal)
         warn_if_exposed(server)
         aof_load_manifest_from_disk(server)
         load_data_from_disk(server)
@@ -1137,11 +1222,23 @@ def main(argv: list[str]) -> int:
     return 0
 
 
+# --8<-- [start:load_data_from_disk]
 def load_data_from_disk(server: Server) -> None:
-    """Mirrors loadDataFromDisk() in server.c: with appendonly yes the
-    AOF holds the dataset, and dump.rdb is not read."""
+    """Load the dataset at start-up. Mirrors loadDataFromDisk() in
+    server.c: with appendonly yes the AOF's files hold the dataset, and
+    dump.rdb is not read, even if it is newer. A file that cannot be
+    loaded ends the process."""
     if server.aof_state != AOF_ON:
         rdb_load_at_startup(server)
+        return
+    start = time.monotonic()
+    status = load_append_only_files(server, server.aof_manifest)
+    if status in (AOF_FAILED, AOF_OPEN_ERR):
+        sys.exit(1)
+    if status != AOF_NOT_EXIST:
+        log.info("DB loaded from append only file: %.3f seconds",
+                 time.monotonic() - start)
+# --8<-- [end:load_data_from_disk]
 
 
 def serve_until_shutdown(server: Server) -> None:
@@ -1154,6 +1251,10 @@ def serve_until_shutdown(server: Server) -> None:
     """
     while True:
         try:
+            signal.signal(signal.SIGTERM, handle_shutdown_signal)
+            signal.signal(signal.SIGINT, handle_shutdown_signal)
+            if DEFERRED_SIGNALS:
+                handle_shutdown_signal(DEFERRED_SIGNALS.pop(), None)
             ae_main(server.el)
             return
         except ShutdownRequested as sig:

@@ -19,6 +19,7 @@ Steps:
   06_encodings  hash objects (OBJ_HASH): a listpack, then a dict
   09_pubsub     keyspace events: hset, hdel, hincrby, hincrbyfloat, and
                 del for a hash emptied
+  11_aof        HINCRBYFLOAT is written to the AOF as HSET of the result
 """
 
 import random
@@ -63,7 +64,7 @@ from listpack import (
     lp_safe_to_add,
     lp_skip,
 )
-from networking import CLIENT_CLOSE_ASAP
+from networking import CLIENT_CLOSE_ASAP, rewrite_client_command_argument
 from notify import NOTIFY_GENERIC, NOTIFY_HASH, notify_keyspace_event
 from object import (
     OBJ_ENCODING_HT,
@@ -482,6 +483,9 @@ def hincrbyfloat_command(c) -> None:
     c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_HASH, b"hincrbyfloat", c.argv[1],
                           c.db.id)
+    # The AOF gets the result, not the increment (INCRBYFLOAT's reason).
+    rewrite_client_command_argument(c, 0, b"HSET")
+    rewrite_client_command_argument(c, 3, new)
 
 
 @command("hscan", -3, "readonly", acl="hash", group="hash",

@@ -18,6 +18,9 @@ Steps:
                 client blocked on a list (blocked.py)
   09_pubsub     keyspace events: lpush, rpush, lpop, rpop, linsert, lset,
                 ltrim, lrem, and del for a list emptied
+  11_aof        the pops that choose their key (LMPOP, the blocking ones,
+                served at once or later) are written to the AOF as the
+                LPOP, RPOP, LMOVE or RPOPLPUSH they amount to
 """
 
 from collections.abc import Callable
@@ -28,6 +31,7 @@ from commands import (
     SYNTAX_ERROR,
     CommandError,
     after_error_reply,
+    also_propagate,
     arity_error,
     command,
     get_long_long,
@@ -48,7 +52,7 @@ from listpack import (
     lp_get_with_size,
     lp_seek,
 )
-from networking import BLOCKED_LIST
+from networking import BLOCKED_LIST, rewrite_client_command_vector
 from notify import NOTIFY_GENERIC, NOTIFY_LIST, notify_keyspace_event
 from object import (
     OBJ_ENCODING_QUICKLIST,
@@ -84,6 +88,8 @@ from quicklist import (
 
 LIST_HEAD = 0  # the left end: LPUSH, LPOP, LEFT
 LIST_TAIL = 1  # the right end: RPUSH, RPOP, RIGHT
+POP_COMMANDS = (b"LPOP", b"RPOP")  # by where: what a pop propagates as
+POSITION_NAMES = (b"left", b"right")  # getStringObjectFromListPosition()
 
 PUSH_COMPLEXITY = ("O(1) for each element added, so O(N) to add N elements "
                    "when the command is called with multiple arguments.")
@@ -708,6 +714,11 @@ def lmove_generic_command(c, wherefrom: int, whereto: int) -> None:
         notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", source,
                               c.db.id)
     signal_modified_key(c.db, source)
+    # A blocking move that did not block is written as the plain one.
+    if c.cmd.fullname == "blmove":
+        rewrite_client_command_vector(c, b"LMOVE", *c.argv[1:5])
+    elif c.cmd.fullname == "brpoplpush":
+        rewrite_client_command_vector(c, b"RPOPLPUSH", *c.argv[1:3])
 # --8<-- [end:lmove_generic_command]
 
 
@@ -805,12 +816,16 @@ def mpop_generic_command(c, keys: list[bytes], where: int,
     """Pop from the first of `keys` that holds a list; a null array if
     none does. Mirrors mpopGenericCommand().
 
-    Only that key is type-checked: the keys after it are not read.
+    Only that key is type-checked: the keys after it are not read. The
+    AOF gets the LPOP or RPOP with a count that it amounts to.
     """
     for key in keys:
         lobj = lookup_key_write(c.db, key, OBJ_LIST)
         if lobj is not None:
+            llen = list_type_length(lobj)
             list_pop_range_and_reply_with_key(c, lobj, key, where, count)
+            rewrite_client_command_vector(c, POP_COMMANDS[where], key,
+                                          b"%d" % min(count, llen))
             return
     c.add_reply(resp.null_array(c.resp))
 # --8<-- [end:mpop_generic_command]
@@ -847,7 +862,8 @@ def blocking_pop_generic_command(c, keys: list[bytes], where: int,
 
     Mirrors blockingPopGenericCommand(). The timeout is read first, and
     each key is type-checked until one holds a list. `count` is -1 for
-    BLPOP/BRPOP, whose reply is [key, element].
+    BLPOP/BRPOP, whose reply is [key, element]. A pop that did not
+    block is written to the AOF as the LPOP or RPOP it amounts to.
     """
     timeout = get_timeout(c.argv[timeout_idx])
     for key in keys:
@@ -855,11 +871,15 @@ def blocking_pop_generic_command(c, keys: list[bytes], where: int,
         if lobj is None:
             continue
         if count != -1:
+            llen = list_type_length(lobj)
             list_pop_range_and_reply_with_key(c, lobj, key, where, count)
+            rewrite_client_command_vector(c, POP_COMMANDS[where], key,
+                                          b"%d" % min(count, llen))
             return
         c.add_reply(resp.array_len(2) + resp.bulk(key)
                     + resp.bulk(list_type_pop(lobj, where)))
         list_elements_removed(c, key, where, lobj)
+        rewrite_client_command_vector(c, POP_COMMANDS[where], key)
         return
     block_for_keys(c, BLOCKED_LIST, keys, count, timeout, wherefrom=where)
 # --8<-- [end:blocking_pop_generic_command]
@@ -941,14 +961,23 @@ def serve_client_blocked_on_list(receiver, o: RedisObject,
     BLMPOP [key, [element, ...]], and BLMOVE/BRPOPLPUSH push the element
     onto their target and get it, unless the target holds another type:
     then they get WRONGTYPE, and the element stays where it is.
+
+    The client's command was not propagated when it blocked: what it
+    does now is queued for the AOF, as the LPOP, RPOP (with a count for
+    BLMPOP), LMOVE or RPOPLPUSH it amounts to.
     """
     bpop = receiver.bpop
+    server, dbid = receiver.server, receiver.db.id
     if bpop.target is not None:
         serve_blmove(receiver, o, key, bpop.target)
     elif receiver.cmd.proc is blmpop_command:
+        count = min(bpop.count, list_type_length(o))
+        also_propagate(server, dbid, [POP_COMMANDS[bpop.wherefrom], key,
+                                      b"%d" % count])
         return list_pop_range_and_reply_with_key(
             receiver, o, key, bpop.wherefrom, bpop.count)
     else:
+        also_propagate(server, dbid, [POP_COMMANDS[bpop.wherefrom], key])
         receiver.add_reply(resp.array_len(2) + resp.bulk(key)
                            + resp.bulk(list_type_pop(o, bpop.wherefrom)))
         notify_keyspace_event(receiver.server, NOTIFY_LIST,
@@ -972,11 +1001,17 @@ def serve_blmove(receiver, o: RedisObject, key: bytes, target: bytes) -> None:
         receiver.add_reply(reply)
         after_error_reply(receiver.server, reply)
         return
-    value = list_type_pop(o, receiver.bpop.wherefrom)
-    lmove_handle_push(receiver, target, dstobj, value, receiver.bpop.whereto)
-    notify_keyspace_event(receiver.server, NOTIFY_LIST,
-                          POP_EVENTS[receiver.bpop.wherefrom], key,
-                          receiver.db.id)
+    wherefrom, whereto = receiver.bpop.wherefrom, receiver.bpop.whereto
+    value = list_type_pop(o, wherefrom)
+    lmove_handle_push(receiver, target, dstobj, value, whereto)
+    if receiver.cmd.fullname == "brpoplpush":
+        argv = [b"RPOPLPUSH", key, target]
+    else:
+        argv = [b"LMOVE", key, target, POSITION_NAMES[wherefrom],
+                POSITION_NAMES[whereto]]
+    also_propagate(receiver.server, receiver.db.id, argv)
+    notify_keyspace_event(receiver.server, NOTIFY_LIST, POP_EVENTS[wherefrom],
+                          key, receiver.db.id)
 
 
 SERVE_CLIENT_BLOCKED_ON_KEY[OBJ_LIST] = serve_client_blocked_on_list

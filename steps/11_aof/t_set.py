@@ -21,6 +21,8 @@ Steps:
   06_encodings  set objects (OBJ_SET): an intset, then a Python set
   09_pubsub     keyspace events: sadd, srem, spop, sinterstore,
                 sunionstore, sdiffstore, and del for a set emptied
+  11_aof        SPOP is written to the AOF as the SREMs (or the DEL) it
+                amounts to: the members it picked at random
 """
 
 import random
@@ -30,9 +32,11 @@ import resp
 from commands import (
     SYNTAX_ERROR,
     CommandError,
+    also_propagate,
     command,
     get_positive_long,
     get_range_long,
+    prevent_command_propagation,
 )
 from db import (
     DUP_FUNCTIONS,
@@ -59,6 +63,7 @@ from intset import (
     intset_remove,
     intset_values,
 )
+from networking import rewrite_client_command_vector
 from notify import NOTIFY_GENERIC, NOTIFY_SET, notify_keyspace_event
 from object import (
     OBJ_ENCODING_HT,
@@ -341,7 +346,9 @@ def scard_command(c) -> None:
          complexity="O(1) without a count, O(N) with one",
          summary="Remove random members from a set and reply with them")
 def spop_command(c) -> None:
-    """Mirrors spopCommand(): one member, or a set of `count`."""
+    """Mirrors spopCommand(): one member, or a set of `count`. The AOF
+    gets SREM of the member picked: loading SPOP again would pick
+    another."""
     if len(c.argv) == 3:
         spop_with_count_command(c)
         return
@@ -353,6 +360,7 @@ def spop_command(c) -> None:
         return
     member = set_type_random_element(o)
     set_type_remove(o, member)
+    rewrite_client_command_vector(c, b"SREM", c.argv[1], member)
     c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_SET, b"spop", c.argv[1], c.db.id)
     c.add_reply(resp.bulk(member))
@@ -372,6 +380,9 @@ def spop_with_count_command(c) -> None:
     into a new set, made as SADD makes one, which replaces the old set,
     and the old set's members are the reply (3).
 
+    The AOF gets the DEL (1), or one SREM per member popped (2, 3), each
+    queued with also_propagate(), and not the SPOP itself.
+
     Simplified: picking the members costs O(N) for a set of N (a Python
     set has no random access); Redis picks each one in O(1).
     """
@@ -388,6 +399,7 @@ def spop_with_count_command(c) -> None:
         db_delete(c.db, c.argv[1])
         notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", c.argv[1],
                               c.db.id)
+        rewrite_client_command_vector(c, b"DEL", c.argv[1])
         signal_modified_key(c.db, c.argv[1])
         return
     remaining = size - count
@@ -395,16 +407,18 @@ def spop_with_count_command(c) -> None:
         popped = random.sample(list(set_type_members(o)), count)
         for member in popped:
             set_type_remove(o, member)
-        signal_modified_key(c.db, c.argv[1])
-        c.add_reply(set_reply(c, popped))
-        return
-    kept = random.sample(list(set_type_members(o)), remaining)  # CASE 3
-    newset = set_type_create(kept[0])
-    set_type_add_all(c.server, newset, kept)
-    for member in kept:
-        set_type_remove(o, member)
-    c.add_reply(set_reply(c, set_type_members(o)))
-    db_overwrite(c.db, c.argv[1], newset)
+    else:  # CASE 3
+        kept = random.sample(list(set_type_members(o)), remaining)
+        newset = set_type_create(kept[0])
+        set_type_add_all(c.server, newset, kept)
+        for member in kept:
+            set_type_remove(o, member)
+        popped = list(set_type_members(o))
+        db_overwrite(c.db, c.argv[1], newset)
+    c.add_reply(set_reply(c, popped))
+    for member in popped:
+        also_propagate(c.server, c.db.id, [b"SREM", c.argv[1], member])
+    prevent_command_propagation(c)
     signal_modified_key(c.db, c.argv[1])
 # --8<-- [end:spop_with_count_command]
 

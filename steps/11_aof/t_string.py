@@ -14,6 +14,10 @@ Steps:
                 encoding (int, embstr, raw); APPEND and SETRANGE make a
                 string raw; INCR and DECR store an int
   09_pubsub     keyspace events: set, expire, setrange, append, incrby...
+  11_aof        what the AOF gets: SET ... PXAT <ms> for every relative
+                or absolute expire, SET without GET, GETEX as PEXPIREAT,
+                PERSIST or DEL, GETDEL as DEL, GETSET and INCRBYFLOAT as
+                SET (the float's final text, KEEPTTL)
 """
 
 from array import array
@@ -40,6 +44,11 @@ from db import (
     signal_modified_key,
 )
 from expire import check_already_expired, expire_time_error, mstime
+from networking import (
+    replace_client_command_vector,
+    rewrite_client_command_argument,
+    rewrite_client_command_vector,
+)
 from notify import NOTIFY_GENERIC, NOTIFY_STRING, notify_keyspace_event
 from object import (
     OBJ_ENCODING_INT,
@@ -157,6 +166,8 @@ def set_generic_command(c, flags: int, key: bytes, value: bytes,
     (WRONGTYPE here sets nothing), then NX/XX. A new value starts with no
     TTL (set_key), unless KEEPTTL; an expire option then sets one. The
     value is stored in its most compact encoding (try_object_encoding).
+
+    What the AOF gets is rewritten (propagate_set()).
     """
     when = None
     if expire is not None:
@@ -179,7 +190,29 @@ def set_generic_command(c, flags: int, key: bytes, value: bytes,
                               c.db.id)
     if not flags & OBJ_SET_GET:
         c.add_reply(ok_reply)
+    propagate_set(c, flags, key, value, when)
 # --8<-- [end:set_generic_command]
+
+
+# --8<-- [start:propagate_set]
+def propagate_set(c, flags: int, key: bytes, value: bytes,
+                  when: int | None) -> None:
+    """Rewrite the argv of SET, SETEX or PSETEX for the AOF: the end of
+    setGenericCommand().
+
+    An expire becomes SET key value PXAT <ms>, the absolute time it
+    computed: EX 10 read from the file an hour later would mean another
+    moment. (NX, XX and GET go too: they were decided already.) GET
+    alone is dropped, as the file has no one to reply to.
+    """
+    if when is not None:
+        rewrite_client_command_vector(c, b"SET", key, value, b"PXAT",
+                                      b"%d" % when)
+    elif flags & OBJ_SET_GET:
+        replace_client_command_vector(c, [
+            arg for j, arg in enumerate(c.argv)
+            if j < 3 or arg.lower() != b"get"])
+# --8<-- [end:propagate_set]
 
 
 @command("set", -3, "write denyoom", acl="string", group="string",
@@ -254,13 +287,19 @@ def getex_command(c) -> None:
     if expire is not None:
         when = get_expire_milliseconds(c, expire, flags)
     c.add_reply(resp.bulk(string_bytes(value)))
-    if flags & (OBJ_EXAT | OBJ_PXAT) and check_already_expired(when):
+    # GETEX is never written as it came: as the DEL, PEXPIREAT <ms> or
+    # PERSIST it amounts to.
+    if (flags & (OBJ_EXAT | OBJ_PXAT)
+            and check_already_expired(c.server, when)):
         db_delete(c.db, key)
+        rewrite_client_command_vector(c, b"DEL", key)
         event = b"del"
     elif when is not None:
         set_expire(c.db, key, when)
+        rewrite_client_command_vector(c, b"PEXPIREAT", key, b"%d" % when)
         event = b"expire"
     elif flags & OBJ_PERSIST and remove_expire(c.db, key):
+        rewrite_client_command_vector(c, b"PERSIST", key)
         event = b"persist"
     else:
         return  # nothing changed
@@ -276,6 +315,7 @@ def getex_command(c) -> None:
 def getdel_command(c) -> None:
     if get_generic_command(c) is not None:
         db_delete(c.db, c.argv[1])
+        rewrite_client_command_vector(c, b"DEL", c.argv[1])
         signal_modified_key(c.db, c.argv[1])
         c.server.dirty += 1
         notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", c.argv[1],
@@ -293,6 +333,7 @@ def getset_command(c) -> None:
     c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_STRING, b"set", c.argv[1],
                           c.db.id)
+    rewrite_client_command_argument(c, 0, b"SET")  # the AOF gets SET
 
 
 @command("mget", -2, "readonly fast", acl="string", group="string",
@@ -536,6 +577,9 @@ def incrbyfloat_command(c) -> None:
     notify_keyspace_event(c.server, NOTIFY_STRING, b"incrbyfloat", key,
                           c.db.id)
     c.add_reply(resp.bulk(new))
+    # The AOF gets the sum as text, not the increment: adding again when
+    # the file is loaded could round differently.
+    rewrite_client_command_vector(c, b"SET", key, new, b"KEEPTTL")
 # --8<-- [end:incrbyfloat_command]
 
 

@@ -29,6 +29,8 @@ Steps:
                 on a sorted set (blocked.py)
   09_pubsub     keyspace events: zadd, zincr, zrem, zremrangeby*, zpopmin,
                 zpopmax, the *store commands', and del for a set emptied
+  11_aof        ZMPOP and the blocking pops (served at once or later) are
+                written to the AOF as the ZPOPMIN or ZPOPMAX they amount to
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from commands import (
     SYNTAX_ERROR,
     WRONGTYPE,
     CommandError,
+    also_propagate,
     command,
     get_double,
     get_long_long,
@@ -86,7 +89,7 @@ from listpack import (
     lp_safe_to_add,
     lp_seek,
 )
-from networking import BLOCKED_ZSET
+from networking import BLOCKED_ZSET, rewrite_client_command_vector
 from notify import NOTIFY_GENERIC, NOTIFY_ZSET, notify_keyspace_event
 from object import (
     OBJ_ENCODING_LISTPACK,
@@ -1592,6 +1595,7 @@ def zrevrank_command(c) -> None:
 
 ZSET_MIN, ZSET_MAX = 0, 1
 ZPOP_EVENTS = {ZSET_MIN: b"zpopmin", ZSET_MAX: b"zpopmax"}
+ZPOP_COMMANDS = {ZSET_MIN: b"ZPOPMIN", ZSET_MAX: b"ZPOPMAX"}
 
 
 # --8<-- [start:generic_zpop_command]
@@ -1605,7 +1609,8 @@ def generic_zpop_command(c, keys: list[bytes], where: int, emitkey: bool,
     ZPOPMIN/ZPOPMAX pass one key. ZMPOP passes several: its reply names
     the key the members came from (emitkey), and is a null array when
     none of the keys exists (reply_nil_when_empty). Only that key is
-    type-checked: the keys after it are not read.
+    type-checked: the keys after it are not read. ZMPOP is written to
+    the AOF as the ZPOPMIN or ZPOPMAX with a count that it amounts to.
     """
     zobj = None
     for key in keys:
@@ -1619,7 +1624,8 @@ def generic_zpop_command(c, keys: list[bytes], where: int, emitkey: bool,
     if count == 0:
         c.add_reply(resp.EMPTY_ARRAY)
         return
-    rangelen = min(1 if count == -1 else count, zset_length(zobj))
+    llen = zset_length(zobj)
+    rangelen = min(1 if count == -1 else count, llen)
     out = [zpop_reply_header(key, rangelen, emitkey, use_nested_array)]
     for _ in range(rangelen):
         ele, score = zset_end_pair(zobj, where)
@@ -1639,6 +1645,9 @@ def generic_zpop_command(c, keys: list[bytes], where: int, emitkey: bool,
     if not zset_length(zobj):
         db_delete(c.db, key)
         notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", key, c.db.id)
+    if c.cmd.fullname == "zmpop":
+        rewrite_client_command_vector(c, ZPOP_COMMANDS[where], key,
+                                      b"%d" % min(count, llen))
 # --8<-- [end:generic_zpop_command]
 
 
@@ -1743,13 +1752,18 @@ def blocking_generic_zpop_command(c, keys: list[bytes], where: int,
     does, block on all of them. Mirrors blockingGenericZpopCommand().
 
     BZPOPMIN/BZPOPMAX reply key, member, score (count -1); BZMPOP
-    [key, [[member, score], ...]] (use_nested_array).
+    [key, [[member, score], ...]] (use_nested_array). A pop that did not
+    block is written to the AOF as the ZPOPMIN or ZPOPMAX it amounts to.
     """
     timeout = get_timeout(c.argv[timeout_idx])
     for key in keys:
-        if lookup_key_write(c.db, key, OBJ_ZSET) is not None:
+        zobj = lookup_key_write(c.db, key, OBJ_ZSET)
+        if zobj is not None:
+            llen = zset_length(zobj)
             generic_zpop_command(c, [key], where, True, count,
                                  use_nested_array, use_nested_array)
+            rewrite_client_command_vector(c, *zpop_argv(where, key, count,
+                                                        llen))
             return
     block_for_keys(c, BLOCKED_ZSET, keys, count, timeout, wherefrom=where)
 # --8<-- [end:blocking_generic_zpop_command]
@@ -1795,12 +1809,27 @@ def serve_client_blocked_on_sorted_set(receiver, o: RedisObject,
     """Pop what the client blocked on `key` waits for, and reply; True
     if that emptied the sorted set, now deleted. The body of the loop
     of serveClientsBlockedOnSortedSetKey(), as BZMPOP or BZPOPMIN/MAX
-    would have replied had the set been there."""
+    would have replied had the set been there; the AOF gets the ZPOPMIN
+    or ZPOPMAX it amounts to."""
     nested = receiver.cmd.proc is bzmpop_command
-    generic_zpop_command(receiver, [key], receiver.bpop.wherefrom, True,
-                         receiver.bpop.count, nested, nested)
+    where, count = receiver.bpop.wherefrom, receiver.bpop.count
+    llen = zset_length(o)
+    generic_zpop_command(receiver, [key], where, True, count, nested,
+                         nested)
+    also_propagate(receiver.server, receiver.db.id,
+                   zpop_argv(where, key, count, llen))
     return key not in receiver.db.dict
 # --8<-- [end:serve_client_blocked_on_sorted_set]
+
+
+def zpop_argv(where: int, key: bytes, count: int,
+              llen: int) -> list[bytes]:
+    """The ZPOPMIN or ZPOPMAX a blocking pop is written to the AOF as:
+    with the count it popped (at most `llen`, the set's length), unless
+    it had none (count -1: BZPOPMIN, BZPOPMAX)."""
+    if count == -1:
+        return [ZPOP_COMMANDS[where], key]
+    return [ZPOP_COMMANDS[where], key, b"%d" % min(count, llen)]
 
 
 SERVE_CLIENT_BLOCKED_ON_KEY[OBJ_ZSET] = serve_client_blocked_on_sorted_set

@@ -1,0 +1,159 @@
+"""What a write leaves in the incr file: the command as RESP, a SELECT when
+the database changes, byte for byte as redis-server 7.0.15 writes it, in
+the file before the reply arrives; reads leave nothing. A write the disk
+refuses makes the server refuse writes (MISCONF), or, under appendfsync
+always, stop. redis-check-aof accepts what is written."""
+
+import os
+import shutil
+import subprocess
+
+import pytest
+from support.aof import (
+    AOF_DIR,
+    BASE,
+    INCR,
+    MANIFEST,
+    aof_commands,
+    read_incr,
+    ready,
+    real_redis_on,
+)
+from support.wire import RawClient
+
+WRITES = [("SET", "a", "1"), ("DEL", "a", "b"), ("SELECT", "3"),
+          ("SET", "x", "y"), ("SELECT", "0"), ("SET", "k", "v")]
+LOGGED = (b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n"
+          b"*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n"
+          b"*3\r\n$3\r\nDEL\r\n$1\r\na\r\n$1\r\nb\r\n"
+          b"*2\r\n$6\r\nSELECT\r\n$1\r\n3\r\n"
+          b"*3\r\n$3\r\nSET\r\n$1\r\nx\r\n$1\r\ny\r\n"
+          b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n"
+          b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n")
+
+
+def run(port: int, commands) -> list[bytes]:
+    with RawClient(port) as client:
+        return [client.call(*command) for command in commands]
+
+
+def test_writes_and_database_switches_are_logged_as_redis_logs_them(
+        start_server, tmp_path):
+    proc = ready(start_server(dir=str(tmp_path), appendonly="yes"))
+    run(proc.port, WRITES)
+    assert read_incr(tmp_path) == LOGGED
+
+
+def test_the_incr_file_is_the_one_redis_writes_for_the_same_commands(
+        start_server, tmp_path):
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    ours.mkdir()
+    theirs.mkdir()
+    commands = WRITES + [("SET", "bin", b"a\r\n\x00b"), ("SELECT", "15"),
+                         ("DEL", "nothing"), ("SET", "z", "1")]
+    proc = ready(start_server(dir=str(ours), appendonly="yes"))
+    our_replies = run(proc.port, commands)
+    with real_redis_on(theirs, appendonly="yes") as real:
+        assert run(ready(real).port, commands) == our_replies
+    assert read_incr(ours) == read_incr(theirs)
+
+
+@pytest.mark.parametrize("policy", ["always", "everysec", "no"])
+def test_a_write_is_in_the_file_before_its_reply_arrives(
+        start_server, tmp_path, policy):
+    proc = ready(start_server(dir=str(tmp_path), appendonly="yes",
+                              appendfsync=policy))
+    with RawClient(proc.port) as client:
+        for i in range(20):
+            assert client.call("SET", f"key:{i}", i) == b"+OK\r\n"
+            assert aof_commands(read_incr(tmp_path))[-1] == [
+                b"SET", b"key:%d" % i, b"%d" % i]
+
+
+def test_reads_leave_nothing_in_the_file(start_server, tmp_path):
+    proc = ready(start_server(dir=str(tmp_path), appendonly="yes"))
+    run(proc.port, [("SET", "k", "v")])
+    before = read_incr(tmp_path)
+    replies = run(proc.port, [("GET", "k"), ("EXISTS", "k"), ("TYPE", "k"),
+                              ("SELECT", "2"), ("DBSIZE",), ("PING",)])
+    assert replies[0] == b"$1\r\nv\r\n"
+    assert read_incr(tmp_path) == before
+
+
+def test_with_timestamps_a_ts_line_comes_before_the_first_write(
+        start_server, tmp_path):
+    proc = ready(start_server(dir=str(tmp_path), appendonly="yes",
+                              aof_timestamp_enabled="yes"))
+    run(proc.port, [("SET", "k", "v")])
+    data = read_incr(tmp_path)
+    assert data.startswith(b"#TS:")
+    line, rest = data.split(b"\r\n", 1)
+    assert line[4:].isdigit()
+    assert rest == b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n" \
+        b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n"
+
+
+def check_aof(path) -> subprocess.CompletedProcess:
+    binary = shutil.which("redis-check-aof")
+    assert binary, "redis-check-aof is not installed"
+    return subprocess.run([binary, str(path)], capture_output=True,
+                          text=True, timeout=60)
+
+
+@pytest.mark.parametrize("timestamps", ["no", "yes"])
+def test_redis_check_aof_accepts_the_directory_and_the_incr_file(
+        start_server, tmp_path, timestamps):
+    proc = ready(start_server(dir=str(tmp_path), appendonly="yes",
+                              aof_timestamp_enabled=timestamps))
+    run(proc.port, WRITES + [("SET", "bin", b"\r\n\x00")])
+    proc.stop()
+    whole = check_aof(tmp_path / AOF_DIR / MANIFEST)
+    assert whole.returncode == 0, whole.stdout
+    assert "All AOF files and manifest are valid" in whole.stdout
+    incr = check_aof(tmp_path / AOF_DIR / INCR)
+    assert incr.returncode == 0, incr.stdout
+    assert f"AOF {tmp_path / AOF_DIR / INCR} is valid" in incr.stdout
+
+
+def incr_file_on_a_full_disk(start_server, tmp_path, **config):
+    """A server whose next incr file is /dev/full: every write(2) to it
+    fails with ENOSPC. Its first start makes the base file; the second
+    finds a manifest with the base only, so it opens a new incr file,
+    and that name is a link to /dev/full."""
+    ready(start_server(dir=str(tmp_path), appendonly="yes")).stop()
+    aof_dir = tmp_path / AOF_DIR
+    (aof_dir / MANIFEST).write_bytes(b"file %s seq 1 type b\n"
+                                     % BASE.encode())
+    (aof_dir / INCR).unlink()
+    os.symlink("/dev/full", aof_dir / INCR)
+    return ready(start_server(dir=str(tmp_path), appendonly="yes",
+                              **config))
+
+
+MISCONF_AOF = (b"-MISCONF Errors writing to the AOF file: No space left on "
+               b"device\r\n")
+
+
+def test_after_a_failed_write_writes_and_ping_are_refused_reads_are_not(
+        start_server, tmp_path):
+    proc = incr_file_on_a_full_disk(start_server, tmp_path)
+    with RawClient(proc.port) as client:
+        # The reply was computed before the write failed: it goes out.
+        assert client.call("SET", "k", "v") == b"+OK\r\n"
+        assert client.call("SET", "k", "w") == MISCONF_AOF
+        assert client.call("PING") == MISCONF_AOF
+        assert client.call("GET", "k") == b"$1\r\nv\r\n"
+    assert ("Error writing to the AOF file: No space left on device"
+            in proc.log_text())
+
+
+def test_under_always_a_failed_write_stops_the_server(start_server,
+                                                      tmp_path):
+    proc = incr_file_on_a_full_disk(start_server, tmp_path,
+                                    appendfsync="always")
+    with RawClient(proc.port) as client:
+        client.send(b"SET k v\r\n")
+        assert client.read_until_closed() == b""  # no reply, ever
+    assert proc.proc.wait(10) == 1
+    assert ("Can't recover from AOF write error when the AOF fsync policy "
+            "is 'always'. Exiting...") in proc.log_text()
