@@ -19,7 +19,8 @@ counts are too small to judge them, so it shows the ratios alone. The results
 go to bench/results/<date>-<host>.json, with the machine they came from.
 A benchmark that needs a command a step does not have yet (SET before step
 04, SET PX before step 05, BLPOP before step 07, PUBLISH before step 09,
-BGSAVE before step 10) is left out for that step, after asking it.
+BGSAVE before step 10, the append-only file before step 11) is left out
+for that step, after asking it.
 
 The throughput section also measures a peer, the naive Python server of
 tools/bench/peers/ (naive_selectors), taking turns with Redis and the steps,
@@ -44,7 +45,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import blocking, clients, expiry, fanout, memory, profiling, snapshot, throughput
+from bench import aof, blocking, clients, expiry, fanout, memory, profiling, snapshot, throughput
 from bench.goals import build_rows, text_table
 from bench.plan import FULL, QUICK, Plan
 from bench.servers import (
@@ -63,7 +64,7 @@ from bench.wire import capabilities
 
 RESULTS_DIR = REPO / "bench" / "results"
 SECTIONS = ("throughput", "connections", "memory", "expiry", "cron", "blocking",
-            "fanout", "snapshot", "profile")
+            "fanout", "snapshot", "aof", "profile")
 
 
 def say(message: str) -> None:
@@ -169,6 +170,7 @@ def run(plan: Plan, targets: list[Target], sections: list[str],
         "blocking": lambda: blocking.measure(targets, caps, plan, say),
         "fanout": lambda: fanout.measure(targets, caps, plan, say),
         "snapshot": lambda: snapshot.measure(targets, caps, plan, say),
+        "aof": lambda: aof.measure(targets, caps, plan, say),
         "profile": lambda: profiling.measure(targets, caps, plan, say),
     }
     for section in SECTIONS:

@@ -20,6 +20,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from bench.aof import CONFIGS, POLICIES, log_cost, runs_by_key
 from bench.goals import (
     BASELINE,
     COMPACT,
@@ -30,6 +31,7 @@ from bench.goals import (
     build_rows,
     cell_text,
     fmt,
+    mode_name,
     step_number,
 )
 from bench.memory import HASH_FIELDS
@@ -178,7 +180,8 @@ def render_page(results: dict, plots: dict) -> str:
              profile_section(results),
              memory_section(results, steps), steps_section(results, steps),
              expiry_section(results, plots), blocking_section(results),
-             fanout_section(results), snapshot_section(results), reproduce()]
+             fanout_section(results), snapshot_section(results), aof_section(results),
+             reproduce()]
     return "\n".join(p for p in parts if p)
 
 
@@ -761,6 +764,79 @@ parent.{left_out}
 |---|---:|---:|---:|---:|---:|---:|---:|---:|{rows}
 {ratios}
 """
+
+
+def aof_section(results: dict) -> str:
+    """SET with the append-only file under each fsync policy, and without:
+    what the log costs each server, and how many bytes it writes."""
+    done, left_out = measured_servers(results, "aof", "appendonly yes")
+    if "redis" not in done:
+        return ""
+    runs = runs_by_key(done)
+    pipelines = sorted({pipeline for _, _, pipeline in runs})
+    requests = {r["pipeline"]: r["requests"] for r in done["redis"]["runs"]}
+    counts = " and ".join(f"{requests[p]:,} requests at `{mode_name(50, p)}`"
+                          for p in pipelines)
+    head = " | ".join(f"{mode_name(50, p)} requests/s | CPU per request | ÷ appendonly no"
+                      for p in pipelines)
+    rows = "".join(
+        f"\n| {t} | {'appendonly no' if c == 'off' else c} | " + " | ".join(
+            aof_cells(runs, t, c, p) for p in pipelines) + " |"
+        for t in done for c in CONFIGS)
+    files = "".join(
+        f"\n| {t} | {p} | {f['sets']:,} | {f['bytes']:,} B | {f['bytes_per_set']:.2f} B "
+        f"| {', '.join(f'`{name}` {size:,} B' for name, size in f['files'].items())} |"
+        for t in done for p, f in done[t]["files"].items())
+    costs = "".join(cost_sentence(runs, t, c, pipelines)
+                    for t in done if t != "redis" for c in POLICIES)
+    return f"""## The append-only file
+
+With `appendonly yes`, every write is also appended to a log, in the
+protocol the client sent it in, and the log is fsynced as `appendfsync`
+says: `everysec` writes each turn's commands to the file before the turn's
+replies go out, and another thread fsyncs it about once a second; `always`
+writes and fsyncs them before any of the turn's replies goes out, one
+fsync per turn of the event loop for all the requests that turn read.
+Each server ran three times over, each in an empty directory of its own:
+with `appendonly no`, with `appendfsync everysec` and with `appendfsync
+always`. All of them took turns through `redis-benchmark`'s `SET` test,
+{counts}; the server's CPU time was read around each run, the fsync
+thread's included. The fsync waits for the disk that held the
+directories; a server waiting for it spends no CPU, so it shows in
+requests/s more than in CPU per request. In the columns "÷ appendonly no",
+each server's CPU per request over its own without the log: what the log
+costs it.{left_out}
+
+| server | log | {head} |
+|---|---|{"---:|---:|---:|" * len(pipelines)}{rows}
+{costs}
+
+After the runs, each server was stopped (it flushes and fsyncs its log),
+and the files of its `appendonlydir` counted: the base file (an RDB
+preamble of the empty dataset it started with), the incr file, with every
+`SET` as the client sent it, and the manifest that names them. The same
+`SET`s make the same commands, so the bytes per `SET` should match.
+
+| server | `appendfsync` | `SET`s | log bytes | per `SET` | files |
+|---|---|---:|---:|---:|---|{files}
+"""
+
+
+def aof_cells(runs: dict, target: str, config: str, pipeline: int) -> str:
+    """Requests/s, CPU per request and its ratio to the same server's
+    without the log, for one run."""
+    record = runs[target, config, pipeline]
+    return (f"{number(record['rps'])} | {record['cpu_us_per_request']:.2f} µs | "
+            f"{log_cost(runs, target, config, pipeline):.2f}×")
+
+
+def cost_sentence(runs: dict, target: str, config: str, pipelines: list[int]) -> str:
+    """What the log costs a step under one policy, beside Redis's cost."""
+    return (f"\n- {target}, `appendfsync {config}`: CPU per `SET` over its own "
+            "without the log " + ", ".join(
+                f"{log_cost(runs, target, config, p):.2f}× at {mode_name(50, p)} "
+                f"(Redis: {log_cost(runs, 'redis', config, p):.2f}×)" for p in pipelines)
+            + ".")
 
 
 def megabytes(value: int) -> str:

@@ -3,7 +3,8 @@ target judges (`since`), the rows against step 05 (issue 16), the memory
 rows of every type, the blocking rows (issue 17), the snapshot rows (issue
 20); and the memory datasets themselves, loaded into real Redis and step 06,
 where each must take Redis's compact encoding, and the snapshot's BGSAVE,
-run by real Redis and step 10.
+run by real Redis and step 10, and the aof section's log, written by real
+Redis and step 11.
 
 No benchmark runs here (tests/bench/test_bench.py runs the quick one): the
 results are small dicts shaped as tools/bench.py writes them.
@@ -18,7 +19,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tools"))
 import bench_report  # noqa: E402  (tools/bench_report.py and tools/bench/)
 
-from bench import memory, snapshot  # noqa: E402
+from bench import aof, memory, snapshot, throughput  # noqa: E402
 from bench.goals import (  # noqa: E402
     BASELINE_SECTION,
     BASELINE_TESTS,
@@ -367,6 +368,101 @@ def test_the_book_shows_the_snapshot_section():
     assert "09_pubsub has no `BGSAVE` and is left out." in section
 
 
+# ------------------------------------------------------- append-only file
+
+def aof_figures(target: str, cpu_us: dict[str, float], log_bytes: int) -> dict:
+    """SET at -c 50 without and with -P 16 under each configuration: the
+    -P 16 CPU per request a tenth of cpu_us[config], and requests/s its
+    inverse; the same log under both policies."""
+    runs = [throughput_record(target, "SET", pipeline, us / (10 if pipeline > 1 else 1))
+            | {"aof": config} for pipeline in (1, 16) for config, us in cpu_us.items()]
+    files = {"appendonly.aof.1.base.rdb": 89, "appendonly.aof.manifest": 88,
+             "appendonly.aof.1.incr.aof": log_bytes - 177}
+    log = {"files": files, "bytes": log_bytes, "sets": 10_000,
+           "bytes_per_set": log_bytes / 10_000}
+    return {"runs": runs, "files": {"everysec": log, "always": log}}
+
+
+def aof_results() -> dict:
+    steps = ["10_rdb", "11_aof", "12_later"]
+    results = made_up_results({}, steps=steps)
+    results["aof"] = {
+        "redis": aof_figures("redis", {"off": 10.0, "everysec": 12.0, "always": 20.0},
+                             450_177),
+        "10_rdb": {"skipped": "skipped: no append-only file"},
+        "11_aof": aof_figures("11_aof", {"off": 20.0, "everysec": 30.0, "always": 50.0},
+                              450_177),
+        "12_later": aof_figures("12_later", {"off": 20.0, "everysec": 28.0, "always": 44.0},
+                                450_277)}
+    return results
+
+
+AOF_SECTION = "Append-only file (SET, appendonly yes)"
+
+
+def test_aof_rows_are_ratios_to_redis_under_the_same_policy():
+    rows = rows_by_label(aof_results(), AOF_SECTION)
+    assert list(rows) == [
+        label for policy in ("everysec", "always") for label in [
+            f"{policy} {mode}: {figure}" for mode in ("-c 50", "-c 50 -P 16")
+            for figure in ("SET requests/s", "SET CPU per request",
+                           "CPU per request ÷ appendonly no's")]
+        + [f"{policy}: log bytes per SET"]]
+    cpu = rows["always -c 50: SET CPU per request"]
+    assert cpu.reference_value == 20.0 and cpu.unit == "µs"
+    assert cpu.ours == {"11_aof": pytest.approx(2.5), "12_later": pytest.approx(2.2)}
+    rps = rows["everysec -c 50 -P 16: SET requests/s"]
+    assert rps.reference_value == pytest.approx(1e6 / 1.2)
+    assert rps.ours["11_aof"] == pytest.approx(0.4)
+    assert all(row.goal is None for row in rows.values())  # issue 21 set no target
+    assert all(row.notes == {"10_rdb": "skipped: no append-only file"}
+               for row in rows.values())
+
+
+def test_what_the_log_costs_is_each_servers_own_figure_then_its_ratio_to_redis():
+    rows = rows_by_label(aof_results(), AOF_SECTION)
+    cost = rows["everysec -c 50: CPU per request ÷ appendonly no's"]
+    assert cost.unit == "×" and cost.reference_value == pytest.approx(1.2)  # Redis's own
+    assert cost.absolute["11_aof"] == pytest.approx(1.5)
+    assert cost.ours["11_aof"] == pytest.approx(1.25)
+    assert cell_text(cost, "11_aof") == "1.50× (1.25×)"
+    assert cell_text(cost, "12_later") == "1.40× (1.17×)"
+    assert cell_text(cost, "10_rdb") == "skipped: no append-only file"
+    log = rows["always: log bytes per SET"]
+    assert log.reference_value == pytest.approx(45.0177) and log.unit == "B"
+    assert cell_text(log, "11_aof") == "1.00×"
+
+
+def test_without_redis_aof_figures_there_are_no_aof_rows():
+    results = aof_results()
+    results["aof"]["redis"] = {"skipped": "skipped: no append-only file"}
+    assert rows_by_label(results, AOF_SECTION) == {}
+    assert bench_report.aof_section(results) == ""
+    del results["aof"]
+    assert rows_by_label(results, AOF_SECTION) == {}
+
+
+def test_the_book_shows_the_aof_section():
+    results = aof_results()
+    steps = ["10_rdb", "11_aof", "12_later"]
+    page = bench_report.targets_table(build_rows(results), steps)
+    assert (f"**{AOF_SECTION}**" in page and "| everysec -c 50: CPU per request ÷ "
+            "appendonly no's |  | 1.20× | skipped: no append-only file | 1.50× (1.25×) "
+            "| 1.40× (1.17×) |") in page
+    section = bench_report.aof_section(results)
+    assert section.startswith("## The append-only file")
+    assert "10_rdb has no `appendonly yes` and is left out." in section
+    assert "| 11_aof | always | 20,000 | 50.00 µs | 2.50× | 200,000 | 5.00 µs | 2.50× |" in (
+        section)
+    assert "| redis | appendonly no | 100,000 | 10.00 µs | 1.00× |" in section
+    assert ("- 11_aof, `appendfsync everysec`: CPU per `SET` over its own without the "
+            "log 1.50× at -c 50 (Redis: 1.20×), 1.50× at -c 50 -P 16 (Redis: 1.20×).") in (
+        section)
+    assert ("| 12_later | always | 10,000 | 450,277 B | 45.03 B | `appendonly.aof.1.base.rdb` "
+            "89 B, `appendonly.aof.manifest` 88 B, `appendonly.aof.1.incr.aof` 450,100 B |"
+            ) in section
+
+
 # ------------------------------------------- the datasets, on real servers
 
 ENCODINGS = {"strings": b"embstr", "hashes": b"listpack", "sets": b"intset",
@@ -414,3 +510,30 @@ def test_the_snapshot_saves_every_key_into_dump_rdb_and_reports_its_figures(
     assert 300 * per_key < r["file_bytes"] < 300 * per_key + 300
     assert r["cow_bytes"] > 0 and r["save_s"] > 0
     assert r["baseline_requests"] >= max(r["during_requests"], 100)
+
+
+@pytest.mark.parametrize("bench_target", [REDIS, step_target(REPO / "steps" / "11_aof")],
+                         ids=["redis", "11_aof"])
+def test_the_aof_log_holds_every_set_the_server_ran_as_the_client_sent_it(
+        bench_target, tmp_path):
+    """What bytes per SET divide: a log whose incr file is a SELECT, then
+    each SET redis-benchmark sent, 45 bytes each; the base file and the
+    manifest the rest. redis-benchmark sends a whole pipeline at a time,
+    so with -P 16 the server may run more SETs than -n: INFO counts them."""
+    with Server(bench_target, dir=tmp_path, **aof.CONFIGS["always"]) as server:
+        throughput.run(server, "set", 50, 1, 100, 60.0)
+        throughput.run(server, "set", 50, 16, 250, 60.0)
+        sets = aof.set_calls(server)
+        server.stop()
+    log = aof.log_files(str(tmp_path), sets)
+    assert 350 <= sets < 350 + 50 * 16
+    assert sorted(log["files"]) == ["appendonly.aof.1.base.rdb", "appendonly.aof.1.incr.aof",
+                                    "appendonly.aof.manifest"]
+    incr = (tmp_path / aof.AOF_DIR / "appendonly.aof.1.incr.aof").read_bytes()
+    select = b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n"
+    assert incr.startswith(select)
+    commands = incr[len(select):].split(b"*3\r\n$3\r\nSET\r\n$16\r\nkey:__rand_int__\r\n")
+    assert commands[0] == b"" and len(commands) == sets + 1
+    assert {len(value) for value in commands[1:]} == {len(b"$3\r\nxxx\r\n")}
+    assert log["bytes"] == sum(p.stat().st_size for p in (tmp_path / aof.AOF_DIR).iterdir())
+    assert log["bytes_per_set"] == pytest.approx(45, abs=1)

@@ -15,6 +15,9 @@
   snapshot.py    BGSAVE of 1,000,000 small keys: time, file size, the
                  parent's GET/SET latency while the child writes, and
                  copy-on-write bytes
+  aof.py         SET with the append-only file, appendfsync everysec and
+                 always, and without it: requests/s, CPU per request, what
+                 the log costs each server, the log's bytes per SET
   profiling.py   py-spy's view of one step under a pipelined benchmark
   goals.py       the table of ratios ours/redis (and ours/naive_selectors),
                  with the issues' targets

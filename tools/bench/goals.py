@@ -40,6 +40,13 @@ The targets are the issues' (#4 step 03, #5 step 04, #6 step 05, #9 all):
       round trip), a client's GET/SET p99 with no save running and while
       the child writes, and the copy-on-write bytes (rdb_last_cow_size),
       as ratios with no target.
+  append-only file (#21, from step 11 on): SET at -c 50, with and without
+      -P 16, under appendfsync everysec and always: requests/s and CPU per
+      request as ratios to Redis with the same setting; what the log costs,
+      each server's CPU per request over its own with appendonly no (the
+      cell shows the step's own figure, then in brackets its ratio to
+      Redis's); and the log's bytes per SET. No target: the issue set none,
+      but the logs hold the same commands, so bytes per SET should be 1.00×.
 A target holds for every step from the one that introduced it on: later
 steps keep earlier performance. A goal with `since` names that step, and
 earlier steps get no verdict on it (their cells show the ratio alone).
@@ -54,6 +61,7 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass, field
 
+from bench.aof import POLICIES, log_cost, runs_by_key
 from bench.memory import HASH_FIELDS, LIST_ELEMENTS, SET_MEMBERS, ZSET_MEMBERS
 from bench.servers import NAIVE, STEP_NAME
 from bench.throughput import PIPELINE
@@ -145,6 +153,7 @@ def build_rows(results: dict) -> list[Row]:
             + blocking_rows(results.get("blocking", {}), steps)
             + fanout_rows(results.get("fanout", {}), steps)
             + snapshot_rows(results.get("snapshot", {}), steps)
+            + aof_rows(results.get("aof", {}), steps)
             + baseline_rows(results, steps)
             + (naive_rows(records, steps) if NAIVE.name in peers else []))
     return [r for r in rows if any(v is not None for v in r.ours.values())
@@ -422,6 +431,44 @@ def snapshot_rows(results: dict, steps: list[str]) -> list[Row]:
             row("GET/SET p99, no save running", "baseline_p99_ms", "ms"),
             row("GET/SET p99, while the child writes", "during_p99_ms", "ms"),
             row("copy-on-write (rdb_last_cow_size)", "cow_bytes", "B")]
+
+
+AOF_SECTION = "Append-only file (SET, appendonly yes)"
+
+
+def aof_rows(results: dict, steps: list[str]) -> list[Row]:
+    """SET with the log under each fsync policy, at -c 50 without and with
+    -P 16: requests/s and CPU per request, ratios ours/redis; the log's
+    CPU cost, each server's own (judge_absolute shows it first); the log's
+    bytes per SET. A step without the append-only file has a note."""
+    redis = results.get("redis")
+    if not redis or "skipped" in redis:
+        return []
+    measured = {t: r for t, r in results.items() if "skipped" not in r}
+    runs = runs_by_key(results)
+    notes = {s: results[s]["skipped"] for s in steps if "skipped" in results.get(s, {})}
+
+    def row(label: str, unit: str, figures: dict) -> Row:
+        made = ratio_row(AOF_SECTION, label, unit, figures)
+        made.notes = notes
+        return made
+
+    rows = []
+    for policy in POLICIES:
+        for pipeline in (1, PIPELINE):
+            prefix = f"{policy} {mode_name(50, pipeline)}:"
+            on = {t: runs[t, policy, pipeline] for t in measured}
+            rows.append(row(f"{prefix} SET requests/s", "req/s",
+                            {t: r["rps"] for t, r in on.items()}))
+            rows.append(row(f"{prefix} SET CPU per request", "µs",
+                            {t: r["cpu_us_per_request"] for t, r in on.items()}))
+            cost = row(f"{prefix} CPU per request ÷ appendonly no's", "×",
+                       {t: log_cost(runs, t, policy, pipeline) for t in measured})
+            cost.judge_absolute = True
+            rows.append(cost)
+        rows.append(row(f"{policy}: log bytes per SET", "B", {
+            t: figures["files"][policy]["bytes_per_set"] for t, figures in measured.items()}))
+    return rows
 
 
 VERDICTS = ("met", "NOT met")

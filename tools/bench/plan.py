@@ -29,6 +29,8 @@ class Plan:
     subscribers: int  # connections SUBSCRIBEd to the fan-out channel
     publishes: int  # PUBLISHes, each delivered to every subscriber
     snapshot_keys: int  # string keys saved by BGSAVE
+    aof_requests: int  # SETs per run at -c 50, each log policy and none
+    aof_pipelined_requests: int  # SETs per run at -c 50 -P 16
     benchmark_timeout: float  # seconds for one redis-benchmark run
     tests: tuple[str, ...] | None = None  # redis-benchmark tests; None: all
     repeat: int = 1  # runs of each redis-benchmark test; figures are medians
@@ -42,7 +44,7 @@ FULL = Plan(
     expiring_keys=100_000, expire_ms=1000, expiry_timeout=10.0,
     idle_seconds=10.0, profile_requests=300_000, blocked_clients=1000,
     handoff_rounds=2000, subscribers=1000, publishes=500,
-    snapshot_keys=1_000_000,
+    snapshot_keys=1_000_000, aof_requests=100_000, aof_pipelined_requests=200_000,
     benchmark_timeout=600.0)
 
 QUICK = Plan(
@@ -53,6 +55,7 @@ QUICK = Plan(
     expiring_keys=2_000, expire_ms=300, expiry_timeout=5.0,
     idle_seconds=0.5, profile_requests=50_000, blocked_clients=200,
     handoff_rounds=40, subscribers=100, publishes=20, snapshot_keys=20_000,
+    aof_requests=1_000, aof_pipelined_requests=4_000,
     benchmark_timeout=60.0,
     # Every test takes the same path through the driver: four show it works,
     # and LRANGE the one that differs.

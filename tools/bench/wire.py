@@ -185,6 +185,9 @@ PROBES = {
     # BGSAVE itself would fork and write dump.rdb where the server runs;
     # LASTSAVE comes with it, in Redis 1.0 as in our step 10.
     "bgsave": ("LASTSAVE",),
+    # The append-only file (step 11): its fsync policy, set to its default,
+    # which changes nothing; a server without one knows no such parameter.
+    "aof": ("CONFIG", "SET", "appendfsync", "everysec"),
 }
 
 
