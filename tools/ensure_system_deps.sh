@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install the Debian packages the tests need (real Redis and a browser),
+# Install the Debian packages the tests need (real Redis, a browser, strace),
 # only when they are missing. Safe to run again: it does nothing then.
 set -euo pipefail
 
@@ -8,6 +8,7 @@ command -v redis-server >/dev/null || need+=(redis-server)
 { command -v redis-cli && command -v redis-benchmark; } >/dev/null \
     || need+=(redis-tools)
 command -v chromium >/dev/null || need+=(chromium)
+command -v strace >/dev/null || need+=(strace)  # the AOF's fsync tests watch with it
 [ ${#need[@]} -eq 0 ] && exit 0
 
 echo "==> Installing Debian packages: ${need[*]} (first run only)"
