@@ -9,8 +9,8 @@ from support.aof_files import (
     REAL_REDIS,
     aof_dir,
     copy_dir,
-    dataset,
     incr_file,
+    loaded_dataset,
     manifest,
     real_redis_dir,
     run_until_exit,
@@ -42,14 +42,6 @@ def redis_dirs(tmp_path_factory):
     return made
 
 
-def loaded(target, directory, **config) -> dict:
-    proc = start(target, directory, **config)
-    try:
-        with RawClient(proc.port) as client:
-            return dataset(client)
-    finally:
-        proc.stop()
-
 
 @pytest.mark.parametrize("base", ["preamble", "commands"])
 def test_a_directory_redis_wrote_loads_with_every_type_encoding_and_ttl(
@@ -59,7 +51,7 @@ def test_a_directory_redis_wrote_loads_with_every_type_encoding_and_ttl(
     suffix = "rdb" if base == "preamble" else "aof"
     assert manifest(directory)[0] == \
         f"file appendonly.aof.2.base.{suffix} seq 2 type b"
-    assert loaded(target, directory) == expected
+    assert loaded_dataset(target, directory) == expected
 
 
 def test_a_torn_tail_after_what_redis_wrote_is_cut_and_the_rest_loads(
@@ -69,7 +61,7 @@ def test_a_torn_tail_after_what_redis_wrote_is_cut_and_the_rest_loads(
     incr = incr_file(directory)
     whole = incr.read_bytes()
     incr.write_bytes(whole + TORN)
-    assert loaded(target, directory) == expected
+    assert loaded_dataset(target, directory) == expected
     assert incr.read_bytes() == whole
 
 

@@ -14,6 +14,7 @@ from support.aof_files import (
     aof_dir,
     aof_files,
     dataset,
+    loaded_dataset,
     manifest,
     start,
     wait_for_rewrite_end,
@@ -39,14 +40,6 @@ def aof_server(target, tmp_path):
         yield proc, client
     proc.stop()
 
-
-def restarted_dataset(target, directory, **config) -> dict:
-    proc = start(target, directory, **config)
-    try:
-        with RawClient(proc.port) as client:
-            return dataset(client)
-    finally:
-        proc.stop()
 
 
 def test_bgrewriteaof_writes_a_new_base_and_incr_and_deletes_the_old(
@@ -90,7 +83,7 @@ def test_the_rewritten_files_load_the_same_dataset(target, aof_server,
     client.call("RPUSH", "l:small", "after the rewrite")
     expected = dataset(client)
     proc.stop()
-    assert restarted_dataset(target, tmp_path) == expected
+    assert loaded_dataset(target, tmp_path) == expected
 
 
 def test_without_the_rdb_preamble_the_base_is_commands(target, tmp_path):
@@ -106,7 +99,7 @@ def test_without_the_rdb_preamble_the_base_is_commands(target, tmp_path):
     base = (aof_dir(tmp_path) / "appendonly.aof.2.base.aof").read_bytes()
     assert base.startswith(b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n")
     assert b"*3\r\n$9\r\nPEXPIREAT\r\n$5\r\ns:ttl\r\n" in base
-    assert restarted_dataset(target, tmp_path) == expected
+    assert loaded_dataset(target, tmp_path) == expected
 
 
 def test_a_second_bgrewriteaof_is_refused_while_one_runs(aof_server):
@@ -186,7 +179,7 @@ def test_writes_made_during_a_rewrite_are_all_kept(target, aof_server,
     thread.join()
     expected = dataset(client)
     proc.stop()
-    restored = restarted_dataset(target, tmp_path)
+    restored = loaded_dataset(target, tmp_path)
     assert restored == expected
     assert restored[(0, b"log")][2] == [b"%d" % i for i in written]
 
@@ -205,7 +198,7 @@ def test_a_server_killed_during_a_rewrite_loads_the_old_files(target,
     os.kill(pid, signal.SIGKILL)
     assert manifest(tmp_path)[0] == \
         "file appendonly.aof.1.base.rdb seq 1 type b"
-    assert restarted_dataset(target, tmp_path) == expected
+    assert loaded_dataset(target, tmp_path) == expected
 
 
 def test_the_aof_is_rewritten_when_it_has_grown_enough(aof_server,
@@ -239,7 +232,7 @@ def test_appendonly_turned_on_at_run_time_writes_the_whole_dataset(
     assert manifest(tmp_path) == [
         "file appendonly.aof.1.base.rdb seq 1 type b",
         "file appendonly.aof.1.incr.aof seq 1 type i"]
-    assert restarted_dataset(target, tmp_path) == expected
+    assert loaded_dataset(target, tmp_path) == expected
 
 
 def test_appendonly_turned_off_at_run_time_stops_writing(aof_server,

@@ -117,6 +117,17 @@ def start(target: Target, directory: Path, **config) -> ServerProcess:
     return proc
 
 
+def loaded_dataset(target: Target, directory: Path, **config) -> dict:
+    """The dataset a server of `target` holds once it has loaded
+    `directory` (see dataset()); the server is stopped after."""
+    proc = start(target, directory, **config)
+    try:
+        with RawClient(proc.port) as client:
+            return dataset(client)
+    finally:
+        proc.stop()
+
+
 def run_until_exit(target: Target, directory: Path, timeout: float = 30,
                    **config) -> tuple[int | None, str]:
     """Start a server expected to refuse its files and exit; its exit
