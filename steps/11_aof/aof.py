@@ -570,9 +570,11 @@ def cat_append_only_generic_command(dst: bytearray,
                                     argv: list[bytes]) -> None:
     """Append the command as RESP: an array of bulk strings, as a client
     sends it. Mirrors catAppendOnlyGenericCommand()."""
+    # BEGIN EXERCISE 11-cat-append-only-generic-command
     dst += b"*%d\r\n" % len(argv)
     for arg in argv:
         dst += b"$%d\r\n%s\r\n" % (len(arg), arg)
+    # END EXERCISE 11-cat-append-only-generic-command
 # --8<-- [end:cat_append_only_generic_command]
 
 
@@ -588,6 +590,7 @@ def feed_append_only_file(server, dictid: int, argv: list[bytes]) -> None:
     the first base file is running: its incr file starts with the writes
     made after its fork.
     """
+    # BEGIN EXERCISE 11-feed-append-only-file
     buf = bytearray()
     if server.aof_timestamp_enabled:
         buf += gen_aof_timestamp_annotation_if_needed(server, False)
@@ -600,6 +603,7 @@ def feed_append_only_file(server, dictid: int, argv: list[bytes]) -> None:
             server.aof_state == AOF_WAIT_REWRITE
             and server.child_type == CHILD_TYPE_AOF):
         server.aof_buf += buf
+    # END EXERCISE 11-feed-append-only-file
 # --8<-- [end:feed_append_only_file]
 
 
@@ -630,6 +634,7 @@ def flush_append_only_file(server, force: bool) -> None:
         if fsync_due_with_empty_buffer(server):
             aof_fsync_if_needed(server, sync_in_progress=False)
         return
+    # BEGIN EXERCISE 11-flush-append-only-file
     sync_in_progress = (server.aof_fsync == AOF_FSYNC_EVERYSEC
                         and aof_fsync_in_progress(server))
     if (server.aof_fsync == AOF_FSYNC_EVERYSEC and not force
@@ -647,6 +652,7 @@ def flush_append_only_file(server, force: bool) -> None:
     server.aof_last_incr_size += nwritten
     server.aof_buf = bytearray()
     aof_fsync_if_needed(server, sync_in_progress)
+    # END EXERCISE 11-flush-append-only-file
 # --8<-- [end:flush_append_only_file]
 
 
@@ -1082,6 +1088,7 @@ def aof_short_read(server, filename: bytes, valid_up_to: int) -> int:
     killed while writing). With aof-load-truncated the file is cut at
     the end of the last whole command and loaded; without, refused.
     Mirrors the uxeof label of loadSingleAppendOnlyFile()."""
+    # BEGIN EXERCISE 11-load-truncated-tail
     name = os.fsdecode(filename)
     if server.aof_load_truncated:
         log.warning("!!! Warning: short read while loading the AOF file "
@@ -1103,6 +1110,7 @@ def aof_short_read(server, filename: bytes, valid_up_to: int) -> int:
                 "Alternatively you can set the 'aof-load-truncated' "
                 "configuration option to yes and restart the server.", name)
     return AOF_FAILED
+    # END EXERCISE 11-load-truncated-tail
 # --8<-- [end:aof_short_read]
 
 

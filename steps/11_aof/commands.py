@@ -452,6 +452,7 @@ def propagate_pending_commands(server, c=None) -> None:
     ops, server.also_propagate = server.also_propagate, []
     if not ops:
         return
+    # BEGIN EXERCISE 11-propagate-pending-commands
     transaction = len(ops) > 1 and not server.propagate_no_multi
     if c is not None and c.cmd.fullname in TOUCHES_ARBITRARY_KEYS:
         transaction = False
@@ -461,6 +462,7 @@ def propagate_pending_commands(server, c=None) -> None:
         propagate_now(server, dbid, argv)
     if transaction:  # in the last one's, so that no SELECT comes between
         propagate_now(server, ops[-1][0], [b"EXEC"])
+    # END EXERCISE 11-propagate-pending-commands
 # --8<-- [end:propagate_pending_commands]
 
 

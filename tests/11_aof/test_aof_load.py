@@ -137,6 +137,7 @@ def test_a_key_past_its_time_is_kept_until_the_file_is_loaded(target,
     proc.stop()
 
 
+@pytest.mark.exercise("11-load-truncated-tail")
 def test_a_torn_last_command_is_trimmed_and_the_file_cut_there(target,
                                                                tmp_path):
     whole = cmd("SELECT", "0") + cmd("SET", "k", "v")
@@ -156,6 +157,7 @@ def test_a_torn_last_command_is_trimmed_and_the_file_cut_there(target,
     assert incr_file(directory).read_bytes().startswith(whole)
 
 
+@pytest.mark.exercise("11-load-truncated-tail")
 def test_a_torn_last_command_is_refused_with_aof_load_truncated_no(
         target, tmp_path):
     directory = incr_dir(target, tmp_path, cmd("SELECT", "0"),
@@ -171,6 +173,7 @@ def test_a_torn_last_command_is_refused_with_aof_load_truncated_no(
             "yes and restart the server.") in log
 
 
+@pytest.mark.exercise("11-load-truncated-tail")
 def test_a_transaction_without_exec_at_the_end_is_reverted(target,
                                                            tmp_path):
     before = cmd("SELECT", "0") + cmd("SET", "k", "v")
@@ -206,6 +209,7 @@ def test_an_unknown_command_in_the_file_is_refused(target, tmp_path):
             f"{incr_file(directory).name}") in log
 
 
+@pytest.mark.exercise("11-load-truncated-tail")
 def test_a_truncated_file_that_is_not_the_last_one_is_refused(target,
                                                               tmp_path):
     directory = incr_dir(target, tmp_path, cmd("SELECT", "0"), TORN)
