@@ -452,8 +452,12 @@ def propagate_pending_commands(server, c=None) -> None:
     ops, server.also_propagate = server.also_propagate, []
     if not ops:
         return
+    if len(ops) == 1:  # one write, the common case: it goes alone
+        dbid, argv = ops[0]
+        propagate_now(server, dbid, argv)
+        return
     # BEGIN EXERCISE 11-propagate-pending-commands
-    transaction = len(ops) > 1 and not server.propagate_no_multi
+    transaction = not server.propagate_no_multi
     if c is not None and c.cmd.fullname in TOUCHES_ARBITRARY_KEYS:
         transaction = False
     if transaction:  # in the first command's database, SELECT before

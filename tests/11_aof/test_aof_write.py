@@ -47,7 +47,6 @@ def test_writes_and_database_switches_are_logged_as_redis_logs_them(
     assert read_incr(tmp_path) == LOGGED
 
 
-@pytest.mark.exercise("11-cat-append-only-generic-command")
 @pytest.mark.exercise("11-feed-append-only-file")
 def test_the_incr_file_is_the_one_redis_writes_for_the_same_commands(
         start_server, tmp_path):
