@@ -1416,10 +1416,10 @@ def rewrite_append_only_file_child(server) -> None:
         os._exit(status)  # exitFromChild()
 
 
-def aof_remove_temp_file(childpid: int) -> None:
+def aof_remove_temp_file(server, childpid: int) -> None:
     """Remove what a dead child left. Mirrors aofRemoveTempFile()."""
-    remove_quietly(f"temp-rewriteaof-bg-{childpid}.aof")
-    remove_quietly(f"temp-rewriteaof-{childpid}.aof")
+    bg_unlink(server, b"temp-rewriteaof-bg-%d.aof" % childpid)
+    bg_unlink(server, b"temp-rewriteaof-%d.aof" % childpid)
 
 
 # --8<-- [start:bgrewriteaof_command]
@@ -1511,13 +1511,13 @@ def install_rewritten_base(server) -> bool:
     if server.aof_state == AOF_WAIT_REWRITE:
         new_incr_path = rename_temp_incr_aof(server, temp_am)
         if new_incr_path is None:
-            remove_quietly(new_base_path)
+            bg_unlink(server, new_base_path)
             return False
     mark_rewritten_incr_aof_as_history(server, temp_am)
     if not persist_aof_manifest(server, temp_am):
-        remove_quietly(new_base_path)
+        bg_unlink(server, new_base_path)
         if new_incr_path is not None:
-            remove_quietly(new_incr_path)
+            bg_unlink(server, new_incr_path)
         return False
     server.aof_manifest = temp_am
     if server.aof_state != AOF_OFF:
@@ -1554,7 +1554,7 @@ def rewrite_done_cleanup(server) -> None:
     backgroundRewriteDoneHandler(): with AOF still waiting to turn on
     (the rewrite failed), its buffer and temp incr file are dropped and
     a new rewrite is scheduled."""
-    aof_remove_temp_file(server.child_pid)
+    aof_remove_temp_file(server, server.child_pid)
     if server.aof_state == AOF_WAIT_REWRITE:
         server.aof_buf = bytearray()
         aof_del_temp_incr_aof_file(server)
@@ -1582,7 +1582,7 @@ def aof_del_temp_incr_aof_file(server) -> None:
     name = get_temp_incr_aof_name(server)
     log.info("Removing the temp incr aof file %s in the background",
              os.fsdecode(name))
-    remove_quietly(make_path(server.aof_dirname, name))
+    bg_unlink(server, make_path(server.aof_dirname, name))
 
 
 # Start-up, run-time switching and the cron.
@@ -1655,7 +1655,7 @@ def kill_append_only_child(server) -> None:
         os.waitpid(server.child_pid, 0)
     except OSError:
         pass
-    aof_remove_temp_file(server.child_pid)
+    aof_remove_temp_file(server, server.child_pid)
     reset_child_state(server)
     server.aof_rewrite_time_start = -1
 

@@ -350,7 +350,8 @@ def call(c, cmd: Command) -> None:
         cmd.proc(c)
     except CommandError as err:
         c.add_reply(resp.error(err.args[0]))
-    server.in_nested_call -= 1
+    finally:
+        server.in_nested_call -= 1
     dirty = server.dirty - dirty  # negative after SAVE: nothing changed
     cmd.microseconds += (time.time_ns() - start) // 1000
     cmd.calls += 1
@@ -449,9 +450,9 @@ def propagate_pending_commands(server, c=None) -> None:
     for SCAN and RANDOMKEY, which may delete any number of expired keys.
     `c` is the client whose command ran (Redis: server.current_client).
     """
-    ops, server.also_propagate = server.also_propagate, []
-    if not ops:
+    if not server.also_propagate:
         return
+    ops, server.also_propagate = server.also_propagate, []
     if len(ops) == 1:  # one write, the common case: it goes alone
         dbid, argv = ops[0]
         propagate_now(server, dbid, argv)

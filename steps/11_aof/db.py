@@ -796,7 +796,6 @@ def rename_generic_command(c, nx: bool) -> None:
     c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_GENERIC, b"rename_from", key,
                           c.db.id)
-    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_GENERIC, b"rename_to", newkey,
                           c.db.id)
     c.add_reply(resp.integer(1) if nx else resp.OK)
@@ -826,7 +825,6 @@ def move_command(c) -> None:
     c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_GENERIC, b"move_from", key,
                           c.db.id)
-    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_GENERIC, b"move_to", key, dst.id)
     c.add_reply(resp.integer(1))
 
@@ -903,6 +901,7 @@ def swapdb_command(c) -> None:
     # key they wait for: dbAdd() never saw it added.
     scan_database_for_ready_keys(db1)
     scan_database_for_ready_keys(db2)
+    c.server.dirty += 1
     c.add_reply(resp.OK)
 
 

@@ -1494,16 +1494,23 @@ def save_command(c) -> None:
 def bgsave_command(c) -> None:
     """Mirrors bgsaveCommand() in rdb.c. Inside MULTI/EXEC the fork
     waits (scheduled) until the transaction is over; server_cron starts
-    it."""
+    it. So it does, with SCHEDULE, while an AOF rewrite child works;
+    without, that is an error."""
     server = c.server
     if len(c.argv) > 1 and (len(c.argv) > 2
                             or c.argv[1].lower() != b"schedule"):
         c.add_reply(resp.error(SYNTAX_ERROR))
     elif server.child_type == CHILD_TYPE_RDB:
         c.add_reply(resp.error("Background save already in progress"))
-    elif server.in_exec:
+    elif server.in_exec or (server.child_type != CHILD_TYPE_NONE
+                            and len(c.argv) > 1):
         server.rdb_bgsave_scheduled = True
         c.add_reply(b"+Background saving scheduled\r\n")
+    elif server.child_type != CHILD_TYPE_NONE:
+        c.add_reply(resp.error(
+            "Another child process is active (AOF?): can't BGSAVE right "
+            "now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE "
+            "whenever possible."))
     elif rdb_save_background(server, server.rdb_filename):
         c.add_reply(b"+Background saving started\r\n")
     else:

@@ -323,7 +323,7 @@ def sort_store(c, storekey: bytes, output: list[bytes | None]) -> None:
         for value in output:
             list_type_push(o, value or b"", LIST_TAIL)
         set_key(c.db, storekey, o)
-        c.server.dirty += 1
+        c.server.dirty += len(output)
         notify_keyspace_event(c.server, NOTIFY_LIST, b"sortstore", storekey,
                               c.db.id)
     elif db_delete(c.db, storekey):

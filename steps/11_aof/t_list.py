@@ -283,22 +283,23 @@ def pop_generic_command(c, where: int) -> None:
     if has_count and not count:
         c.add_reply(resp.EMPTY_ARRAY)
         return
+    popped = 1
     if not has_count:
         c.add_reply(resp.bulk(list_type_pop(lobj, where)))
     else:
-        list_pop_range(c, lobj, where, count)
-    list_elements_removed(c, key, where, lobj)
+        popped = list_pop_range(c, lobj, where, count)
+    list_elements_removed(c, key, where, lobj, popped)
 # --8<-- [end:pop_generic_command]
 
 
 # --8<-- [start:list_elements_removed]
-def list_elements_removed(c, key: bytes, where: int,
-                          lobj: RedisObject) -> bool:
-    """What every pop does once its elements are off the list: publish
-    lpop or rpop, delete the list if it is now empty (and publish del),
-    and signal the key. Mirrors listElementsRemoved(); returns whether
-    the key was deleted."""
-    c.server.dirty += 1
+def list_elements_removed(c, key: bytes, where: int, lobj: RedisObject,
+                          count: int) -> bool:
+    """What every pop does once its `count` elements are off the list:
+    count them as changes, publish lpop or rpop, delete the list if it
+    is now empty (and publish del), and signal the key. Mirrors
+    listElementsRemoved(); returns whether the key was deleted."""
+    c.server.dirty += count
     notify_keyspace_event(c.server, NOTIFY_LIST, POP_EVENTS[where], key,
                           c.db.id)
     deleted = list_type_length(lobj) == 0
@@ -311,9 +312,10 @@ def list_elements_removed(c, key: bytes, where: int,
 
 
 # --8<-- [start:list_pop_range]
-def list_pop_range(c, lobj: RedisObject, where: int, count: int) -> None:
+def list_pop_range(c, lobj: RedisObject, where: int, count: int) -> int:
     """Pop up to `count` elements from one end and reply with them, in
-    the order they come off (from the tail, the last element first).
+    the order they come off (from the tail, the last element first);
+    return how many.
 
     The lines popGenericCommand() and listPopRangeAndReplyWithKey()
     share: reply as LRANGE would, then delete the range, whole nodes at
@@ -326,6 +328,7 @@ def list_pop_range(c, lobj: RedisObject, where: int, count: int) -> None:
         rangestart, rangeend = -rangelen, -1
     add_list_range_reply(c, lobj, rangestart, rangeend, where == LIST_TAIL)
     list_type_del_range(lobj, rangestart, rangelen)
+    return rangelen
 # --8<-- [end:list_pop_range]
 
 
@@ -474,7 +477,7 @@ def ltrim_command(c) -> None:
             ltrim, rtrim = indexes[0], llen - indexes[1] - 1
         quicklist_del_range(lobj.ptr, 0, ltrim)
         quicklist_del_range(lobj.ptr, -rtrim, rtrim)
-        c.server.dirty += 1
+        c.server.dirty += ltrim + rtrim
         notify_keyspace_event(c.server, NOTIFY_LIST, b"ltrim", key, c.db.id)
         if list_type_length(lobj) == 0:
             db_delete(c.db, key)
@@ -734,7 +737,6 @@ def lmove_handle_push(c, dstkey: bytes, dstobj: RedisObject | None,
         db_add(c.db, dstkey, dstobj)
     list_type_push(dstobj, value, where)
     signal_modified_key(c.db, dstkey)
-    c.server.dirty += 1
     notify_keyspace_event(c.server, NOTIFY_LIST, PUSH_EVENTS[where], dstkey,
                           c.db.id)
     c.add_reply(resp.bulk(value))
@@ -806,8 +808,8 @@ def list_pop_range_and_reply_with_key(c, lobj: RedisObject, key: bytes,
     reply [key, [element, ...]]; True if that deleted the list. Mirrors
     listPopRangeAndReplyWithKey()."""
     c.add_reply(resp.array_len(2) + resp.bulk(key))
-    list_pop_range(c, lobj, where, count)
-    return list_elements_removed(c, key, where, lobj)
+    popped = list_pop_range(c, lobj, where, count)
+    return list_elements_removed(c, key, where, lobj, popped)
 
 
 # --8<-- [start:mpop_generic_command]
@@ -878,7 +880,7 @@ def blocking_pop_generic_command(c, keys: list[bytes], where: int,
             return
         c.add_reply(resp.array_len(2) + resp.bulk(key)
                     + resp.bulk(list_type_pop(lobj, where)))
-        list_elements_removed(c, key, where, lobj)
+        list_elements_removed(c, key, where, lobj, 1)
         rewrite_client_command_vector(c, POP_COMMANDS[where], key)
         return
     block_for_keys(c, BLOCKED_LIST, keys, count, timeout, wherefrom=where)

@@ -392,7 +392,7 @@ def spop_with_count_command(c) -> None:
         c.add_reply(set_reply(c, ()))
         return
     size = set_type_size(o)
-    c.server.dirty += 1
+    c.server.dirty += min(count, size)
     notify_keyspace_event(c.server, NOTIFY_SET, b"spop", c.argv[1], c.db.id)
     if count >= size:  # CASE 1
         sunion_diff_generic_command(c, c.argv[1:2], None, SET_OP_UNION)

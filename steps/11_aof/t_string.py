@@ -185,7 +185,6 @@ def set_generic_command(c, flags: int, key: bytes, value: bytes,
     notify_keyspace_event(c.server, NOTIFY_STRING, b"set", key, c.db.id)
     if when is not None:
         set_expire(c.db, key, when)
-        c.server.dirty += 1
         notify_keyspace_event(c.server, NOTIFY_GENERIC, b"expire", key,
                               c.db.id)
     if not flags & OBJ_SET_GET:

@@ -1138,6 +1138,7 @@ def zremrange_generic_command(c, rangetype: int) -> None:
         signal_modified_key(c.db, key)
         notify_keyspace_event(c.server, NOTIFY_ZSET,
                               REMRANGE_EVENTS[rangetype], key, c.db.id)
+        c.server.dirty += deleted
         if keyremoved:
             notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", key,
                                   c.db.id)
@@ -1638,7 +1639,7 @@ def generic_zpop_command(c, keys: list[bytes], where: int, emitkey: bool,
     # is gone, when the reply holds its header only: a RESP3 client that
     # follows its own keys gets the event inside its reply. Here it comes
     # after the whole reply.
-    c.server.dirty += 1
+    c.server.dirty += rangelen
     notify_keyspace_event(c.server, NOTIFY_ZSET, ZPOP_EVENTS[where], key,
                           c.db.id)
     signal_modified_key(c.db, key)

@@ -437,7 +437,7 @@ def test_redis_py_config_set_get_and_resetstat(r):
 
 # Our own server only: what step 06 does not do
 
-@pytest.mark.internal
+@pytest.mark.last_step("10_rdb")
 def test_appendonly_cannot_be_turned_on_before_step_11(raw):
     assert raw.call("CONFIG", "SET", "hz", "50", "appendonly", "yes") == set_failed(
         "appendonly", "Unable to turn on AOF. Check server logs.")

@@ -34,6 +34,36 @@ def test_writes_count_as_changes_since_the_last_save(client, command, count):
     assert changes(client) == count
 
 
+@pytest.mark.parametrize(("setup", "command", "count"), [
+    ([], ["SET", "k", "v", "EX", "100"], 1),
+    ([], ["SETEX", "k", "100", "v"], 1),
+    (["RPUSH", "l", "a", "b", "c", "d"], ["LPOP", "l", "2"], 2),
+    (["RPUSH", "l", "a", "b", "c", "d"], ["LMPOP", "1", "l", "LEFT",
+                                          "COUNT", "3"], 3),
+    (["RPUSH", "l", "a", "b", "c", "d"], ["LTRIM", "l", "0", "-1"], 0),
+    (["RPUSH", "l", "a", "b", "c", "d"], ["LTRIM", "l", "1", "1"], 3),
+    (["RPUSH", "l", "a", "b"], ["LMOVE", "l", "m", "LEFT", "RIGHT"], 1),
+    (["SADD", "s", "a", "b", "c"], ["SPOP", "s", "2"], 2),
+    (["SADD", "s", "a", "b", "c"], ["SPOP", "s", "10"], 3),
+    (["ZADD", "z", "1", "a", "2", "b", "3", "c"],
+     ["ZREMRANGEBYSCORE", "z", "1", "2"], 2),
+    (["ZADD", "z", "1", "a", "2", "b", "3", "c"],
+     ["ZREMRANGEBYRANK", "z", "0", "-1"], 3),
+    (["ZADD", "z", "1", "a", "2", "b", "3", "c"], ["ZPOPMIN", "z", "2"], 2),
+    (["SET", "k", "v"], ["RENAME", "k", "n"], 1),
+    (["SET", "k", "v"], ["MOVE", "k", "1"], 1),
+    ([], ["SWAPDB", "0", "1"], 1),
+    (["RPUSH", "l", "3", "1", "2"], ["SORT", "l", "STORE", "out"], 3),
+])
+def test_a_write_counts_the_changes_redis_counts(client, setup, command,
+                                                 count):
+    if setup:
+        client.call(*setup)
+    client.call("SAVE")
+    client.call(*command)
+    assert changes(client) == count
+
+
 def test_del_counts_each_key_deleted_and_save_resets_the_count(client):
     client.call("MSET", "a", "1", "b", "2")
     client.call("DEL", "a", "b", "missing")

@@ -7,7 +7,8 @@ What the policies change is what a crash of the whole machine loses,
 which is what reaches the disk when: under always, fdatasync() before the
 reply; under everysec, once a second, in a background thread; under no,
 never by the server. The incr file left by kill -9 is decoded, and loaded
-by redis-server 7.0.15 from a copy of the directory.
+by redis-server 7.0.15 from a copy of the directory, and by the server
+itself, restarted.
 """
 
 import re
@@ -33,22 +34,28 @@ COUNT = 200
 @pytest.mark.parametrize("policy", ["always", "everysec", "no"])
 def test_kill_9_after_acknowledged_writes_loses_none(start_server, tmp_path,
                                                      policy):
-    proc = ready(start_server(dir=str(tmp_path), appendonly="yes",
+    data = tmp_path / "data"
+    data.mkdir()
+    proc = ready(start_server(dir=str(data), appendonly="yes",
                               appendfsync=policy))
     with RawClient(proc.port) as client:
         for i in range(COUNT):
             assert client.call("SET", f"key:{i}", f"value:{i}") == \
                 b"+OK\r\n"
     proc.stop(signal.SIGKILL)
-    logged = aof_commands(read_incr(tmp_path))
+    logged = aof_commands(read_incr(data))
     sets = [cmd for cmd in logged if cmd[0] == b"SET"]
     assert sets == [[b"SET", b"key:%d" % i, b"value:%d" % i]
                     for i in range(COUNT)]
-    with (real_redis_on(copy_dir(tmp_path), appendonly="yes") as real,
+    copy = copy_dir(data, tmp_path / "copy")
+    with (real_redis_on(copy, appendonly="yes") as real,
           RawClient(ready(real).port) as client):
         assert client.call("DBSIZE") == b":%d\r\n" % COUNT
         assert client.call("GET", f"key:{COUNT - 1}") == \
             b"$9\r\nvalue:%d\r\n" % (COUNT - 1)
+    again = ready(start_server(dir=str(data), appendonly="yes"))
+    with RawClient(again.port) as client:
+        assert client.call("DBSIZE") == b":%d\r\n" % COUNT
 
 
 SYSCALL = re.compile(r"^(\d+)\s+(\w+)\((\d+)(.*)$")

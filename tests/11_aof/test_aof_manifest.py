@@ -76,13 +76,30 @@ def test_without_the_rdb_preamble_the_base_file_ends_in_aof(start_server,
         b"file appendonly.aof.1.incr.aof seq 1 type i\n")
 
 
-def test_a_name_with_a_space_is_quoted_in_the_manifest(start_server,
-                                                       tmp_path):
+@pytest.mark.parametrize("name,quoted", [
+    ("my log", b'"my log'),
+    ('a"b\tc\x01', b'"a\\"b\\tc\\x01'),
+])
+def test_a_name_with_spaces_or_escapes_is_quoted_in_the_manifest(
+        start_server, tmp_path, name, quoted):
     ready(start_server(dir=str(tmp_path), appendonly="yes",
-                 appendfilename="my log"))
-    assert read_manifest(tmp_path, name="my log.manifest") == (
-        b'file "my log.1.base.rdb" seq 1 type b\n'
-        b'file "my log.1.incr.aof" seq 1 type i\n')
+                       appendfilename=name))
+    assert read_manifest(tmp_path, name=name + ".manifest") == (
+        b"file " + quoted + b'.1.base.rdb" seq 1 type b\n'
+        b"file " + quoted + b'.1.incr.aof" seq 1 type i\n')
+
+
+@pytest.mark.internal
+def test_the_manifest_reads_back_what_it_writes(step_module):
+    aof = step_module("aof")
+    am = aof.AofManifest(
+        aof.AofInfo(b"b a\"se\n\xff.rdb", 7, "b"),
+        [aof.AofInfo(b"i.aof", 8, "i"), aof.AofInfo(b"j.aof", 9, "i")],
+        [aof.AofInfo(b"h\t.aof", 3, "h")], 7, 9)
+    text = aof.get_aof_manifest_as_string(am)
+    assert text.startswith(b'file "b a\\"se\\n\\xff.rdb" seq 7 type b\n'
+                           b'file "h\\t.aof" seq 3 type h\n')
+    assert aof.aof_load_manifest_from_file(text) == am
 
 
 def test_a_restart_appends_to_the_last_incr_file(start_server, tmp_path):

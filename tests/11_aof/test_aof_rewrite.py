@@ -253,3 +253,22 @@ def test_appendonly_turned_off_at_run_time_stops_writing(aof_server,
     assert info(client)["aof_enabled"] == "0"
     client.call("SET", "k2", "v2")
     assert incr.stat().st_size == size
+
+
+def test_bgsave_during_a_rewrite_is_refused_unless_scheduled(aof_server):
+    _, client = aof_server
+    write_all(client)
+    client.call("CONFIG", "SET", "rdb-key-save-delay", "50000")
+    assert client.call("BGREWRITEAOF") == STARTED
+    assert client.call("BGSAVE") == (
+        b"-ERR Another child process is active (AOF?): can't BGSAVE right "
+        b"now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever "
+        b"possible.\r\n")
+    assert client.call("BGSAVE", "SCHEDULE") == \
+        b"+Background saving scheduled\r\n"
+    client.call("CONFIG", "SET", "rdb-key-save-delay", "0")
+    wait_for_rewrite_end(client)
+    fields = wait_until(lambda: (f := info(client))["rdb_saves"] == "1"
+                        and f, 10)
+    assert wait_for_bgsave_end(client)["rdb_last_bgsave_status"] == "ok"
+    assert fields["aof_rewrites"] == "1"

@@ -4,9 +4,12 @@ the file before the reply arrives; reads leave nothing. A write the disk
 refuses makes the server refuse writes (MISCONF), or, under appendfsync
 always, stop. redis-check-aof accepts what is written."""
 
+import logging
 import os
 import shutil
+import socket
 import subprocess
+import types
 
 import pytest
 from support.aof import (
@@ -19,6 +22,7 @@ from support.aof import (
     ready,
     real_redis_on,
 )
+from support.persistence import info
 from support.wire import RawClient
 
 FLUSH = pytest.mark.exercise("11-flush-append-only-file")
@@ -154,6 +158,7 @@ def test_after_a_failed_write_writes_and_ping_are_refused_reads_are_not(
         assert client.call("SET", "k", "w") == MISCONF_AOF
         assert client.call("PING") == MISCONF_AOF
         assert client.call("GET", "k") == b"$1\r\nv\r\n"
+        assert info(client)["aof_last_write_status"] == "err"
     assert ("Error writing to the AOF file: No space left on device"
             in proc.log_text())
 
@@ -169,3 +174,78 @@ def test_under_always_a_failed_write_stops_the_server(start_server,
     assert proc.proc.wait(10) == 1
     assert ("Can't recover from AOF write error when the AOF fsync policy "
             "is 'always'. Exiting...") in proc.log_text()
+
+
+# Our own internals: the write barrier, and the postponed write of
+# everysec, which no black-box test can time.
+
+@pytest.mark.internal
+@pytest.mark.parametrize("aof_state,policy,barrier", [
+    (1, "always", True), (1, "everysec", False), (0, "always", False)])
+def test_the_write_handler_gets_a_barrier_only_under_appendfsync_always(
+        step_module, aof_state, policy, barrier):
+    server_py, ae, networking = (step_module("server"), step_module("ae"),
+                                 step_module("networking"))
+    config = step_module("config")
+    server = server_py.Server(aof_state=aof_state,
+                              aof_fsync=config.APPENDFSYNC_ENUM[policy])
+    server.el = ae.ae_create_event_loop()
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        client = types.SimpleNamespace(server=server, fd=ours.fileno())
+        networking.install_client_write_handler(client)
+        mask = ae.get_file_events(server.el, ours.fileno())
+        assert mask & ae.AE_WRITABLE
+        assert bool(mask & ae.AE_BARRIER) == barrier
+
+
+@pytest.fixture
+def everysec_server(step_module, tmp_path):
+    """A Server whose incr file is open, under everysec, and whose fsync
+    thread seems busy: a job is pending, and no thread will ever run it."""
+    server_py, aof, bio = (step_module("server"), step_module("aof"),
+                           step_module("bio"))
+    server = server_py.Server(aof_state=aof.AOF_ON,
+                              aof_fsync=aof.AOF_FSYNC_EVERYSEC)
+    server.bio = [bio.BioWorker(t) for t in range(bio.BIO_NUM_OPS)]
+    server.bio[bio.BIO_AOF_FSYNC].pending = 1
+    path = tmp_path / "incr.aof"
+    server.aof_fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    server.mstime = 1_000_000_000_000
+    server.aof_last_fsync = 0  # a second is over since the last fsync
+    yield server, aof, path
+    os.close(server.aof_fd)
+
+
+@pytest.mark.internal
+def test_everysec_postpones_a_write_behind_a_busy_fsync_for_two_seconds(
+        everysec_server, caplog):
+    caplog.set_level(logging.INFO)
+    server, aof, path = everysec_server
+    server.aof_buf += b"*1\r\n$4\r\nPING\r\n"
+    aof.flush_append_only_file(server, False)
+    assert path.read_bytes() == b""
+    assert server.aof_flush_postponed_start == server.mstime // 1000
+    server.mstime += 1000
+    aof.flush_append_only_file(server, False)  # 1 s: still waiting
+    assert path.read_bytes() == b""
+    server.mstime += 1000
+    aof.flush_append_only_file(server, False)  # 2 s: write anyway
+    assert path.read_bytes() == b"*1\r\n$4\r\nPING\r\n"
+    assert server.aof_delayed_fsync == 1
+    assert "Asynchronous AOF fsync is taking too long" in caplog.text
+    assert server.aof_flush_postponed_start == 0
+    assert server.aof_buf == b""
+
+
+@pytest.mark.internal
+def test_a_forced_flush_writes_behind_a_busy_fsync(everysec_server):
+    server, aof, path = everysec_server
+    server.aof_buf += b"*1\r\n$4\r\nPING\r\n"
+    aof.flush_append_only_file(server, True)
+    assert path.read_bytes() == b"*1\r\n$4\r\nPING\r\n"
+    assert server.aof_delayed_fsync == 0
+    assert server.aof_last_incr_size == len(path.read_bytes())
+    # No second fsync is queued while one runs: it will be done later.
+    assert server.aof_last_incr_fsync_offset == 0
+    assert server.aof_last_fsync == server.mstime // 1000

@@ -8,10 +8,14 @@ import contextlib
 import os
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
-from support.servers import REAL_REDIS_STEP, ServerProcess, Target
+from support.servers import (
+    REAL_REDIS_STEP,
+    ServerProcess,
+    Target,
+    wait_until,
+)
 from support.wire import RawClient, decode, reply_end
 
 REAL_REDIS = Target("redis", "redis", REAL_REDIS_STEP)
@@ -63,9 +67,8 @@ def real_redis_on(directory: Path, **config):
         proc.stop()
 
 
-def copy_dir(directory: Path) -> Path:
+def copy_dir(directory: Path, copy: Path) -> Path:
     """A copy of a server's directory, for another server to load."""
-    copy = Path(tempfile.mkdtemp(prefix="aof-copy-")) / "data"
     shutil.copytree(directory, copy)
     return copy
 
@@ -124,7 +127,9 @@ def start_expecting_exit(target: Target, **config) -> tuple[int, str]:
 
 def ready(proc: ServerProcess) -> ServerProcess:
     """Wait until the server serves: a server listens before it has
-    loaded its data and opened its AOF, as Redis does."""
+    loaded its data and opened its AOF (PING gets -LOADING meanwhile),
+    as Redis does."""
     with RawClient(proc.port) as client:
-        assert client.call("PING") == b"+PONG\r\n"
+        wait_until(lambda: client.call("PING") == b"+PONG\r\n", 30,
+                   interval=0.02, message="the server never served")
     return proc

@@ -105,10 +105,16 @@ def key_state(client: RawClient, key: bytes) -> tuple:
 
 
 def start(target: Target, directory: Path, **config) -> ServerProcess:
-    """A server of `target` on `directory`, appendonly yes by default."""
+    """A server of `target` on `directory`, appendonly yes by default,
+    once it has loaded its files: Redis accepts connections while it
+    loads, and answers -LOADING until it is done."""
     options = {"dir": str(directory), "appendonly": "yes",
                **{k.replace("_", "-"): v for k, v in config.items()}}
-    return ServerProcess(target, options).start()
+    proc = ServerProcess(target, options).start()
+    with RawClient(proc.port) as client:
+        wait_until(lambda: client.call("PING") == b"+PONG\r\n", 30,
+                   interval=0.02, message="still loading")
+    return proc
 
 
 def run_until_exit(target: Target, directory: Path, timeout: float = 30,
