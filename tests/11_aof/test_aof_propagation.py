@@ -429,7 +429,7 @@ def test_exec_selecting_another_database_writes_select_inside(aof):
         "SET c 3")
 
 
-@pytest.mark.exercise("11-feed-append-only-file")
+@pytest.mark.exercise("11-flush-append-only-file")
 def test_a_select_is_written_only_before_a_write_in_another_database(aof):
     aof.call("SET", "a", "1")
     aof.call("SELECT", "3")

@@ -43,7 +43,7 @@ def run(port: int, commands) -> list[bytes]:
         return [client.call(*command) for command in commands]
 
 
-@pytest.mark.exercise("11-feed-append-only-file")
+@FLUSH
 def test_writes_and_database_switches_are_logged_as_redis_logs_them(
         start_server, tmp_path):
     proc = ready(start_server(dir=str(tmp_path), appendonly="yes"))
@@ -51,7 +51,7 @@ def test_writes_and_database_switches_are_logged_as_redis_logs_them(
     assert read_incr(tmp_path) == LOGGED
 
 
-@pytest.mark.exercise("11-feed-append-only-file")
+@FLUSH
 def test_the_incr_file_is_the_one_redis_writes_for_the_same_commands(
         start_server, tmp_path):
     ours, theirs = tmp_path / "ours", tmp_path / "theirs"
@@ -82,7 +82,7 @@ def test_a_write_is_in_the_file_before_its_reply_arrives(
                 b"SET", b"key:%d" % i, b"%d" % i]
 
 
-@pytest.mark.exercise("11-feed-append-only-file")
+@FLUSH
 def test_reads_leave_nothing_in_the_file(start_server, tmp_path):
     proc = ready(start_server(dir=str(tmp_path), appendonly="yes"))
     run(proc.port, [("SET", "k", "v")])
@@ -93,7 +93,7 @@ def test_reads_leave_nothing_in_the_file(start_server, tmp_path):
     assert read_incr(tmp_path) == before
 
 
-@pytest.mark.exercise("11-feed-append-only-file")
+@FLUSH
 def test_with_timestamps_a_ts_line_comes_before_the_first_write(
         start_server, tmp_path):
     proc = ready(start_server(dir=str(tmp_path), appendonly="yes",
@@ -218,6 +218,7 @@ def everysec_server(step_module, tmp_path):
 
 
 @pytest.mark.internal
+@FLUSH
 def test_everysec_postpones_a_write_behind_a_busy_fsync_for_two_seconds(
         everysec_server, caplog):
     caplog.set_level(logging.INFO)
@@ -239,6 +240,7 @@ def test_everysec_postpones_a_write_behind_a_busy_fsync_for_two_seconds(
 
 
 @pytest.mark.internal
+@FLUSH
 def test_a_forced_flush_writes_behind_a_busy_fsync(everysec_server):
     server, aof, path = everysec_server
     server.aof_buf += b"*1\r\n$4\r\nPING\r\n"
