@@ -758,6 +758,7 @@ def aof_fsync_if_needed(server, sync_in_progress: bool) -> None:
     one is still running. no: nothing; the kernel flushes on its own.
     With no-appendfsync-on-rewrite, no fsync while a child writes.
     """
+    # BEGIN EXERCISE 11-aof-fsync-if-needed
     if server.aof_no_fsync_on_rewrite and \
             server.child_type != CHILD_TYPE_NONE:
         return
@@ -778,6 +779,7 @@ def aof_fsync_if_needed(server, sync_in_progress: bool) -> None:
             aof_background_fsync(server, server.aof_fd)
             server.aof_last_incr_fsync_offset = server.aof_last_incr_size
         server.aof_last_fsync = now
+    # END EXERCISE 11-aof-fsync-if-needed
 # --8<-- [end:aof_fsync_if_needed]
 
 
