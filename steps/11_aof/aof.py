@@ -23,16 +23,24 @@ by a manifest:
     appendonlydir/appendonly.aof.manifest      "file appendonly.aof.1.base.rdb
                                                 seq 1 type b" and so on
 
-A rewrite makes a new base and starts a new incr file; the manifest,
-replaced atomically (a temp file renamed over it), says which files are
-current: a crash at any moment leaves a set of files that loads.
+A rewrite (BGREWRITEAOF, or the cron when the files have doubled) forks
+a child that writes a new base, while the parent opens a new incr file
+for the writes that keep coming; the manifest, replaced atomically (a
+temp file renamed over it), says which files are current: a crash at
+any moment leaves a set of files that loads. Loading, at start-up, runs
+the base (an RDB, or commands) and then each incr file's commands as a
+fake client.
 
 Steps:
   11_aof  the manifest; the base and incr files at start-up; feeding,
-          flushing and the three fsync policies; write errors (MISCONF)
+          flushing and the three fsync policies; write errors (MISCONF);
+          loading (a torn tail cut with aof-load-truncated); BGREWRITEAOF
+          and the automatic rewrite; appendonly turned on and off
 
 Simplified: no aof-disable-auto-gc (history files are always deleted)
-and no latency monitor samples.
+and no latency monitor samples. A file is loaded from memory, read
+whole, where Redis streams it and answers -LOADING meanwhile. No upgrade
+of a single appendonly.aof from before 7.0 (aofUpgradePrepare()).
 """
 
 import copy
@@ -902,12 +910,11 @@ class AofReader:
 
 # --8<-- [start:read_aof_command]
 def read_aof_command(reader: AofReader) -> list[bytes] | None:
-    """The next command's arguments; None at a clean end of file, or
-    after an annotation line ("#..."), which is skipped. Mirrors the
-    loop body of loadSingleAppendOnlyFile(): "*<argc>", then "$<len>"
-    and the bytes of each argument. Raises AofFormatError for a line
-    that is not the protocol, AofShortRead for a file that ends inside
-    the command."""
+    """The next command's arguments; None for an annotation line
+    ("#TS:..."), which is skipped. Mirrors the loop body of
+    loadSingleAppendOnlyFile(): "*<argc>", then "$<len>" and the bytes
+    of each argument. Raises AofFormatError for a line that is not the
+    protocol, AofShortRead for a file that ends inside the command."""
     line = reader.gets()
     if line.startswith(b"#"):
         return None
@@ -1090,7 +1097,7 @@ def aof_short_read(server, filename: bytes, valid_up_to: int) -> int:
     killed while writing). With aof-load-truncated the file is cut at
     the end of the last whole command and loaded; without, refused.
     Mirrors the uxeof label of loadSingleAppendOnlyFile()."""
-    # BEGIN EXERCISE 11-load-truncated-tail
+    # BEGIN EXERCISE 11-load-truncated
     name = os.fsdecode(filename)
     if server.aof_load_truncated:
         log.warning("!!! Warning: short read while loading the AOF file "
@@ -1112,7 +1119,7 @@ def aof_short_read(server, filename: bytes, valid_up_to: int) -> int:
                 "Alternatively you can set the 'aof-load-truncated' "
                 "configuration option to yes and restart the server.", name)
     return AOF_FAILED
-    # END EXERCISE 11-load-truncated-tail
+    # END EXERCISE 11-load-truncated
 # --8<-- [end:aof_short_read]
 
 
@@ -1124,9 +1131,6 @@ def load_append_only_files(server, am) -> int:
     Only the last file may be truncated: a torn tail can only be where
     the server was writing when it died. A file the manifest names but
     the directory lacks is fatal.
-
-    Simplified: no upgrade from a single appendonly.aof of Redis before
-    7.0 (aofUpgradePrepare()).
     """
     files = ([am.base_aof_info] if am.base_aof_info else []) + list(
         am.incr_aof_list)
@@ -1669,11 +1673,14 @@ def stop_append_only(server) -> None:
     progress stopped. The files stay: turning AOF on again rewrites."""
     flush_append_only_file(server, True)
     try:
-        os.fsync(server.aof_fd)
-        server.aof_last_fsync = int(time.time())
+        if server.aof_fd == -1:  # waiting for a rewrite not yet started
+            raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+        redis_fsync(server.aof_fd)
+        server.aof_last_fsync = unixtime(server)
     except OSError as err:
         log.warning("Fail to fsync the AOF file: %s", err.strerror)
-    os.close(server.aof_fd)
+    if server.aof_fd != -1:
+        os.close(server.aof_fd)
     server.aof_fd = -1
     server.aof_selected_db = -1
     server.aof_state = AOF_OFF
@@ -1716,7 +1723,10 @@ def start_append_only(server) -> bool:
                         "background AOF rewrite operation. Check the above "
                         "logs for more info about the error.")
             return False
-    server.aof_last_fsync = int(time.time())
+    server.aof_last_fsync = unixtime(server)
+    if server.aof_bio_fsync_status == C_ERR:
+        log.warning("AOF reopen, just ignore the AOF fsync error in bio job")
+        server.aof_bio_fsync_status = C_OK
     if server.aof_last_write_status == C_ERR:
         log.warning("AOF reopen, just ignore the last error.")
         server.aof_last_write_status = C_OK

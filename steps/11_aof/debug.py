@@ -3,12 +3,13 @@
 Redis's DEBUG is a toolbox for its own test suite (crash the server,
 change an encoding, sleep, populate...). Of its subcommands we have the
 ones the tests of persistence use: RELOAD, a save and a load in one
-call, and SET-ACTIVE-EXPIRE, which stops active expiry so that a test
+call, LOADAOF, the same from the append-only files, and
+SET-ACTIVE-EXPIRE, which stops active expiry so that a test
 can watch a key expire lazily.
 
 Steps:
   10_rdb        DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]
-  11_aof        DEBUG SET-ACTIVE-EXPIRE 0|1
+  11_aof        DEBUG SET-ACTIVE-EXPIRE 0|1, DEBUG LOADAOF
 
 Simplified: Redis has about forty subcommands; any other than these is
 unknown here. MERGE (keep both values of a key found twice) is accepted
@@ -17,6 +18,7 @@ and ignored: a key loaded again replaces the one in memory.
 
 import logging
 import re
+import sys
 
 import resp
 from commands import command
@@ -52,6 +54,9 @@ def debug_command(c) -> None:
     if c.argv[1].lower() == b"set-active-expire" and len(c.argv) == 3:
         debug_set_active_expire(c)
         return
+    if c.argv[1].lower() == b"loadaof":
+        debug_loadaof(c)
+        return
     if c.argv[1].lower() != b"reload":
         c.add_reply(resp.error(
             b"unknown subcommand or wrong number of arguments for '%s'. "
@@ -78,6 +83,36 @@ def debug_command(c) -> None:
     log.warning("DB reloaded by DEBUG RELOAD")
     c.add_reply(resp.OK)
 # --8<-- [end:debug_command]
+
+
+def debug_loadaof(c) -> None:
+    """DEBUG LOADAOF: write what the AOF buffer holds, empty the dataset
+    and load it again from the AOF's files. Mirrors its branch of
+    debugCommand(): a file that does not load whole (even one cut short)
+    ends the process, as Redis does."""
+    # Imported here: aof.py imports the modules this one is loaded with.
+    from aof import (
+        AOF_EMPTY,
+        AOF_OFF,
+        AOF_OK,
+        aof_del_history_files,
+        aof_load_manifest_from_disk,
+        flush_append_only_file,
+        load_append_only_files,
+    )
+    server = c.server
+    if server.aof_state != AOF_OFF:
+        flush_append_only_file(server, True)
+    for db in server.db:
+        empty_db(db)
+    aof_load_manifest_from_disk(server)
+    aof_del_history_files(server)
+    if load_append_only_files(server, server.aof_manifest) not in (
+            AOF_OK, AOF_EMPTY):
+        sys.exit(1)
+    server.dirty = 0  # what was loaded must not be written again
+    log.warning("Append Only File loaded by DEBUG LOADAOF")
+    c.add_reply(resp.OK)
 
 
 def debug_set_active_expire(c) -> None:

@@ -48,9 +48,12 @@ def test_redis_server_loads_the_directory_we_wrote(target, tmp_path,
     assert "DB loaded from append only file" in proc.log_text()
 
 
+@pytest.mark.parametrize("rewrite", [False, True],
+                         ids=["writes", "rewritten"])
 @pytest.mark.parametrize("preamble", ["yes", "no"])
-def test_redis_check_aof_accepts_our_files(target, tmp_path, preamble):
-    written_by_target(target, tmp_path, True,
+def test_redis_check_aof_accepts_our_files(target, tmp_path, rewrite,
+                                           preamble):
+    written_by_target(target, tmp_path, rewrite,
                       aof_use_rdb_preamble=preamble)
     checked = check_aof(tmp_path)
     assert checked.returncode == 0, checked.stdout

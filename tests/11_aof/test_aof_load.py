@@ -6,6 +6,7 @@ status 1, and what appendonly yes loads instead of dump.rdb."""
 
 import pytest
 from support.aof_files import (
+    REAL_REDIS,
     aof_dir,
     copy_dir,
     dataset,
@@ -61,6 +62,17 @@ def test_a_directory_redis_wrote_loads_with_every_type_encoding_and_ttl(
     assert loaded(target, directory) == expected
 
 
+def test_a_torn_tail_after_what_redis_wrote_is_cut_and_the_rest_loads(
+        target, redis_dirs, tmp_path):
+    source, expected = redis_dirs["commands"]
+    directory = copy_dir(source, tmp_path / "d")
+    incr = incr_file(directory)
+    whole = incr.read_bytes()
+    incr.write_bytes(whole + TORN)
+    assert loaded(target, directory) == expected
+    assert incr.read_bytes() == whole
+
+
 def test_the_load_logs_each_file_then_the_whole(target, redis_dirs,
                                                   tmp_path):
     directory = copy_dir(redis_dirs["preamble"][0], tmp_path / "d")
@@ -88,11 +100,11 @@ def cmd(*args: str) -> bytes:
 
 
 def incr_dir(target, tmp_path, *commands: bytes):
-    """A directory of the target's own, with `commands` as its incr file
-    (the base is the empty one written at start-up)."""
+    """A directory that redis-server started (its empty base file), with
+    `commands` as its incr file."""
     directory = tmp_path / "d"
     directory.mkdir()
-    start(target, directory).stop()
+    start(REAL_REDIS, directory).stop()
     write_incr(directory, *commands)
     return directory
 
@@ -137,7 +149,7 @@ def test_a_key_past_its_time_is_kept_until_the_file_is_loaded(target,
     proc.stop()
 
 
-@pytest.mark.exercise("11-load-truncated-tail")
+@pytest.mark.exercise("11-load-truncated")
 def test_a_torn_last_command_is_trimmed_and_the_file_cut_there(target,
                                                                tmp_path):
     whole = cmd("SELECT", "0") + cmd("SET", "k", "v")
@@ -157,7 +169,7 @@ def test_a_torn_last_command_is_trimmed_and_the_file_cut_there(target,
     assert incr_file(directory).read_bytes().startswith(whole)
 
 
-@pytest.mark.exercise("11-load-truncated-tail")
+@pytest.mark.exercise("11-load-truncated")
 def test_a_torn_last_command_is_refused_with_aof_load_truncated_no(
         target, tmp_path):
     directory = incr_dir(target, tmp_path, cmd("SELECT", "0"),
@@ -173,7 +185,7 @@ def test_a_torn_last_command_is_refused_with_aof_load_truncated_no(
             "yes and restart the server.") in log
 
 
-@pytest.mark.exercise("11-load-truncated-tail")
+@pytest.mark.exercise("11-load-truncated")
 def test_a_transaction_without_exec_at_the_end_is_reverted(target,
                                                            tmp_path):
     before = cmd("SELECT", "0") + cmd("SET", "k", "v")
@@ -209,7 +221,7 @@ def test_an_unknown_command_in_the_file_is_refused(target, tmp_path):
             f"{incr_file(directory).name}") in log
 
 
-@pytest.mark.exercise("11-load-truncated-tail")
+@pytest.mark.exercise("11-load-truncated")
 def test_a_truncated_file_that_is_not_the_last_one_is_refused(target,
                                                               tmp_path):
     directory = incr_dir(target, tmp_path, cmd("SELECT", "0"), TORN)
@@ -265,3 +277,18 @@ def test_appendonly_yes_loads_the_aof_and_not_dump_rdb(target, tmp_path):
     with RawClient(proc.port) as client:
         assert client.call("DBSIZE") == b":0\r\n"
     proc.stop()
+
+
+def test_debug_loadaof_loads_the_files_again(target, tmp_path):
+    proc = start(target, tmp_path, enable_debug_command="yes")
+    with RawClient(proc.port) as client:
+        client.call("SET", "k", "v")
+        client.call("SET", "gone", "soon")
+        with incr_file(tmp_path).open("ab") as incr:
+            incr.write(cmd("SET", "added", "behind its back")
+                       + cmd("DEL", "gone"))
+        assert client.call("DEBUG", "LOADAOF") == b"+OK\r\n"
+        assert client.call("MGET", "k", "added", "gone") == \
+            b"*3\r\n$1\r\nv\r\n$15\r\nbehind its back\r\n$-1\r\n"
+    proc.stop()
+    assert "Append Only File loaded by DEBUG LOADAOF" in proc.log_text()

@@ -366,6 +366,34 @@ def test_scan_writes_the_dels_of_the_expired_keys_it_finds_alone(aof):
 
 
 @pytest.mark.exercise("11-propagate-pending-commands")
+def test_randomkey_writes_the_dels_of_the_expired_keys_it_picks_alone(aof):
+    aof.call("DEBUG", "SET-ACTIVE-EXPIRE", "0")
+    aof.call("SET", "a", "1", "PXAT", "1")
+    aof.call("SET", "b", "1", "PXAT", "1")
+    assert aof.call("RANDOMKEY") == b"$-1\r\n"  # it tried both
+    written = aof.written()
+    assert sorted(written[3:]) == commands("DEL a", "DEL b")  # no MULTI
+
+
+@pytest.mark.exercise("11-propagate-pending-commands")
+def test_a_transaction_that_finds_keys_expired_wraps_their_dels_too(aof):
+    aof.call("DEBUG", "SET-ACTIVE-EXPIRE", "0")
+    aof.call("SET", "a", "1", "PXAT", "1")
+    aof.call("MULTI")
+    aof.call("GET", "a")
+    aof.call("SCAN", "0")
+    aof.call("EXEC")
+    assert aof.written() == commands("SELECT 0", "SET a 1 PXAT 1", "DEL a")
+    aof.call("SET", "b", "1", "PXAT", "1")
+    aof.call("MULTI")
+    aof.call("GET", "b")
+    aof.call("SET", "c", "1")
+    aof.call("EXEC")
+    assert aof.written()[3:] == commands(
+        "SET b 1 PXAT 1", "MULTI", "DEL b", "SET c 1", "EXEC")
+
+
+@pytest.mark.exercise("11-propagate-pending-commands")
 def test_active_expiry_writes_a_del_for_each_key_alone(aof):
     aof.call("MULTI")
     for key in "abc":

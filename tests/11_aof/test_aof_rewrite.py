@@ -272,3 +272,27 @@ def test_bgsave_during_a_rewrite_is_refused_unless_scheduled(aof_server):
                         and f, 10)
     assert wait_for_bgsave_end(client)["rdb_last_bgsave_status"] == "ok"
     assert fields["aof_rewrites"] == "1"
+
+
+def test_appendonly_turned_on_while_a_bgsave_runs_waits_for_it(
+        start_server, tmp_path):
+    proc = start_server(dir=str(tmp_path))
+    with RawClient(proc.port) as client:
+        write_all(client)
+        client.call("CONFIG", "SET", "rdb-key-save-delay", "50000")
+        assert client.call("BGSAVE") == b"+Background saving started\r\n"
+        assert client.call("CONFIG", "SET", "appendonly", "yes") == \
+            b"+OK\r\n"
+        fields = info(client)
+        assert (fields["aof_enabled"], fields["aof_rewrite_scheduled"],
+                fields["aof_rewrite_in_progress"]) == ("1", "1", "0")
+        assert client.call("CONFIG", "SET", "appendonly", "no") == \
+            b"+OK\r\n"
+        fields = info(client)
+        assert (fields["aof_enabled"], fields["aof_rewrite_scheduled"]) == \
+            ("0", "0")
+        client.call("CONFIG", "SET", "rdb-key-save-delay", "0")
+        assert wait_for_bgsave_end(client)["aof_rewrites"] == "0"
+    assert "AOF was enabled but there is already another background " \
+           "operation. An AOF background was scheduled to start when " \
+           "possible." in proc.log_text()
