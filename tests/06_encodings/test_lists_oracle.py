@@ -48,13 +48,16 @@ def real(real_server):
 
 class InProcessClient:
     """What a command needs of a client (networking.Client): the server,
-    the database, the arguments, the protocol and the reply buffer."""
+    the database, the arguments, the protocol, the flags, the command
+    running and the reply buffer."""
 
     def __init__(self, server, db):
         self.server = server
         self.db = db
         self.argv: list[bytes] = []
         self.resp = 2
+        self.flags = 0
+        self.cmd = None
         self.buf = bytearray()
 
     def add_reply(self, data: bytes) -> None:
@@ -76,7 +79,8 @@ class Ours:
         c = self.client
         c.argv = list(args)
         c.buf.clear()
-        self.commands.call(c, self.commands.COMMAND_TABLE[args[0].lower()])
+        c.cmd = self.commands.COMMAND_TABLE[args[0].lower()]  # as process_command
+        self.commands.call(c, c.cmd)
         return bytes(c.buf)
 
     def nodes(self, key: bytes) -> list[bytes]:

@@ -54,6 +54,7 @@ class InProcess:
         c.argv = [command_arg(a) for a in args]
         cmd = self.commands.lookup_command(c.argv)
         assert cmd is not None, args
+        c.cmd = cmd  # as process_command
         self.commands.call(c, cmd)
         reply, c.buf = bytes(c.buf), bytearray()
         return reply
