@@ -578,9 +578,11 @@ def cat_append_only_generic_command(dst: bytearray,
                                     argv: list[bytes]) -> None:
     """Append the command as RESP: an array of bulk strings, as a client
     sends it. Mirrors catAppendOnlyGenericCommand()."""
+    # BEGIN EXERCISE 11-cat-append-only-generic-command
     dst += b"*%d\r\n" % len(argv)
     for arg in argv:
         dst += b"$%d\r\n%s\r\n" % (len(arg), arg)
+    # END EXERCISE 11-cat-append-only-generic-command
 # --8<-- [end:cat_append_only_generic_command]
 
 
@@ -596,6 +598,7 @@ def feed_append_only_file(server, dictid: int, argv: list[bytes]) -> None:
     the first base file is running: its incr file starts with the writes
     made after its fork.
     """
+    # BEGIN EXERCISE 11-feed-append-only-file
     buf = bytearray()
     if server.aof_timestamp_enabled:
         buf += gen_aof_timestamp_annotation_if_needed(server, False)
@@ -608,6 +611,7 @@ def feed_append_only_file(server, dictid: int, argv: list[bytes]) -> None:
             server.aof_state == AOF_WAIT_REWRITE
             and server.child_type == CHILD_TYPE_AOF):
         server.aof_buf += buf
+    # END EXERCISE 11-feed-append-only-file
 # --8<-- [end:feed_append_only_file]
 
 
@@ -638,6 +642,7 @@ def flush_append_only_file(server, force: bool) -> None:
         if fsync_due_with_empty_buffer(server):
             aof_fsync_if_needed(server, sync_in_progress=False)
         return
+    # BEGIN EXERCISE 11-flush-append-only-file
     sync_in_progress = (server.aof_fsync == AOF_FSYNC_EVERYSEC
                         and aof_fsync_in_progress(server))
     if (server.aof_fsync == AOF_FSYNC_EVERYSEC and not force
@@ -655,6 +660,7 @@ def flush_append_only_file(server, force: bool) -> None:
     server.aof_last_incr_size += nwritten
     server.aof_buf = bytearray()
     aof_fsync_if_needed(server, sync_in_progress)
+    # END EXERCISE 11-flush-append-only-file
 # --8<-- [end:flush_append_only_file]
 
 
@@ -760,6 +766,7 @@ def aof_fsync_if_needed(server, sync_in_progress: bool) -> None:
     one is still running. no: nothing; the kernel flushes on its own.
     With no-appendfsync-on-rewrite, no fsync while a child writes.
     """
+    # BEGIN EXERCISE 11-aof-fsync-if-needed
     if server.aof_no_fsync_on_rewrite and \
             server.child_type != CHILD_TYPE_NONE:
         return
@@ -780,6 +787,7 @@ def aof_fsync_if_needed(server, sync_in_progress: bool) -> None:
             aof_background_fsync(server, server.aof_fd)
             server.aof_last_incr_fsync_offset = server.aof_last_incr_size
         server.aof_last_fsync = now
+    # END EXERCISE 11-aof-fsync-if-needed
 # --8<-- [end:aof_fsync_if_needed]
 
 

@@ -453,7 +453,12 @@ def propagate_pending_commands(server, c=None) -> None:
     if not server.also_propagate:
         return
     ops, server.also_propagate = server.also_propagate, []
-    transaction = len(ops) > 1 and not server.propagate_no_multi
+    if len(ops) == 1:  # one write, the common case: it goes alone
+        dbid, argv = ops[0]
+        propagate_now(server, dbid, argv)
+        return
+    # BEGIN EXERCISE 11-propagate-pending-commands
+    transaction = not server.propagate_no_multi
     if c is not None and c.cmd.fullname in TOUCHES_ARBITRARY_KEYS:
         transaction = False
     if transaction:  # in the first command's database, SELECT before
@@ -462,6 +467,7 @@ def propagate_pending_commands(server, c=None) -> None:
         propagate_now(server, dbid, argv)
     if transaction:  # in the last one's, so that no SELECT comes between
         propagate_now(server, ops[-1][0], [b"EXEC"])
+    # END EXERCISE 11-propagate-pending-commands
 # --8<-- [end:propagate_pending_commands]
 
 

@@ -213,6 +213,7 @@ def test_an_unknown_command_in_the_file_is_refused(target, tmp_path):
             f"{incr_file(directory).name}") in log
 
 
+@pytest.mark.exercise("11-load-truncated")
 def test_a_truncated_file_that_is_not_the_last_one_is_refused(target,
                                                               tmp_path):
     directory = incr_dir(target, tmp_path, cmd("SELECT", "0"), TORN)

@@ -334,6 +334,7 @@ def test_a_key_found_expired_by_a_read_is_written_as_del(aof):
     assert aof.written() == commands("SELECT 0", "SET k v PXAT 1", "DEL k")
 
 
+@pytest.mark.exercise("11-propagate-pending-commands")
 def test_a_write_to_a_key_found_expired_comes_after_its_del_in_multi(aof):
     aof.call("DEBUG", "SET-ACTIVE-EXPIRE", "0")
     aof.call("SET", "k", "v", "PXAT", "1")
@@ -352,6 +353,7 @@ def test_del_of_keys_found_expired_writes_their_dels_not_its_own(aof):
         "MULTI", "DEL a", "DEL b", "EXEC")
 
 
+@pytest.mark.exercise("11-propagate-pending-commands")
 def test_scan_writes_the_dels_of_the_expired_keys_it_finds_alone(aof):
     aof.call("DEBUG", "SET-ACTIVE-EXPIRE", "0")
     aof.call("SET", "a", "1", "PXAT", "1")
@@ -363,6 +365,7 @@ def test_scan_writes_the_dels_of_the_expired_keys_it_finds_alone(aof):
     assert sorted(written[3:]) == commands("DEL a", "DEL b")  # no MULTI
 
 
+@pytest.mark.exercise("11-propagate-pending-commands")
 def test_randomkey_writes_the_dels_of_the_expired_keys_it_picks_alone(aof):
     aof.call("DEBUG", "SET-ACTIVE-EXPIRE", "0")
     aof.call("SET", "a", "1", "PXAT", "1")
@@ -372,6 +375,7 @@ def test_randomkey_writes_the_dels_of_the_expired_keys_it_picks_alone(aof):
     assert sorted(written[3:]) == commands("DEL a", "DEL b")  # no MULTI
 
 
+@pytest.mark.exercise("11-propagate-pending-commands")
 def test_a_transaction_that_finds_keys_expired_wraps_their_dels_too(aof):
     aof.call("DEBUG", "SET-ACTIVE-EXPIRE", "0")
     aof.call("SET", "a", "1", "PXAT", "1")
@@ -389,6 +393,7 @@ def test_a_transaction_that_finds_keys_expired_wraps_their_dels_too(aof):
         "SET b 1 PXAT 1", "MULTI", "DEL b", "SET c 1", "EXEC")
 
 
+@pytest.mark.exercise("11-propagate-pending-commands")
 def test_active_expiry_writes_a_del_for_each_key_alone(aof):
     aof.call("MULTI")
     for key in "abc":
@@ -405,6 +410,7 @@ def test_active_expiry_writes_a_del_for_each_key_alone(aof):
 
 # Transactions and databases.
 
+@pytest.mark.exercise("11-propagate-pending-commands")
 def test_exec_writes_its_writes_in_multi_exec(aof):
     aof.call("MULTI")
     aof.call("SET", "a", "1")
@@ -416,6 +422,7 @@ def test_exec_writes_its_writes_in_multi_exec(aof):
         "SELECT 0", "MULTI", "SET a 1", "INCR a", "EXEC")
 
 
+@pytest.mark.exercise("11-propagate-pending-commands")
 def test_exec_with_one_write_writes_it_alone(aof):
     aof.call("MULTI")
     aof.call("SET", "a", "1")
@@ -437,6 +444,7 @@ def test_exec_with_only_reads_or_aborted_writes_nothing(aof):
     assert aof.written() == commands("SELECT 0", "SET w changed")
 
 
+@pytest.mark.exercise("11-propagate-pending-commands")
 def test_exec_selecting_another_database_writes_select_inside(aof):
     aof.call("MULTI")
     aof.call("SET", "a", "1")
@@ -449,6 +457,7 @@ def test_exec_selecting_another_database_writes_select_inside(aof):
         "SET c 3")
 
 
+@pytest.mark.exercise("11-flush-append-only-file")
 def test_a_select_is_written_only_before_a_write_in_another_database(aof):
     aof.call("SET", "a", "1")
     aof.call("SELECT", "3")
