@@ -70,6 +70,11 @@ from childinfo import (
     send_child_cow_info,
 )
 from commands import (
+    AOF_FSYNC_ALWAYS,
+    AOF_FSYNC_EVERYSEC,
+    AOF_OFF,
+    AOF_ON,
+    AOF_WAIT_REWRITE,
     CLIENT_DENY_BLOCKING,
     CLIENT_MULTI,
     CommandError,
@@ -116,10 +121,6 @@ from util import fsync_file_dir
 
 log = logging.getLogger(__name__)
 
-AOF_OFF, AOF_ON, AOF_WAIT_REWRITE = 0, 1, 2  # server.aof_state
-# server.aof_fsync; config.py's APPENDFSYNC_ENUM (aof.py imports config
-# through rdb.py, so it can't import these)
-AOF_FSYNC_NO, AOF_FSYNC_ALWAYS, AOF_FSYNC_EVERYSEC = 0, 1, 2
 
 # The manifest: a line per file, "file NAME seq N type T".
 AOF_FILE_TYPE_BASE = "b"  # the dataset at the last rewrite

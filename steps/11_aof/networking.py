@@ -61,6 +61,8 @@ from ae import (
     get_file_events,
 )
 from commands import (
+    AOF_FSYNC_ALWAYS,
+    AOF_ON,
     CLIENT_DIRTY_CAS,
     CLIENT_MULTI,
     CLIENT_PUBSUB,
@@ -519,8 +521,6 @@ def install_client_write_handler(c: Client) -> None:
     would run new commands and could send their replies in that very
     turn, by the write handler, before before_sleep has fsynced them.
     """
-    # Imported here: aof.py imports this module (through rdb.py).
-    from aof import AOF_FSYNC_ALWAYS, AOF_ON
     server = c.server
     mask = AE_WRITABLE
     if server.aof_state == AOF_ON and server.aof_fsync == AOF_FSYNC_ALWAYS:

@@ -78,12 +78,8 @@ from ae import (
 )
 from aof import (
     AOF_FAILED,
-    AOF_FSYNC_EVERYSEC,
     AOF_NOT_EXIST,
-    AOF_OFF,
-    AOF_ON,
     AOF_OPEN_ERR,
-    AOF_WAIT_REWRITE,
     AofManifest,
     aof_del_history_files,
     aof_load_manifest_from_disk,
@@ -107,6 +103,10 @@ from blocked import (
     process_unblocked_clients,
 )
 from commands import (
+    AOF_FSYNC_EVERYSEC,
+    AOF_OFF,
+    AOF_ON,
+    AOF_WAIT_REWRITE,
     CLIENT_PUBSUB,
     COMMAND_TABLE,
     Command,

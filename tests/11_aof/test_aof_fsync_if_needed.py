@@ -23,6 +23,12 @@ def aof(step_module):
 
 
 @pytest.fixture
+def commands(step_module):
+    """The AOF's states and fsync policies are there, as in server.h."""
+    return step_module("commands")
+
+
+@pytest.fixture
 def fsyncs(aof, monkeypatch):
     """The fds fsynced in the event loop."""
     done = []
@@ -31,11 +37,11 @@ def fsyncs(aof, monkeypatch):
 
 
 @pytest.fixture
-def srv(step_module, aof, tmp_path):
+def srv(step_module, aof, tmp_path, commands):
     """A Server with its incr file open, bytes written and none synced;
     the fsync thread's queue exists, but no thread takes its jobs."""
     bio = step_module("bio")
-    srv = step_module("server").Server(aof_state=aof.AOF_ON)
+    srv = step_module("server").Server(aof_state=commands.AOF_ON)
     srv.bio = [bio.BioWorker(t) for t in range(bio.BIO_NUM_OPS)]
     srv.aof_fd = os.open(tmp_path / "incr.aof", os.O_WRONLY | os.O_CREAT)
     srv.mstime = NOW * 1000 + 500
@@ -51,8 +57,8 @@ def fsync_jobs(srv, step_module) -> int:
 
 
 def test_always_fsyncs_at_once_in_the_event_loop(aof, srv, fsyncs,
-                                                 step_module):
-    srv.aof_fsync = aof.AOF_FSYNC_ALWAYS
+                                                 step_module, commands):
+    srv.aof_fsync = commands.AOF_FSYNC_ALWAYS
     aof.aof_fsync_if_needed(srv, False)
     assert fsyncs == [srv.aof_fd]
     assert fsync_jobs(srv, step_module) == 0
@@ -60,8 +66,8 @@ def test_always_fsyncs_at_once_in_the_event_loop(aof, srv, fsyncs,
     assert srv.aof_last_fsync == NOW
 
 
-def test_always_fsyncs_again_within_the_same_second(aof, srv, fsyncs):
-    srv.aof_fsync = aof.AOF_FSYNC_ALWAYS
+def test_always_fsyncs_again_within_the_same_second(aof, srv, fsyncs, commands):
+    srv.aof_fsync = commands.AOF_FSYNC_ALWAYS
     aof.aof_fsync_if_needed(srv, False)
     srv.aof_last_incr_size += 30
     aof.aof_fsync_if_needed(srv, False)
@@ -69,12 +75,12 @@ def test_always_fsyncs_again_within_the_same_second(aof, srv, fsyncs):
     assert srv.aof_last_incr_fsync_offset == WRITTEN + 30
 
 
-def test_always_exits_when_the_fsync_fails(aof, srv, monkeypatch, caplog):
+def test_always_exits_when_the_fsync_fails(aof, srv, monkeypatch, caplog, commands):
     def failing(fd):
         raise OSError(errno.EIO, os.strerror(errno.EIO))
 
     monkeypatch.setattr(aof, "redis_fsync", failing)
-    srv.aof_fsync = aof.AOF_FSYNC_ALWAYS
+    srv.aof_fsync = commands.AOF_FSYNC_ALWAYS
     caplog.set_level(logging.WARNING)
     with pytest.raises(SystemExit) as stopped:
         aof.aof_fsync_if_needed(srv, False)
@@ -84,8 +90,8 @@ def test_always_exits_when_the_fsync_fails(aof, srv, monkeypatch, caplog):
 
 
 def test_everysec_hands_one_fsync_a_second_to_the_thread(aof, srv, fsyncs,
-                                                         step_module):
-    srv.aof_fsync = aof.AOF_FSYNC_EVERYSEC
+                                                         step_module, commands):
+    srv.aof_fsync = commands.AOF_FSYNC_EVERYSEC
     aof.aof_fsync_if_needed(srv, False)
     assert fsync_jobs(srv, step_module) == 1
     assert fsyncs == []  # not in the event loop
@@ -98,16 +104,16 @@ def test_everysec_hands_one_fsync_a_second_to_the_thread(aof, srv, fsyncs,
 
 
 def test_everysec_queues_none_while_one_runs_and_waits_a_second(
-        aof, srv, step_module):
-    srv.aof_fsync = aof.AOF_FSYNC_EVERYSEC
+        aof, srv, step_module, commands):
+    srv.aof_fsync = commands.AOF_FSYNC_EVERYSEC
     aof.aof_fsync_if_needed(srv, True)
     assert fsync_jobs(srv, step_module) == 0
     assert srv.aof_last_incr_fsync_offset == 0
     assert srv.aof_last_fsync == NOW
 
 
-def test_no_leaves_the_fsync_to_the_kernel(aof, srv, fsyncs, step_module):
-    srv.aof_fsync = aof.AOF_FSYNC_NO
+def test_no_leaves_the_fsync_to_the_kernel(aof, srv, fsyncs, step_module, commands):
+    srv.aof_fsync = commands.AOF_FSYNC_NO
     aof.aof_fsync_if_needed(srv, False)
     assert fsyncs == []
     assert fsync_jobs(srv, step_module) == 0
@@ -117,8 +123,8 @@ def test_no_leaves_the_fsync_to_the_kernel(aof, srv, fsyncs, step_module):
 
 @pytest.mark.parametrize("policy", ["AOF_FSYNC_ALWAYS", "AOF_FSYNC_EVERYSEC"])
 def test_no_appendfsync_on_rewrite_skips_the_fsync_while_a_child_runs(
-        aof, srv, fsyncs, step_module, policy):
-    srv.aof_fsync = getattr(aof, policy)
+        aof, srv, fsyncs, step_module, policy, commands):
+    srv.aof_fsync = getattr(commands, policy)
     srv.aof_no_fsync_on_rewrite = True
     srv.child_type = step_module("rdb").CHILD_TYPE_AOF
     aof.aof_fsync_if_needed(srv, False)

@@ -20,8 +20,14 @@ def aof(step_module):
 
 
 @pytest.fixture
-def srv(step_module, aof):
-    srv = step_module("server").Server(aof_state=aof.AOF_ON)
+def commands(step_module):
+    """The AOF's states and fsync policies are there, as in server.h."""
+    return step_module("commands")
+
+
+@pytest.fixture
+def srv(step_module, aof, commands):
+    srv = step_module("server").Server(aof_state=commands.AOF_ON)
     srv.mstime = 1_700_000_000_123
     return srv
 
@@ -75,8 +81,8 @@ def test_with_timestamps_a_ts_line_starts_each_new_second(aof, srv):
     ("AOF_WAIT_REWRITE", "CHILD_TYPE_AOF", True),
 ])
 def test_while_the_aof_is_off_or_waits_for_its_rewrite_nothing_is_kept(
-        aof, srv, step_module, state, child, kept):
-    srv.aof_state = getattr(aof, state)
+        aof, srv, commands, step_module, state, child, kept):
+    srv.aof_state = getattr(commands, state)
     srv.child_type = getattr(step_module("server"), child)
     aof.feed_append_only_file(srv, 0, [b"SET", b"k", b"v"])
     assert srv.aof_buf == (SELECT_0 + command("SET", "k", "v")
