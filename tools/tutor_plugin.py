@@ -6,7 +6,8 @@ test finishes, one JSON line is appended to FILE: its outcome, the
 exercises it is tagged with, and for a failure what a learner needs to
 see: the bytes the test sent, the two sides of the failed comparison, the
 error, and the NotImplementedError or traceback from the server's log.
-The first line is ``{"event": "collected", "count": N}``.
+The first line is ``{"event": "collected", "count": N, "exercises": [...]}``,
+the ids the collected tests are tagged with.
 
 ``--tutor-exercise ID`` (repeatable) keeps only the tests tagged with one
 of those exercises; with ``--tutor-others``, only the tests tagged with
@@ -134,7 +135,8 @@ class TutorReport:
     def pytest_collection_finish(self, session):
         self.session = session
         self.tags = {item.nodeid: exercises_of(item) for item in session.items}
-        self.write({"event": "collected", "count": len(session.items)})
+        self.write({"event": "collected", "count": len(session.items),
+                    "exercises": sorted({i for tags in self.tags.values() for i in tags})})
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item):
