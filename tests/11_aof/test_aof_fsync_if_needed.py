@@ -18,17 +18,6 @@ WRITTEN = 120  # bytes written to the incr file so far
 
 
 @pytest.fixture
-def aof(step_module):
-    return step_module("aof")
-
-
-@pytest.fixture
-def commands(step_module):
-    """The AOF's states and fsync policies are there, as in server.h."""
-    return step_module("commands")
-
-
-@pytest.fixture
 def fsyncs(aof, monkeypatch):
     """The fds fsynced in the event loop."""
     done = []

@@ -15,17 +15,6 @@ SELECT_0 = command("SELECT", "0")
 
 
 @pytest.fixture
-def aof(step_module):
-    return step_module("aof")
-
-
-@pytest.fixture
-def commands(step_module):
-    """The AOF's states and fsync policies are there, as in server.h."""
-    return step_module("commands")
-
-
-@pytest.fixture
 def srv(step_module, aof, commands):
     srv = step_module("server").Server(aof_state=commands.AOF_ON)
     srv.mstime = 1_700_000_000_123
