@@ -4,8 +4,8 @@ our directory loads the same keys, types, encodings and expiry times
 redis-check-aof accepts them."""
 
 import pytest
+from support.aof import REAL_REDIS
 from support.aof_files import (
-    REAL_REDIS,
     check_aof,
     dataset,
     start,

@@ -5,10 +5,9 @@ refused (no), a corrupt middle refused with Redis's messages and exit
 status 1, and what appendonly yes loads instead of dump.rdb."""
 
 import pytest
+from support.aof import REAL_REDIS, copy_dir
 from support.aof_files import (
-    REAL_REDIS,
     aof_dir,
-    copy_dir,
     incr_file,
     loaded_dataset,
     manifest,

@@ -10,9 +10,9 @@ import signal
 import threading
 
 import pytest
+from support.aof import aof_files
 from support.aof_files import (
     aof_dir,
-    aof_files,
     dataset,
     loaded_dataset,
     manifest,

@@ -10,19 +10,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from support.aof import AOF_DIR, MANIFEST, REAL_REDIS, ready
 from support.persistence import info
-from support.servers import (
-    REAL_REDIS_STEP,
-    ServerProcess,
-    Target,
-    free_port,
-    wait_until,
-)
+from support.servers import ServerProcess, Target, free_port, wait_until
 from support.wire import RawClient, decode
-
-REAL_REDIS = Target("redis", "redis", REAL_REDIS_STEP)
-AOF_DIR = "appendonlydir"
-MANIFEST = "appendonly.aof.manifest"
 
 # Every type, in each of its encodings, some with a TTL, in two databases.
 WRITES = [
@@ -57,10 +48,6 @@ def aof_dir(directory: Path) -> Path:
 def manifest(directory: Path) -> list[str]:
     """The manifest's lines."""
     return (aof_dir(directory) / MANIFEST).read_text().splitlines()
-
-
-def aof_files(directory: Path) -> list[str]:
-    return sorted(p.name for p in aof_dir(directory).iterdir())
 
 
 def incr_file(directory: Path) -> Path:
@@ -110,11 +97,7 @@ def start(target: Target, directory: Path, **config) -> ServerProcess:
     loads, and answers -LOADING until it is done."""
     options = {"dir": str(directory), "appendonly": "yes",
                **{k.replace("_", "-"): v for k, v in config.items()}}
-    proc = ServerProcess(target, options).start()
-    with RawClient(proc.port) as client:
-        wait_until(lambda: client.call("PING") == b"+PONG\r\n", 30,
-                   interval=0.02, message="still loading")
-    return proc
+    return ready(ServerProcess(target, options).start())
 
 
 def loaded_dataset(target: Target, directory: Path, **config) -> dict:
@@ -163,11 +146,6 @@ def real_redis_dir(directory: Path, writes=WRITES, rewrite: bool = False,
     finally:
         assert proc.stop() == 0
     return expected
-
-
-def copy_dir(source: Path, destination: Path) -> Path:
-    shutil.copytree(source, destination)
-    return destination
 
 
 def check_aof(directory: Path) -> subprocess.CompletedProcess:
