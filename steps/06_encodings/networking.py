@@ -244,6 +244,13 @@ def read_query_from_client(el, fd: int, c: Client, mask: int) -> None:
                     "length", c.id)
         free_client_async(c)
         return
+    if len(c.querybuf) == len(data) and not c.reqtype and data[0] == resp.STAR:
+        # Python: the usual case, the buffer holds only what was just
+        # read: its whole requests run from `data`, with no copy of the
+        # buffer made to split it, and the input loop sees what is left.
+        del c.querybuf[:run_whole_requests(c, data)]
+        if not c.querybuf:
+            return
     process_input_buffer(c)
     # END EXERCISE 03-read-query
 # --8<-- [end:read_query_from_client]
@@ -302,8 +309,15 @@ def process_whole_requests(c: Client) -> bool:
     (resp.split_whole_requests), then run one by one, as Redis runs them.
     """
     unread = c.querybuf[c.qb_pos:] if c.qb_pos else c.querybuf
-    requests, size = resp.split_whole_requests(bytes(unread),
-                                               not auth_required(c))
+    taken = run_whole_requests(c, bytes(unread))
+    c.qb_pos += taken
+    return taken > 0
+
+
+def run_whole_requests(c: Client, buf: bytes) -> int:
+    """Run the whole requests at the start of `buf`; return how many
+    bytes they took (0: none is whole, or buf is not multibulk)."""
+    requests, size = resp.split_whole_requests(buf, not auth_required(c))
     for argv in requests:
         if c.flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP):
             break  # QUIT, or an error that closes: run nothing more
@@ -311,8 +325,7 @@ def process_whole_requests(c: Client) -> bool:
         if not process_command(c):
             free_client_async(c)
     c.argv = []
-    c.qb_pos += size
-    return bool(requests)
+    return size
 # --8<-- [end:process_whole_requests]
 
 
