@@ -366,14 +366,15 @@ def call(c, cmd: Command) -> None:
     server.prev_err_count = server.stat_total_error_replies
     # EXEC is never propagated itself: its commands were, and
     # propagate_pending_commands() wraps them in MULTI ... EXEC.
-    if (cmd.fullname != "exec" and not c.flags & CLIENT_PREVENT_PROP
-            and (dirty > 0 or c.flags & CLIENT_FORCE_AOF)):
+    if ((dirty > 0 or c.flags & CLIENT_FORCE_AOF)
+            and not c.flags & CLIENT_PREVENT_PROP and cmd.fullname != "exec"):
         also_propagate(server, c.db.id, c.argv)
     # A nested call (in EXEC) must not clear the flags of its caller.
     c.flags &= ~(CLIENT_FORCE_AOF | CLIENT_PREVENT_PROP)
     c.flags |= old_flags & (CLIENT_FORCE_AOF | CLIENT_PREVENT_PROP)
     server.stat_numcommands += 1
-    after_command(c)
+    if server.also_propagate:  # Python: most calls queue nothing
+        after_command(c)
 # --8<-- [end:call]
 
 
