@@ -57,6 +57,7 @@ from ae import (
     EventLoop,
     ae_create_event_loop,
     ae_create_time_event,
+    ae_get_api_name,
     ae_main,
     ae_stop,
     create_file_event,
@@ -373,12 +374,11 @@ def info_section(title: str, fields: dict[str, object]) -> str:
 
 def info_server(server: Server) -> str:
     uptime = int(time.time() - server.start_time)
-    api = type(server.el.selector).__name__.removesuffix("Selector")
     return info_section("Server", {
         "redis_version": REDIS_VERSION, "redis_mode": "standalone",
         "os": f"{platform.system()} {platform.release()} "
               f"{platform.machine()}",
-        "arch_bits": 64, "multiplexing_api": api.lower(),
+        "arch_bits": 64, "multiplexing_api": ae_get_api_name(server.el),
         "python_version": platform.python_version(),
         "process_id": os.getpid(), "tcp_port": server.port,
         "server_time_usec": time.time_ns() // 1000,

