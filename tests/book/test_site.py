@@ -182,7 +182,7 @@ FIRST_FUNCTION = {"encoders": "simple"}  # sections that hold several functions
 FIRST_CLASS = {  # sections of classes only
     "skiplist_structs": "ZSkiplistLevel", "redis_object": "RedisObject",
     "standard_config": "StandardConfig", "numeric_config": "NumericConfig",
-    "aof_manifest": "AofInfo",
+    "aof_manifest": "AofInfo", "epoll_poll": "EpollPoll",
 }
 FIRST_LINE = {"static_configs": "STATIC_CONFIGS = ["}  # sections of data only
 
