@@ -19,6 +19,10 @@
                  always, and without it: requests/s, CPU per request, what
                  the log costs each server, the log's bytes per SET
   profiling.py   py-spy's view of one step under a pipelined benchmark
+  request_cost.py
+                 a tool of its own, not a section: the Python one request
+                 costs a step, timed in-process with a connection that never
+                 blocks (no kernel, repeatable to about 1 %)
   goals.py       the table of ratios ours/redis (and ours/naive_selectors),
                  with the issues' targets
   peers/naive_selectors.py

@@ -1,0 +1,127 @@
+"""request_cost.py: the Python one request costs a step, without the kernel.
+
+    python tools/bench/request_cost.py steps/05_expiry GET key
+    python tools/bench/request_cost.py steps/03_eventloop PING --pipeline 16
+
+redis-benchmark's CPU per request counts the kernel's work too (recv(),
+send(), epoll_wait()), which is the same for every server and moves by 10 %
+from run to run on a shared machine. This counts only the step's Python: it
+sets the step's server up in this process, as its main() does, gives one
+client a connection that never blocks (recv() hands back the same request
+bytes every time, send() takes everything), and times the client's share
+of a turn: its read handler, which parses and runs the requests, then the
+flush of its replies. The figure is the best of five timeit runs, per
+request; it repeats to about 3 %, where redis-benchmark's CPU per request
+moves by 10 %.
+
+It is what the performance appendix measures each change with; redis-
+benchmark (`make bench`) still says what a change buys a real client.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import socket
+import sys
+import tempfile
+import timeit
+from pathlib import Path
+
+
+class Connection:
+    """A client socket that never blocks: each recv() returns `request`,
+    each send() takes all it is given. fileno() is a real socket's, since
+    the event loop registers it with epoll."""
+
+    def __init__(self, request: bytes) -> None:
+        self.request = request
+        self.sock, self.peer = socket.socketpair()
+
+    def recv(self, _size: int) -> bytes:
+        return self.request
+
+    def send(self, data) -> int:
+        return len(data)
+
+    def fileno(self) -> int:
+        return self.sock.fileno()
+
+    def setblocking(self, _flag: bool) -> None:
+        pass
+
+    def setsockopt(self, *_args) -> None:
+        pass
+
+
+def encode(words: list[str]) -> bytes:
+    """One request as clients send it: a RESP multibulk."""
+    args = [w.encode() for w in words]
+    return b"*%d\r\n" % len(args) + b"".join(
+        b"$%d\r\n%s\r\n" % (len(a), a) for a in args)
+
+
+def load_step(step: Path):
+    """The step's modules, and its event loop and Server as main() built
+    them: main() is run with ae_main() replaced by a function that keeps
+    the loop and returns, so nothing waits for a client."""
+    sys.path.insert(0, str(step.resolve()))
+    server_module = importlib.import_module("server")
+    loops = []
+    server_module.ae_main = loops.append
+    with socket.socket() as probe:  # a free port for the listener
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    logging.disable(logging.WARNING)  # the step's start-up log lines
+    server_module.main(["--port", str(port)])
+    logging.disable(logging.NOTSET)
+    el = loops[0]
+    server = el.before_sleep.args[0]  # init_server(): partial(before_sleep, server)
+    return importlib.import_module("ae"), importlib.import_module("networking"), el, server
+
+
+def request_cost(step: Path, request: bytes, pipeline: int, number: int) -> float:
+    """Nanoseconds of Python per request: the best of five timeit runs."""
+    # The connection first: main() closes its listener when it returns,
+    # leaving it registered, and a socket opened later could reuse its fd.
+    conn = Connection(request * pipeline)
+    ae, networking, el, server = load_step(step)
+    client = networking.create_client(server, conn)
+    fd = client.fd
+
+    def one_turn() -> None:
+        ae.process_file_event(el, fd, ae.AE_READABLE)
+        networking.handle_clients_with_pending_writes(server)
+
+    sent = server.stat_net_output_bytes
+    one_turn()
+    if server.stat_net_output_bytes == sent:
+        raise SystemExit(f"{step.name} sent no reply to {request!r}")
+    best = min(timeit.repeat(one_turn, number=number, repeat=5))
+    return best / number / pipeline * 1e9
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("step", type=Path, help="a step folder, 03 or later")
+    parser.add_argument("command", nargs="+", help="the request, e.g. GET key")
+    parser.add_argument("--pipeline", type=int, default=1,
+                        help="requests per read (default 1)")
+    parser.add_argument("--number", type=int, default=20_000,
+                        help="turns per timeit run (default 20,000)")
+    args = parser.parse_args(argv)
+    step = args.step.resolve()
+    if not (step / "ae.py").exists():
+        parser.error(f"{args.step} has no event loop (ae.py): steps 03 and later")
+    with tempfile.TemporaryDirectory() as scratch:
+        os.chdir(scratch)  # a step that saves or loads files does it here
+        ns = request_cost(step, encode(args.command), args.pipeline, args.number)
+    print(f"{step.name} {' '.join(args.command)} (pipeline {args.pipeline}): "
+          f"{ns / 1000:.2f} µs of Python per request")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
