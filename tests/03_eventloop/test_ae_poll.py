@@ -3,16 +3,10 @@ epoll itself, and SelectorPoll, which stands in where there is no epoll.
 Both are tested here, so the one a Linux machine never picks still works."""
 
 import select
-import socket
 
 import pytest
 
 pytestmark = pytest.mark.internal
-
-
-@pytest.fixture
-def ae(step_module):
-    return step_module("ae")
 
 
 @pytest.fixture(params=["EpollPoll", "SelectorPoll"])
@@ -22,24 +16,16 @@ def api(request, ae):
     return getattr(ae, request.param)()
 
 
-@pytest.fixture
-def pair():
-    a, b = socket.socketpair()
-    yield a, b
-    a.close()
-    b.close()
-
-
-def test_poll_reports_a_readable_socket_with_ae_readable(ae, api, pair):
-    a, b = pair
+def test_poll_reports_a_readable_socket_with_ae_readable(ae, api, socket_pair):
+    a, b = socket_pair
     api.register(a.fileno(), ae.AE_READABLE)
     assert api.poll(0, 8) == []
     b.send(b"x")
     assert api.poll(0, 8) == [(a.fileno(), ae.AE_READABLE)]
 
 
-def test_modify_adds_writable_and_unregister_removes_the_fd(ae, api, pair):
-    a, b = pair
+def test_modify_adds_writable_and_unregister_removes_the_fd(ae, api, socket_pair):
+    a, b = socket_pair
     api.register(a.fileno(), ae.AE_READABLE)
     api.modify(a.fileno(), ae.AE_READABLE | ae.AE_WRITABLE)
     assert api.poll(0, 8) == [(a.fileno(), ae.AE_WRITABLE)]  # nothing to read
@@ -49,22 +35,22 @@ def test_modify_adds_writable_and_unregister_removes_the_fd(ae, api, pair):
     assert api.poll(0, 8) == []
 
 
-def test_a_hung_up_peer_makes_the_socket_readable(ae, api, pair):
-    a, b = pair
+def test_a_hung_up_peer_makes_the_socket_readable(ae, api, socket_pair):
+    a, b = socket_pair
     api.register(a.fileno(), ae.AE_READABLE)
     b.close()
     [(fd, mask)] = api.poll(0, 8)
     assert fd == a.fileno() and mask & ae.AE_READABLE
 
 
-def test_poll_waits_no_longer_than_its_timeout(ae, api, pair):
-    a, _ = pair
+def test_poll_waits_no_longer_than_its_timeout(ae, api, socket_pair):
+    a, _ = socket_pair
     api.register(a.fileno(), ae.AE_READABLE)
     assert api.poll(0.01, 8) == []
 
 
-def test_the_loop_runs_handlers_on_either_poll_layer(ae, api, pair):
-    a, b = pair
+def test_the_loop_runs_handlers_on_either_poll_layer(ae, api, socket_pair):
+    a, b = socket_pair
     el, calls = ae.EventLoop(api, {}, []), []
     ae.create_file_event(el, a.fileno(), ae.AE_READABLE,
                          lambda el_, fd, data, mask: calls.append((fd, data, mask)), "client")

@@ -7,21 +7,8 @@ import pytest
 pytestmark = [pytest.mark.internal, pytest.mark.exercise("03-file-events")]
 
 
-@pytest.fixture
-def ae(step_module):
-    return step_module("ae")
-
-
-@pytest.fixture
-def pair():
-    a, b = socket.socketpair()
-    yield a, b
-    a.close()
-    b.close()
-
-
-def test_read_handler_runs_before_write_handler(ae, pair):
-    a, b = pair
+def test_read_handler_runs_before_write_handler(ae, socket_pair):
+    a, b = socket_pair
     el, calls = ae.ae_create_event_loop(), []
     ae.create_file_event(el, a.fileno(), ae.AE_READABLE, lambda *_: calls.append("read"), None)
     ae.create_file_event(el, a.fileno(), ae.AE_WRITABLE, lambda *_: calls.append("write"), None)
@@ -30,8 +17,8 @@ def test_read_handler_runs_before_write_handler(ae, pair):
     assert calls == ["read", "write"]
 
 
-def test_barrier_runs_write_handler_first(ae, pair):
-    a, b = pair
+def test_barrier_runs_write_handler_first(ae, socket_pair):
+    a, b = socket_pair
     el, calls = ae.ae_create_event_loop(), []
     ae.create_file_event(el, a.fileno(), ae.AE_READABLE, lambda *_: calls.append("read"), None)
     ae.create_file_event(el, a.fileno(), ae.AE_WRITABLE | ae.AE_BARRIER,
@@ -41,8 +28,8 @@ def test_barrier_runs_write_handler_first(ae, pair):
     assert calls == ["write", "read"]
 
 
-def test_same_handler_for_both_runs_once(ae, pair):
-    a, b = pair
+def test_same_handler_for_both_runs_once(ae, socket_pair):
+    a, b = socket_pair
     el, calls = ae.ae_create_event_loop(), []
 
     def both(el_, fd, data, mask):
@@ -54,8 +41,8 @@ def test_same_handler_for_both_runs_once(ae, pair):
     assert calls == [ae.AE_READABLE | ae.AE_WRITABLE]
 
 
-def test_handler_gets_its_client_data(ae, pair):
-    a, b = pair
+def test_handler_gets_its_client_data(ae, socket_pair):
+    a, b = socket_pair
     el, seen = ae.ae_create_event_loop(), []
     ae.create_file_event(el, a.fileno(), ae.AE_READABLE,
                          lambda el_, fd, data, mask: seen.append((fd, data, mask)), "client-7")
@@ -64,8 +51,8 @@ def test_handler_gets_its_client_data(ae, pair):
     assert seen == [(a.fileno(), "client-7", ae.AE_READABLE)]
 
 
-def test_write_handler_deleted_by_read_handler_does_not_run(ae, pair):
-    a, b = pair
+def test_write_handler_deleted_by_read_handler_does_not_run(ae, socket_pair):
+    a, b = socket_pair
     el, calls = ae.ae_create_event_loop(), []
 
     def read(el_, fd, data, mask):
@@ -104,8 +91,8 @@ def test_fd_deleted_by_an_earlier_handler_in_the_same_turn_is_skipped(ae):
             b.close()
 
 
-def test_delete_file_event_removes_the_registration(ae, pair):
-    a, b = pair
+def test_delete_file_event_removes_the_registration(ae, socket_pair):
+    a, b = socket_pair
     el = ae.ae_create_event_loop()
     ae.create_file_event(el, a.fileno(), ae.AE_READABLE, lambda *_: None, None)
     ae.delete_file_event(el, a.fileno(), ae.AE_READABLE)
@@ -114,8 +101,8 @@ def test_delete_file_event_removes_the_registration(ae, pair):
     assert ae.ae_process_events(el, ae.AE_FILE_EVENTS | ae.AE_DONT_WAIT) == 0
 
 
-def test_deleting_writable_also_drops_the_barrier(ae, pair):
-    a, _ = pair
+def test_deleting_writable_also_drops_the_barrier(ae, socket_pair):
+    a, _ = socket_pair
     el = ae.ae_create_event_loop()
     ae.create_file_event(el, a.fileno(), ae.AE_READABLE, lambda *_: None, None)
     ae.create_file_event(el, a.fileno(), ae.AE_WRITABLE | ae.AE_BARRIER, lambda *_: None, None)
@@ -123,8 +110,8 @@ def test_deleting_writable_also_drops_the_barrier(ae, pair):
     assert ae.get_file_events(el, a.fileno()) == ae.AE_READABLE
 
 
-def test_before_and_after_sleep_hooks_surround_the_poll(ae, pair):
-    a, b = pair
+def test_before_and_after_sleep_hooks_surround_the_poll(ae, socket_pair):
+    a, b = socket_pair
     el, calls = ae.ae_create_event_loop(), []
     el.before_sleep = lambda el_: calls.append("before")
     el.after_sleep = lambda el_: calls.append("after")
@@ -140,8 +127,8 @@ def test_no_event_flags_means_nothing_is_done(ae):
     assert ae.ae_process_events(el, ae.AE_CALL_BEFORE_SLEEP) == 0
 
 
-def test_ae_stop_ends_ae_main_after_the_turn(ae, pair):
-    a, b = pair
+def test_ae_stop_ends_ae_main_after_the_turn(ae, socket_pair):
+    a, b = socket_pair
     el, turns = ae.ae_create_event_loop(), []
 
     def read(el_, fd, data, mask):
