@@ -10,9 +10,9 @@ sets the step's server up in this process, as its main() does, gives one
 client a connection that never blocks (recv() hands back the same request
 bytes every time, send() takes everything), and times the client's share
 of a turn: its read handler, which parses and runs the requests, then the
-flush of its replies. The figure is the best of five timeit runs, per
-request; it repeats to about 3 %, where redis-benchmark's CPU per request
-moves by 10 %.
+flush of its replies, with the garbage collector on as in a server. The
+figure is the best of five timeit runs, per request; it repeats to about
+3 %, where redis-benchmark's CPU per request moves by 10 %.
 
 It is what the performance appendix measures each change with; redis-
 benchmark (`make bench`) still says what a change buys a real client.
@@ -21,6 +21,7 @@ benchmark (`make bench`) still says what a change buys a real client.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import logging
 import os
@@ -99,7 +100,9 @@ def request_cost(step: Path, request: bytes, pipeline: int, number: int) -> floa
     one_turn()
     if server.stat_net_output_bytes == sent:
         raise SystemExit(f"{step.name} sent no reply to {request!r}")
-    best = min(timeit.repeat(one_turn, number=number, repeat=5))
+    # timeit turns the garbage collector off; a server runs with it on,
+    # and each request's objects bring its next pass closer.
+    best = min(timeit.repeat(one_turn, setup=gc.enable, number=number, repeat=5))
     return best / number / pipeline * 1e9
 
 
