@@ -49,7 +49,7 @@ def test_a_request_with_no_reply_is_refused():
         [sys.executable, "-c",
          "import sys; sys.argv[1:] = ['steps/05_expiry', 'PING'];"
          "sys.path.insert(0, 'tools/bench'); import request_cost as r;"
-         "r.encode = lambda words: b'*1\\r\\n$4\\r\\nPI';"
+         "r.encode = lambda *words: b'*1\\r\\n$4\\r\\nPI';"
          "r.main(sys.argv[1:])"],
         cwd=REPO, capture_output=True, text=True, timeout=120)
     assert cut.returncode != 0

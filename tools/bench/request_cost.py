@@ -31,6 +31,9 @@ import tempfile
 import timeit
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tools/: bench
+from bench.wire import encode  # noqa: E402
+
 
 class Connection:
     """A client socket that never blocks: each recv() returns `request`,
@@ -55,13 +58,6 @@ class Connection:
 
     def setsockopt(self, *_args) -> None:
         pass
-
-
-def encode(words: list[str]) -> bytes:
-    """One request as clients send it: a RESP multibulk."""
-    args = [w.encode() for w in words]
-    return b"*%d\r\n" % len(args) + b"".join(
-        b"$%d\r\n%s\r\n" % (len(a), a) for a in args)
 
 
 def load_step(step: Path):
@@ -120,7 +116,7 @@ def main(argv: list[str]) -> int:
         parser.error(f"{args.step} has no event loop (ae.py): steps 03 and later")
     with tempfile.TemporaryDirectory() as scratch:
         os.chdir(scratch)  # a step that saves or loads files does it here
-        ns = request_cost(step, encode(args.command), args.pipeline, args.number)
+        ns = request_cost(step, encode(*args.command), args.pipeline, args.number)
     print(f"{step.name} {' '.join(args.command)} (pipeline {args.pipeline}): "
           f"{ns / 1000:.2f} µs of Python per request")
     return 0
