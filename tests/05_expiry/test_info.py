@@ -1,6 +1,7 @@
 """INFO: "# Section" headers and "field:value" lines, CRLF, as Redis."""
 
 import re
+import select
 
 import pytest
 from support.replies import info, info_field
@@ -70,6 +71,13 @@ def test_the_fields_a_user_looks_for_are_there(raw, section, fields):
     text = info(raw, section)
     for field in fields:
         assert re.search(rf"^{field}:\S+\r$", text, re.MULTILINE), field
+
+
+@pytest.mark.skipif(not hasattr(select, "epoll"),
+                    reason="Redis and the steps use epoll only on Linux")
+def test_multiplexing_api_names_the_poll_layer(raw):
+    # Redis's aeApiName() from ae_epoll.c; ours from ae_get_api_name().
+    assert info_field(raw, "server", "multiplexing_api") == "epoll"
 
 
 def test_hits_and_misses_count_reads(raw):
