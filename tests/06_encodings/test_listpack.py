@@ -205,8 +205,9 @@ def test_prepend_and_append_reach_both_ends(lp):
 
 
 @pytest.mark.parametrize("index", [0, 1, 2])
-def test_replace_at_head_middle_and_tail_with_a_wider_or_narrower_entry(lp, index):
-    for new in (b"x" * 300, 7, b"-12345678901"):
+def test_replace_at_head_middle_and_tail_with_a_wider_narrower_or_same_size_entry(
+        lp, index):
+    for new in (b"x" * 300, 7, b"-12345678901", b"q", 123456):
         entries = [b"a", 100000, b"c"]
         blob = lp.lp_from_entries(entries)
         p = offsets(lp, blob)[index]
@@ -324,6 +325,18 @@ def test_find_compares_strings_as_bytes_and_integers_as_numbers(lp):
     assert lp.lp_find(blob, 6, b"12x") == where[3]
     assert lp.lp_find(blob, 6, b"+12") is None
     assert lp.lp_find(blob, where[2], b"012") is None  # starts past it
+
+
+def test_find_compares_strings_of_every_size_by_length_then_bytes(lp):
+    long = b"y" * 100  # past 63 bytes: a 12-bit string entry
+    blob = lp.lp_from_entries([b"ab", b"abc", b"abd", long, long + b"z", 7])
+    where = offsets(lp, blob)
+    assert lp.lp_find(blob, 6, b"abd") == where[2]
+    assert lp.lp_find(blob, 6, b"a") is None
+    assert lp.lp_find(blob, 6, b"") is None
+    assert lp.lp_find(blob, 6, long + b"z") == where[4]
+    assert lp.lp_find(blob, 6, long[:-1]) is None
+    assert lp.lp_find(blob, 6, b"7") == where[5]  # read as an integer at last
 
 
 def test_find_with_skip_looks_only_at_fields(lp):
