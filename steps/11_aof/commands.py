@@ -366,7 +366,10 @@ def call(c, cmd: Command) -> None:
     server.prev_err_count = server.stat_total_error_replies
     # EXEC is never propagated itself: its commands were, and
     # propagate_pending_commands() wraps them in MULTI ... EXEC.
-    if ((dirty > 0 or c.flags & CLIENT_FORCE_AOF)
+    # Python: with the AOF off, also_propagate() would drop the command
+    # (should_propagate()); the test here saves two calls per write.
+    if (server.aof_state != AOF_OFF
+            and (dirty > 0 or c.flags & CLIENT_FORCE_AOF)
             and not c.flags & CLIENT_PREVENT_PROP and cmd.fullname != "exec"):
         also_propagate(server, c.db.id, c.argv)
     # A nested call (in EXEC) must not clear the flags of its caller.
