@@ -350,6 +350,7 @@ def naive_section(results: dict, rows: list[Row], steps: list[str]) -> str:
                          + " | ".join(cells) + " |")
     if not quick:
         lines += ["", *naive_verdicts(list(judged.values()), steps)]
+    lines += kernel_split_table(runs, [naive, *steps])
     lines += [
         "", "A step does more on every request than the naive server, because it "
         "does what Redis does: it looks the command up in a table and checks its "
@@ -362,6 +363,39 @@ def naive_section(results: dict, rows: list[Row], steps: list[str]) -> str:
         f'    --8<-- "tools/bench/peers/{naive}.py"',
         "    ```", ""]
     return "\n".join(lines)
+
+
+def kernel_split_table(runs: dict, servers: list[str]) -> list[str]:
+    """The unpipelined CPU per request of each server, split into the time
+    in the kernel and the time in the server's own code, from the share of
+    clock ticks /proc/<pid>/stat counts in each (kernel_share)."""
+    rows = []
+    for test in NAIVE_TESTS:
+        records = [runs.get((server, test, 1)) for server in servers]
+        if records[0] is None or records[0].get("kernel_share") is None:
+            continue
+        for where, part in (("in the kernel", lambda share: share),
+                            ("in user space", lambda share: 1 - share)):
+            cells = [f"{number(r['cpu_us_per_request'] * part(r['kernel_share']))} µs"
+                     if r and r.get("kernel_share") is not None else "—"
+                     for r in records]
+            rows.append(f"| {test} -c 50, {where} | " + " | ".join(cells) + " |")
+    if not rows:
+        return []
+    return [
+        "", "Unpipelined, every server here makes the same system calls for a "
+        "request: one `recv()` and one `send()`, and a share of one `epoll_wait()` "
+        "that serves every client ready in the turn. Its CPU per request splits "
+        "into the time in the kernel and the time in user space, which for a "
+        "Python server is the interpreter running its code. The split comes from "
+        "the clock ticks the kernel counts for the process in each mode (`utime` "
+        "and `stime` in `/proc/<pid>/stat`). The kernel's part moves from run to "
+        "run and from server to server more than the code would explain: the TCP "
+        "work of a packet is charged to whichever process the CPU was running when "
+        "it was done (on the loopback interface, often the one that sent it). That "
+        "part is most of the unpipelined figure, and most of its noise.", "",
+        "| figure | " + " | ".join(servers) + " |",
+        "|---|" + "---:|" * len(servers), *rows]
 
 
 def naive_cell(record: dict | None, peer: dict, key: str, unit: str,

@@ -380,6 +380,19 @@ def test_the_book_page_is_made_from_the_results(quick):
                        "CPU per request -c 50 -P 16", "requests/s -c 50 -P 16"):
             assert f"| {test} {figure} |" in naive
     assert "asyncio" not in page
+    # The unpipelined CPU of the naive server, split into its time in the
+    # kernel and in user space, as the clock ticks of the run divide it.
+    records = {(r["target"], r["test"]): r for r in results["throughput"]
+               if r["clients"] == 50 and r["pipeline"] == 1}
+    for test in ("PING_MBULK", "GET", "SET"):
+        record = records["naive_selectors", test]
+        if record["kernel_share"] is None:
+            continue  # a run too short for a clock tick
+        cpu, share = record["cpu_us_per_request"], record["kernel_share"]
+        for where, part in (("in the kernel", cpu * share),
+                            ("in user space", cpu * (1 - share))):
+            shown = cells(naive, f"| {test} -c 50, {where} |")[0]
+            assert shown == pytest.approx(part, abs=0.5 if part >= 100 else 0.005)
     # Bytes per key of every type, and the steps after 05 against step 05.
     assert "### Small values of each type" in page
     for what in ("small hash (5 fields)", "small set (10 integers)",
@@ -392,6 +405,13 @@ def test_the_book_page_is_made_from_the_results(quick):
 
 
 EMOJI = re.compile("[\u2600-\u27bf\U0001f000-\U0001faff]")  # drawn by an emoji font
+
+
+def cells(section: str, start: str) -> list[float]:
+    """The µs figures of the table row that starts with `start`."""
+    row = next(line for line in section.splitlines() if line.startswith(start))
+    return [float(cell.split()[0].replace(",", "")) for cell in row.split("|")[2:-1]
+            if cell.strip() != "—"]
 
 
 def test_met_and_not_met_are_icons_drawn_as_inline_svg(quick):
