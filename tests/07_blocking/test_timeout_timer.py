@@ -86,7 +86,11 @@ def test_clients_with_different_deadlines_time_out_each_at_its_own(
 
 def test_the_trace_names_the_timer_in_the_turn_that_replies_the_null(
         start_server):
-    proc = start_server(trace=True)
+    # At hz 1 server_cron runs at start-up and then a second later, not
+    # just before the timer is due: had it woken the loop then, that
+    # turn's before_sleep() could have found the deadline past and timed
+    # the client out, leaving the timer to the next turn (seen at hz 10).
+    proc = start_server(trace=True, hz=1)
     with RawClient(proc.port) as client:
         assert client.call("BLPOP", "nokey", "0.1") == NULL_ARRAY
     # A turn's line is printed once the turn is over, which may be after
