@@ -371,15 +371,13 @@ def kernel_split_table(runs: dict, servers: list[str]) -> list[str]:
     clock ticks /proc/<pid>/stat counts in each (kernel_share)."""
     rows = []
     for test in NAIVE_TESTS:
-        records = [runs.get((server, test, 1)) for server in servers]
-        if records[0] is None or records[0].get("kernel_share") is None:
+        parts = [kernel_and_user(runs.get((server, test, 1))) for server in servers]
+        if parts[0] is None:
             continue
-        for where, part in (("in the kernel", lambda share: share),
-                            ("in user space", lambda share: 1 - share)):
-            cells = [f"{number(r['cpu_us_per_request'] * part(r['kernel_share']))} µs"
-                     if r and r.get("kernel_share") is not None else "—"
-                     for r in records]
-            rows.append(f"| {test} -c 50, {where} | " + " | ".join(cells) + " |")
+        for i, where in enumerate(("in the kernel", "in user space")):
+            rows.append(f"| {test} -c 50, {where} | " + " | ".join(
+                "—" if part is None else f"{number(part[i])} µs" for part in parts)
+                + " |")
     if not rows:
         return []
     return [
@@ -396,6 +394,15 @@ def kernel_split_table(runs: dict, servers: list[str]) -> list[str]:
         "part is most of the unpipelined figure, and most of its noise.", "",
         "| figure | " + " | ".join(servers) + " |",
         "|---|" + "---:|" * len(servers), *rows]
+
+
+def kernel_and_user(record: dict | None) -> tuple[float, float] | None:
+    """A run's µs per request in the kernel and in user space; None when it
+    has no clock tick to divide them by."""
+    if record is None or record.get("kernel_share") is None:
+        return None
+    kernel = record["cpu_us_per_request"] * record["kernel_share"]
+    return kernel, record["cpu_us_per_request"] - kernel
 
 
 def naive_cell(record: dict | None, peer: dict, key: str, unit: str,
