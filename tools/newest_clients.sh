@@ -32,7 +32,14 @@ if "$env/bin/pytest" tests/[0-9][0-9]_* -m clients --target=steps \
     exit 0
 fi
 cat "$log"
-echo "newest-clients check FAILED: redis-py $newest (newest on PyPI) breaks the" \
-     "client tests above; uv.lock still pins $locked, which the rest of" \
-     "make test used." >&2
+if [ "$newest" = "$locked" ]; then
+    echo "newest-clients check FAILED: the client tests above failed with" \
+         "redis-py $newest, the version uv.lock pins: not a new release, a" \
+         "failure of our own (run them again to tell a flaky test from a" \
+         "broken one)." >&2
+else
+    echo "newest-clients check FAILED: redis-py $newest (newest on PyPI) breaks the" \
+         "client tests above; uv.lock still pins $locked, which the rest of" \
+         "make test used." >&2
+fi
 exit 1

@@ -4,6 +4,7 @@ Marked `clients`: tools/newest_clients.sh runs these with the newest
 redis-py too, so a new release that breaks us is noticed at once.
 """
 
+import re
 import shutil
 
 import pexpect
@@ -106,10 +107,10 @@ def test_redis_cli_interactive_session(server):
     try:
         session.expect_exact(prompt)
         session.send("ping\r")  # a terminal sends CR for Enter
-        session.expect_exact("PONG")
+        expect_reply_line(session, "PONG")
         session.expect_exact(prompt)
         session.send('echo "two words"\r')
-        session.expect_exact('"two words"')
+        expect_reply_line(session, '"two words"')
         session.expect_exact(prompt)
         session.send("help ping\r")
         session.expect_exact("summary:")
@@ -119,3 +120,13 @@ def test_redis_cli_interactive_session(server):
         session.expect(pexpect.EOF)
     finally:
         session.close(force=True)
+
+
+def expect_reply_line(session, reply):
+    """Wait for `reply` on a line of its own: the terminal echoes what was typed.
+
+    The echo of `echo "two words"` already holds `"two words"`; matching it
+    and typing the next line before redis-cli's prompt loses that line, since
+    linenoise flushes pending input when it enters raw mode (TCSAFLUSH).
+    """
+    session.expect(r"\n" + re.escape(reply) + r"\r?\n")
