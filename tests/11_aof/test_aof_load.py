@@ -271,7 +271,11 @@ def test_appendonly_yes_loads_the_aof_and_not_dump_rdb(target, tmp_path):
 
 
 def test_debug_loadaof_loads_the_files_again(target, tmp_path):
-    proc = start(target, tmp_path, enable_debug_command="yes")
+    # appendfsync always: under everysec, a write that meets a background
+    # fsync is postponed (flushAppendOnlyFile), so the lines added here could
+    # land before the two SETs, which DEBUG LOADAOF's forced flush writes last.
+    proc = start(target, tmp_path, enable_debug_command="yes",
+                 appendfsync="always")
     with RawClient(proc.port) as client:
         client.call("SET", "k", "v")
         client.call("SET", "gone", "soon")
