@@ -39,6 +39,13 @@ LOGGED = (b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n"
           b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n")
 
 
+# The tests that read the file right after a reply run under appendfsync
+# always. Under everysec a write that meets the last second's background
+# fsync is postponed (flushAppendOnlyFile()), so a reply can come before
+# its bytes are in the file; the everysec test below waits for them.
+WRITE_BEFORE_REPLY = {"appendonly": "yes", "appendfsync": "always"}
+
+
 def run(port: int, commands) -> list[bytes]:
     with RawClient(port) as client:
         return [client.call(*command) for command in commands]
@@ -47,7 +54,7 @@ def run(port: int, commands) -> list[bytes]:
 @FLUSH
 def test_writes_and_database_switches_are_logged_as_redis_logs_them(
         start_server, tmp_path):
-    proc = ready(start_server(dir=str(tmp_path), appendonly="yes"))
+    proc = ready(start_server(dir=str(tmp_path), **WRITE_BEFORE_REPLY))
     run(proc.port, WRITES)
     assert read_incr(tmp_path) == LOGGED
 
@@ -60,9 +67,9 @@ def test_the_incr_file_is_the_one_redis_writes_for_the_same_commands(
     theirs.mkdir()
     commands = WRITES + [("SET", "bin", b"a\r\n\x00b"), ("SELECT", "15"),
                          ("DEL", "nothing"), ("SET", "z", "1")]
-    proc = ready(start_server(dir=str(ours), appendonly="yes"))
+    proc = ready(start_server(dir=str(ours), **WRITE_BEFORE_REPLY))
     our_replies = run(proc.port, commands)
-    with real_redis_on(theirs, appendonly="yes") as real:
+    with real_redis_on(theirs, **WRITE_BEFORE_REPLY) as real:
         assert run(ready(real).port, commands) == our_replies
     assert read_incr(ours) == read_incr(theirs)
 
@@ -97,7 +104,7 @@ def test_under_everysec_a_write_reaches_the_file_within_two_seconds(
 
 @FLUSH
 def test_reads_leave_nothing_in_the_file(start_server, tmp_path):
-    proc = ready(start_server(dir=str(tmp_path), appendonly="yes"))
+    proc = ready(start_server(dir=str(tmp_path), **WRITE_BEFORE_REPLY))
     run(proc.port, [("SET", "k", "v")])
     before = read_incr(tmp_path)
     replies = run(proc.port, [("GET", "k"), ("EXISTS", "k"), ("TYPE", "k"),
@@ -109,7 +116,7 @@ def test_reads_leave_nothing_in_the_file(start_server, tmp_path):
 @FLUSH
 def test_with_timestamps_a_ts_line_comes_before_the_first_write(
         start_server, tmp_path):
-    proc = ready(start_server(dir=str(tmp_path), appendonly="yes",
+    proc = ready(start_server(dir=str(tmp_path), **WRITE_BEFORE_REPLY,
                               aof_timestamp_enabled="yes"))
     run(proc.port, [("SET", "k", "v")])
     data = read_incr(tmp_path)
