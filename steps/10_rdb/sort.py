@@ -98,7 +98,9 @@ def parse_sort_options(args: list[bytes], readonly: bool) -> SortOptions:
             options.sortby = args[i + 1]
             # A pattern without "*" names one key for every element:
             # there is nothing to sort by. Redis's docs write BY nosort.
-            options.dontsort = b"*" not in resp.c_string(args[i + 1])
+            # Once set, a later BY with a "*" does not clear it.
+            if b"*" not in resp.c_string(args[i + 1]):
+                options.dontsort = True
             i += 1
         elif option == b"get" and leftargs >= 1:
             options.getops.append(args[i + 1])

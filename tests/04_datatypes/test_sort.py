@@ -197,6 +197,17 @@ def test_sort_by_a_constant_keeps_a_lists_order(raw):
         "b", "a")
 
 
+def test_a_constant_by_is_not_undone_by_a_later_pattern(raw):
+    # sortCommandGeneric() sets dontsort for a BY without "*" and never
+    # clears it; the last BY still names the weights, which are not read.
+    raw.call("RPUSH", "l", "3", "1", "2")
+    raw.call("SET", "w_1", "not a number")
+    assert raw.call("SORT", "l", "BY", "nosort", "BY", "w_*") == bulks("3", "1", "2")
+    assert raw.call("SORT", "l", "BY", "w_*", "BY", "nosort") == bulks("3", "1", "2")
+    assert raw.call("SORT", "l", "BY", "nosort", "BY", "w_*", "STORE", "out") == b":3\r\n"
+    assert raw.call("LRANGE", "out", "0", "-1") == bulks("3", "1", "2")
+
+
 def test_sort_by_nosort_does_not_need_numbers(raw):
     raw.call("RPUSH", "l", "x", "1", "y")
     assert raw.call("SORT", "l", "BY", "nosort", "ALPHA") == bulks("x", "1", "y")
