@@ -28,6 +28,8 @@ Simplified: Redis counts references in each robj (shared objects have
 the count OBJ_SHARED_REFCOUNT and are never freed). Here only the shared
 integers are shared, so the count is 1 for every other object and no
 robj carries one; Python's own count frees what is no longer used.
+(Redis says 2 for a value a command queued in MULTI wrote, until EXEC
+returns: the queued command's argv still holds it.)
 """
 
 from __future__ import annotations
