@@ -235,7 +235,8 @@ def split_whole_requests(buf: bytes,
     requests, i = [], 0
     while i < last:
         count = MULTIBULK_HEADERS.get(pieces[i])
-        if count is None or i + 2 * count > last or (
+        # Its last payload, pieces[i + 2 * count], needs its "\r\n" too.
+        if count is None or i + 2 * count >= last or (
                 count > AUTH_MAX_MULTIBULK and not authed):
             break
         end = i + 1 + 2 * count

@@ -85,6 +85,26 @@ def test_request_split_anywhere_gets_one_reply(raw, cut):
 
 
 @pytest.mark.exercise("02-length-line", "02-bulk-payload", "02-input-loop")
+@pytest.mark.parametrize("before", [b"", command("PING")], ids=["alone", "pipelined"])
+def test_a_request_waits_for_the_crlf_after_its_last_argument(raw, before):
+    raw.send(before + command("ECHO", "hi")[:-2])
+    if before:
+        assert raw.read_reply() == b"+PONG\r\n"
+    assert raw.nothing_within(0.2)
+    raw.send(b"\r\n")
+    assert raw.read_reply() == b"$2\r\nhi\r\n"
+
+
+@pytest.mark.exercise("02-length-line", "02-bulk-payload", "02-input-loop")
+def test_the_two_bytes_after_an_argument_are_skipped_unread(raw):
+    # processMultibulkBuffer() steps over them without a look.
+    raw.send(command("PING")[:-2])
+    assert raw.nothing_within(0.2)
+    raw.send(b"XY" + command("PING"))
+    assert raw.read_replies(2) == [b"+PONG\r\n", b"+PONG\r\n"]
+
+
+@pytest.mark.exercise("02-length-line", "02-bulk-payload", "02-input-loop")
 def test_request_sent_byte_by_byte(raw):
     for byte in command("ECHO", "slow"):
         raw.send(bytes([byte]))
