@@ -179,6 +179,10 @@ def process_command(c) -> bool:
     if (cmd.arity > 0 and cmd.arity != argc) or argc < -cmd.arity:
         reject_command(c, cmd, arity_error(cmd.fullname))
         return True
+    if (cmd.fullname == "debug"  # a protected command, as Redis flags it
+            and c.server.enable_debug_cmd == PROTECTED_ACTION_ALLOWED_NO):
+        reject_command(c, cmd, resp.error(DEBUG_NOT_ALLOWED))
+        return True
     # auth_required(c), spelled out because it runs for every command
     if (not c.authenticated and c.server.requirepass is not None
             and "no_auth" not in cmd.flags):
@@ -201,6 +205,18 @@ def process_command(c) -> bool:
     return True
     # END EXERCISE 02-process-command
 # --8<-- [end:process_command]
+
+
+# DEBUG is refused unless enable-debug-command is yes or local (config
+# numbers: no 0, yes 1, local 2). Every client of ours comes over TCP, so
+# local is yes only on loopback; we let it through, as our server binds
+# to 127.0.0.1 by default.
+PROTECTED_ACTION_ALLOWED_NO = 0
+DEBUG_NOT_ALLOWED = (
+    "DEBUG command not allowed. If the enable-debug-command option is set "
+    'to "local", you can run it from a local connection, otherwise you '
+    "need to set this option in the configuration file, and then restart "
+    "the server.")
 
 
 MISCONF_ERROR = (  # shared.bgsaveerr

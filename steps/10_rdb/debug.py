@@ -21,16 +21,6 @@ from db import empty_db
 log = logging.getLogger(__name__)
 
 RELOAD_OPTIONS = (b"merge", b"noflush", b"nosave")
-# config enable-debug-command: no (the default), yes, or local. Every
-# client of ours comes over TCP, so local is yes only on loopback; we
-# let it through, as our server binds to 127.0.0.1 by default.
-PROTECTED_ACTION_ALLOWED_NO = 0
-PROTECTED_ACTION_ENUM = {"no": 0, "yes": 1, "local": 2}
-DEBUG_NOT_ALLOWED = (
-    "DEBUG command not allowed. If the enable-debug-command option is set "
-    'to "local", you can run it from a local connection, otherwise you '
-    "need to set this option in the configuration file, and then restart "
-    "the server.")
 
 
 # --8<-- [start:debug_command]
@@ -42,9 +32,6 @@ def debug_command(c) -> None:
     (unless NOSAVE), empty it (unless NOFLUSH), load the file again."""
     # Imported here: rdb.py imports the modules this one is loaded with.
     from rdb import rdb_load, rdb_save_to_disk
-    if c.server.enable_debug_cmd == PROTECTED_ACTION_ALLOWED_NO:
-        c.add_reply(resp.error(DEBUG_NOT_ALLOWED))
-        return
     if c.argv[1].lower() != b"reload":
         c.add_reply(resp.error(
             b"unknown subcommand or wrong number of arguments for '%s'. "
