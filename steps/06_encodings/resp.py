@@ -337,6 +337,13 @@ def check_bulk_length(length: int | None, authed: bool, limit: int) -> None:
         raise ProtocolError("Protocol error: unauthenticated bulk length")
 
 
+# Redis makes the headers of short bulk strings once, at start-up
+# (createSharedObjects()), and a reply reuses one rather than formatting
+# the length: in Python too, joining is cheaper than formatting.
+OBJ_SHARED_BULKHDR_LEN = 32
+SHARED_BULKHDR = [b"$%d\r\n" % n for n in range(OBJ_SHARED_BULKHDR_LEN)]
+
+
 # Reply encoders. Each returns the bytes of one reply (or a header); the
 # ones whose shape depends on the protocol take the client's `proto`.
 
@@ -365,7 +372,10 @@ def integer(value: int) -> bytes:
 
 
 def bulk(value: bytes) -> bytes:
-    return b"$%d\r\n%s\r\n" % (len(value), value)
+    size = len(value)
+    if size < OBJ_SHARED_BULKHDR_LEN:  # Redis: shared.bulkhdr[size]
+        return SHARED_BULKHDR[size] + value + CRLF
+    return b"$%d\r\n%s\r\n" % (size, value)
 
 
 def array_len(count: int) -> bytes:

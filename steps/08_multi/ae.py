@@ -271,7 +271,10 @@ def us_until_earliest_timer(el: EventLoop) -> int:
     """
     if not el.time_events:
         return -1
-    earliest = min(te.when for te in el.time_events)
+    earliest = el.time_events[0].when
+    for te in el.time_events:
+        if te.when < earliest:
+            earliest = te.when
     return max(0, earliest - monotonic_us())
 # --8<-- [end:us_until_earliest_timer]
 
