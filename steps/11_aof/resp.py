@@ -116,7 +116,7 @@ def sdssplitargs(line: bytes) -> list[bytes] | None:
     'single quotes' only \\', and a closing quote must be followed by a
     space or the end of the line.
     """
-    if not any(ch in line for ch in (b'"', b"'", b"\v", b"\f")):
+    if not NEEDS_SCANNING.search(line):
         return line.split()  # the common case, with no per-byte work
     args, pos = [], 0
     while True:
@@ -132,6 +132,10 @@ def sdssplitargs(line: bytes) -> list[bytes] | None:
 
 
 WHITESPACE = b" \t\n\r\v\f"  # C's isspace(): skipped between words
+# Python: what split() alone would get wrong: quotes, and the two spaces
+# that do not end a word. One search for all four costs 0.1 us, where
+# `b'"' in line` first tries the byte as an int and pays for the error.
+NEEDS_SCANNING = re.compile(rb"[\"'\v\f]")
 WORD_END = b" \t\n\r"  # but only these end an unquoted word
 ESCAPES = {ord("n"): b"\n", ord("r"): b"\r", ord("t"): b"\t",
            ord("b"): b"\b", ord("a"): b"\a"}
