@@ -469,6 +469,7 @@ def sinter_generic_command(c, keys: list[bytes], dstkey: bytes | None = None,
             signal_modified_key(c.db, dstkey)
             notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", dstkey,
                                   c.db.id)
+            c.server.dirty += 1
         c.add_reply(resp.integer(0) if dstkey is not None
                     or cardinality_only else set_reply(c, ()))
         return
@@ -500,6 +501,7 @@ def store_set_result(c, dstkey: bytes, dstset: RedisObject,
     if not size:
         c.add_reply(resp.integer(0))
         if db_delete(c.db, dstkey):
+            c.server.dirty += 1
             signal_modified_key(c.db, dstkey)
             notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", dstkey,
                                   c.db.id)

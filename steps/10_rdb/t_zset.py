@@ -1396,6 +1396,7 @@ def zset_store_nothing(c, dstkey: bytes) -> None:
         signal_modified_key(c.db, dstkey)
         notify_keyspace_event(c.server, NOTIFY_GENERIC, b"del", dstkey,
                               c.db.id)
+        c.server.dirty += 1
 
 
 RANGE_COMPLEXITY = ("O(log(N)+M) with N being the number of elements in the "

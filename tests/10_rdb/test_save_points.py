@@ -54,6 +54,16 @@ def test_writes_count_as_changes_since_the_last_save(client, command, count):
     (["SET", "k", "v"], ["MOVE", "k", "1"], 1),
     ([], ["SWAPDB", "0", "1"], 1),
     (["RPUSH", "l", "3", "1", "2"], ["SORT", "l", "STORE", "out"], 3),
+    # An empty result deletes the destination: one change if it existed.
+    (["SET", "d", "x"], ["SINTERSTORE", "d", "nokey"], 1),
+    (["SET", "d", "x"], ["SUNIONSTORE", "d", "nokey"], 1),
+    (["SET", "d", "x"], ["SDIFFSTORE", "d", "nokey"], 1),
+    (["SET", "d", "x"], ["ZUNIONSTORE", "d", "1", "nokey"], 1),
+    (["SET", "d", "x"], ["ZINTERSTORE", "d", "1", "nokey"], 1),
+    (["SET", "d", "x"], ["ZDIFFSTORE", "d", "1", "nokey"], 1),
+    (["SET", "d", "x"], ["ZRANGESTORE", "d", "nokey", "0", "-1"], 1),
+    ([], ["SUNIONSTORE", "d", "nokey"], 0),
+    ([], ["ZRANGESTORE", "d", "nokey", "0", "-1"], 0),
 ])
 def test_a_write_counts_the_changes_redis_counts(client, setup, command,
                                                  count):

@@ -238,6 +238,18 @@ def test_srandmember_is_not_written(aof):
     assert aof.written() == commands("SELECT 0", "SADD s a b", "SET end 1")
 
 
+@pytest.mark.parametrize("store", [
+    "SINTERSTORE d nokey", "SUNIONSTORE d nokey", "SDIFFSTORE d nokey",
+    "ZUNIONSTORE d 1 nokey", "ZINTERSTORE d 1 nokey", "ZDIFFSTORE d 1 nokey",
+    "ZRANGESTORE d nokey 0 -1"])
+def test_an_empty_store_result_that_deletes_the_destination_is_written(
+        aof, store):
+    aof.call("SET", "d", "x")
+    aof.call(*store.split())
+    aof.call(*store.split())  # d is gone now: nothing changes, nothing written
+    assert aof.written() == commands("SELECT 0", "SET d x", store)
+
+
 # Lists and sorted sets: pops that chose their key or blocked.
 
 def test_lmove_and_rpoplpush_are_written_as_they_came(aof):
