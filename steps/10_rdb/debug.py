@@ -8,11 +8,11 @@ Steps:
   10_rdb        DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]
 
 Simplified: Redis has about forty subcommands; any other than RELOAD is
-unknown here. MERGE (keep both values of a key found twice) is accepted
-and ignored: a key loaded again replaces the one in memory.
+unknown here.
 """
 
 import logging
+import sys
 
 import resp
 from commands import command
@@ -29,9 +29,21 @@ RELOAD_OPTIONS = (b"merge", b"noflush", b"nosave")
          summary="A container for debugging commands")
 def debug_command(c) -> None:
     """Mirrors debugCommand() in debug.c, for RELOAD: save the dataset
-    (unless NOSAVE), empty it (unless NOFLUSH), load the file again."""
+    (unless NOSAVE), empty it (unless NOFLUSH), load the file again.
+    With NOFLUSH, a key both in memory and in the file ends the process,
+    as Redis's panic does, unless MERGE lets the file's replace it.
+
+    Simplified: Redis's panic logs a bug report and aborts; we log the
+    duplicated key and exit with status 1.
+    """
     # Imported here: rdb.py imports the modules this one is loaded with.
-    from rdb import rdb_load, rdb_save_to_disk
+    from rdb import (
+        RDBFLAGS_ALLOW_DUP,
+        RDBFLAGS_NONE,
+        RdbError,
+        rdb_load,
+        rdb_save_to_disk,
+    )
     if c.argv[1].lower() != b"reload":
         c.add_reply(resp.error(
             b"unknown subcommand or wrong number of arguments for '%s'. "
@@ -50,11 +62,15 @@ def debug_command(c) -> None:
     if b"noflush" not in options:
         for db in server.db:
             empty_db(db)
+    rdbflags = RDBFLAGS_ALLOW_DUP if b"merge" in options else RDBFLAGS_NONE
     try:
-        rdb_load(server, server.rdb_filename.decode())
+        rdb_load(server, server.rdb_filename.decode(), rdbflags)
     except OSError:
         c.add_reply(resp.error("Error trying to load the RDB dump"))
         return
+    except RdbError as err:
+        log.warning("%s", err)
+        sys.exit(1)
     log.warning("DB reloaded by DEBUG RELOAD")
     c.add_reply(resp.OK)
 # --8<-- [end:debug_command]

@@ -171,10 +171,12 @@ SANITIZE_DUMP_NO, SANITIZE_DUMP_YES, SANITIZE_DUMP_CLIENTS = range(3)
 
 RIO_FLUSH_BYTES = 1 << 20  # rdb_save writes the buffer out past this
 
-# rdbflags: why the file is written. An AOF's base file (aof.py) says so
-# in its aof-base AUX field.
+# How rdbLoad() and rdbSave() treat a file (server.h's RDBFLAGS_*). An
+# AOF's base file (aof.py) says it is one in its aof-base AUX field;
+# ALLOW_DUP is DEBUG RELOAD MERGE's: a key read again replaces the one there.
 RDBFLAGS_NONE = 0
 RDBFLAGS_AOF_PREAMBLE = 1 << 0
+RDBFLAGS_ALLOW_DUP = 1 << 2
 
 
 class RdbError(Exception):
@@ -937,7 +939,7 @@ def rdb_load_rio(r: RioReader, server, deep: bool = False,
               and not rdbflags & RDBFLAGS_AOF_PREAMBLE):
             expired += 1
         else:
-            add_loaded_key(r, db, key, value, expiretime)
+            add_loaded_key(db, key, value, expiretime, rdbflags)
             loaded += 1
         expiretime = -1
     rdb_load_check_checksum(r, server, version)
@@ -956,15 +958,21 @@ def select_loaded_db(dbs: list[LoadedDb], dbid: int) -> LoadedDb:
     return dbs[dbid]
 
 
-def add_loaded_key(r: RioReader, db: LoadedDb, key: bytes,
-                   value: RedisObject, expiretime: int) -> None:
+def add_loaded_key(db: LoadedDb, key: bytes, value: RedisObject,
+                   expiretime: int, rdbflags: int) -> None:
     """Mirrors dbAddRDBLoad() and setExpire() in rdbLoadRio()."""
     if key in db.dict:
-        raise RdbError(f"RDB has duplicated key '{key.decode('latin-1')}'"
-                       f" in DB {db.id}: Duplicated key found in RDB file")
+        if not rdbflags & RDBFLAGS_ALLOW_DUP:
+            raise duplicated_key_error(key, db.id)
+        db.expires.pop(key, None)  # dbSyncDelete(): the value and its TTL
     db.dict[key] = value
     if expiretime != -1:
         db.expires[key] = expiretime
+
+
+def duplicated_key_error(key: bytes, dbid: int) -> RdbError:
+    return RdbError(f"RDB has duplicated key '{key.decode('latin-1')}' in "
+                    f"DB {dbid}: Duplicated key found in RDB file")
 
 
 # --8<-- [start:rdb_load_check_checksum]
@@ -989,29 +997,49 @@ def rdb_load_check_checksum(r: RioReader, server, version: int) -> None:
 
 
 # --8<-- [start:rdb_load]
-def rdb_load(server, filename: str) -> None:
-    """Replace every database's keys with those in `filename`. Mirrors
-    rdbLoad(). Raises OSError if the file cannot be read, RdbError if
-    it is corrupt: then no database has changed.
+def rdb_load(server, filename: str, rdbflags: int = RDBFLAGS_NONE) -> None:
+    """Add the keys in `filename` to the databases, which the caller has
+    emptied (but for DEBUG RELOAD NOFLUSH). Mirrors rdbLoad(). Raises
+    OSError if the file cannot be read, RdbError if it is corrupt or
+    holds a key already in memory (and RDBFLAGS_ALLOW_DUP is not set):
+    then no database has changed.
 
-    Simplified: Redis loads into the databases its caller has emptied,
-    and on a corrupt file runs redis-check-rdb and exits; the caller
-    here decides what a failure means.
+    Simplified: Redis loads key by key into the databases; on a corrupt
+    file it runs redis-check-rdb and exits, on a duplicated key it
+    panics, half loaded. We load aside, check, then install; the caller
+    decides what a failure means.
     """
     with open(filename, "rb") as f:
         data = f.read()
     dbs = rdb_load_rio(RioReader(data), server,
-                       server.sanitize_dump_payload == SANITIZE_DUMP_YES)
-    rdb_install_loaded_dbs(server, dbs)
+                       server.sanitize_dump_payload == SANITIZE_DUMP_YES,
+                       rdbflags)
+    rdb_install_loaded_dbs(server, dbs, rdbflags)
 # --8<-- [end:rdb_load]
 
 
-def rdb_install_loaded_dbs(server, dbs: list[LoadedDb]) -> None:
-    """Make the databases loaded aside the server's."""
+def rdb_install_loaded_dbs(server, dbs: list[LoadedDb],
+                           rdbflags: int = RDBFLAGS_NONE) -> None:
+    """Add the databases loaded aside to the server's. An empty one (the
+    usual case) takes the loaded tables whole; into keys already there,
+    a key loaded again is an error, or replaces the one in memory under
+    RDBFLAGS_ALLOW_DUP, as in rdbLoadRio()."""
+    if not rdbflags & RDBFLAGS_ALLOW_DUP:
+        for db, loaded in zip(server.db, dbs):
+            for key in loaded.dict:
+                if key in db.dict:
+                    raise duplicated_key_error(key, db.id)
     for db, loaded in zip(server.db, dbs):
-        db.dict = loaded.dict
-        db.expires = loaded.expires
-        db.expire_ring = deque(loaded.expires)
+        if not db.dict:
+            db.dict = loaded.dict
+            db.expires = loaded.expires
+            db.expire_ring = deque(loaded.expires)
+            continue
+        for key, value in loaded.dict.items():
+            db_delete(db, key)  # dbSyncDelete(): the value and its TTL
+            db.dict[key] = value
+            if key in loaded.expires:
+                set_expire(db, key, loaded.expires[key])
 
 
 # DUMP and RESTORE. Redis keeps them in cluster.c, for MIGRATE.

@@ -1,9 +1,13 @@
 """DEBUG: refused unless enable-debug-command allows it, and refused as
 processCommand() refuses it, right after the arity check, so before it can
 be queued in MULTI or meet the pub/sub check; DEBUG RELOAD saves the
-dataset and loads it again."""
+dataset and loads it again; with NOFLUSH it loads the file into the keys in
+memory, where a key found in both stops the server, unless MERGE lets the
+file's replace the one in memory."""
 
-from support.replies import NULL, OK, arity
+import pytest
+from support.replies import NULL, OK, arity, integer
+from support.servers import wait_until
 from support.wire import RawClient
 
 NOT_ALLOWED = (
@@ -43,3 +47,45 @@ def test_debug_reload_saves_the_dataset_and_loads_it_again(start_server,
         assert client.call("LRANGE", "l", "0", "-1") == \
             b"*2\r\n$1\r\na\r\n$1\r\nb\r\n"
     assert (tmp_path / "dump.rdb").read_bytes().startswith(b"REDIS")
+
+
+@pytest.fixture
+def reloading(start_server, tmp_path):
+    proc = start_server(dir=str(tmp_path), enable_debug_command="yes")
+    with RawClient(proc.port) as client:
+        yield proc, client
+
+
+def test_noflush_loads_the_file_into_the_keys_in_memory(reloading):
+    _, client = reloading
+    client.call("SET", "a", "1")
+    client.call("SAVE")
+    client.call("DEL", "a")
+    client.call("SET", "c", "3")
+    assert client.call("DEBUG", "RELOAD", "NOSAVE", "NOFLUSH") == OK
+    assert client.call("MGET", "a", "c") == b"*2\r\n$1\r\n1\r\n$1\r\n3\r\n"
+
+
+def test_merge_lets_the_files_value_and_ttl_replace_the_ones_in_memory(
+        reloading):
+    _, client = reloading
+    client.call("SET", "a", "1")
+    client.call("SET", "t", "old")
+    client.call("SAVE")
+    client.call("SET", "a", "2", "EX", "100")
+    client.call("SET", "t", "new", "EX", "100")
+    client.call("SET", "c", "3")
+    assert client.call("DEBUG", "RELOAD", "NOSAVE", "NOFLUSH", "MERGE") == OK
+    assert client.call("MGET", "a", "t", "c") == \
+        b"*3\r\n$1\r\n1\r\n$3\r\nold\r\n$1\r\n3\r\n"
+    assert client.call("TTL", "a") == integer(-1)
+    assert client.call("DBSIZE") == integer(3)
+
+
+def test_noflush_without_merge_stops_the_server_on_a_key_in_both(reloading):
+    proc, client = reloading
+    client.call("SET", "a", "1")
+    client.call("SAVE")
+    client.send(b"DEBUG RELOAD NOSAVE NOFLUSH\r\n")
+    assert wait_until(lambda: not proc.alive(), timeout=10)
+    assert "RDB has duplicated key 'a' in DB 0" in proc.log_text()
