@@ -347,6 +347,11 @@ def rdb_save_object(out: bytearray, o: RedisObject, compress: bool) -> None:
     intset is saved as one string: its bytes as they are in memory. A
     hash table is saved entry by entry, a skiplist from its greatest
     member down, so that loading inserts each one at the head.
+
+    Simplified: Redis saves a list node that list-compress-depth keeps
+    compressed as the LZF blob it is in memory, even under rdbcompression
+    no; our nodes are never compressed (quicklist.py), so that file holds
+    the same list in other bytes.
     """
     if o.type == OBJ_STRING:
         rdb_save_string_object(out, o, compress)
