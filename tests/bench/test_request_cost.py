@@ -38,6 +38,18 @@ def test_it_measures_a_ping_on_every_step_with_an_event_loop(step):
     assert float(micros) > 0
 
 
+def test_inline_sends_the_request_as_one_line():
+    # Only an inline line has its quotes read by the server's parser.
+    done = run("steps/03_eventloop", "ECHO", '"hi"', "--inline",
+               "--pipeline", "2", "--number", "50")
+    assert done.returncode == 0, done.stderr
+    replies, cost = done.stdout.splitlines()
+    assert replies == REPLIES + repr(b"$2\r\nhi\r\n" * 2)
+    assert LINE.match(cost).group(2) == 'ECHO "hi" inline'
+    multibulk = run("steps/03_eventloop", "ECHO", '"hi"', "--number", "50")
+    assert multibulk.stdout.splitlines()[0] == REPLIES + repr(b'$4\r\n"hi"\r\n')
+
+
 def test_setup_requests_run_first_on_a_client_of_their_own():
     done = run("steps/05_expiry", "GET", "key", "--number", "50",
                "--setup", "SET key abc", "--setup", "APPEND key def")

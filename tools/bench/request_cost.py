@@ -3,6 +3,7 @@
     python tools/bench/request_cost.py steps/05_expiry GET key
     python tools/bench/request_cost.py steps/03_eventloop PING --pipeline 16
     python tools/bench/request_cost.py steps/06_encodings GET key --setup "SET key abc"
+    python tools/bench/request_cost.py steps/03_eventloop PING --inline
 
 redis-benchmark's CPU per request counts the kernel's work too (recv(),
 send(), epoll_wait()), which is the same for every server and moves by 10 %
@@ -16,7 +17,9 @@ figure is the best of five timeit runs, per request; it repeats to about
 3 %, where redis-benchmark's CPU per request moves by 10 %. --setup runs
 requests once first, from a client of their own (the key a GET reads), and
 the first reply to the timed request is shown, so that a GET that finds
-nothing is not taken for one that does.
+nothing is not taken for one that does. --inline sends the request as
+an inline line ("PING\r\n", as redis-benchmark's PING_INLINE), not as a
+multibulk.
 
 It is what the performance appendix measures each change with; redis-
 benchmark (`make bench`) still says what a change buys a real client.
@@ -144,6 +147,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--setup", action="append", default=[], metavar="REQUEST",
                         help='a request run once before, e.g. "SET key abc" '
                              "(split at spaces; may be repeated)")
+    parser.add_argument("--inline", action="store_true",
+                        help="send the request as an inline line, not a multibulk")
     args = parser.parse_args(argv)
     step = args.step.resolve()
     if not (step / "ae.py").exists():
@@ -151,10 +156,12 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         os.chdir(scratch)  # a step that saves or loads files does it here
         setup = [encode(*one.split()) for one in args.setup]
-        ns, reply = request_cost(step, encode(*args.command), args.pipeline,
-                                 args.number, setup)
+        request = (" ".join(args.command).encode() + b"\r\n" if args.inline
+                   else encode(*args.command))
+        ns, reply = request_cost(step, request, args.pipeline, args.number, setup)
     print(f"the first turn's replies: {reply[:60]!r}")
-    print(f"{step.name} {' '.join(args.command)} (pipeline {args.pipeline}): "
+    form = " inline" if args.inline else ""
+    print(f"{step.name} {' '.join(args.command)}{form} (pipeline {args.pipeline}): "
           f"{ns / 1000:.2f} µs of Python per request")
     return 0
 
