@@ -1031,9 +1031,10 @@ def rdb_install_loaded_dbs(server, dbs: list[LoadedDb],
     RDBFLAGS_ALLOW_DUP, as in rdbLoadRio()."""
     if not rdbflags & RDBFLAGS_ALLOW_DUP:
         for db, loaded in zip(server.db, dbs):
-            for key in loaded.dict:
-                if key in db.dict:
-                    raise duplicated_key_error(key, db.id)
+            if db.dict:  # only DEBUG RELOAD NOFLUSH loads into keys
+                for key in loaded.dict:
+                    if key in db.dict:
+                        raise duplicated_key_error(key, db.id)
     for db, loaded in zip(server.db, dbs):
         if not db.dict:
             db.dict = loaded.dict
