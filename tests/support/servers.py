@@ -9,7 +9,9 @@ same command line works for both kinds of server.
 
 from __future__ import annotations
 
+import itertools
 import os
+import random
 import re
 import shutil
 import signal
@@ -113,10 +115,37 @@ def parse_target(spec: str) -> list[Target]:
     raise ValueError(f"unknown --target {spec!r}: use steps, redis, path:DIR or a step name")
 
 
+# Below Linux's ephemeral ports (32768-60999), where bind(0) and every
+# client connection draw theirs.
+TEST_PORTS = range(10000, 32768)
+_ports_of_this_worker = None
+
+
+def ports_of_this_worker():
+    """Endless ports from this pytest-xdist worker's own slice of TEST_PORTS,
+    from a random place. Two workers asking the kernel for a free port can
+    be given the same one, and the second server then fails to bind while
+    its test talks to the first."""
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    size = len(TEST_PORTS) // workers
+    mine = TEST_PORTS[worker * size:(worker + 1) * size]
+    return itertools.islice(itertools.cycle(mine), random.randrange(size), None)
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port nothing listens on, that no other worker of this run hands out."""
+    global _ports_of_this_worker
+    if _ports_of_this_worker is None:
+        _ports_of_this_worker = ports_of_this_worker()
+    for port in itertools.islice(_ports_of_this_worker, len(TEST_PORTS)):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError(f"no free port in {TEST_PORTS}")
 
 
 def wait_until(condition, timeout: float, interval: float = 0.01, message: str = ""):
