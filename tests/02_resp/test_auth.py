@@ -2,6 +2,8 @@
 
 import pytest
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from support.wire import RawClient, command
 
 NOAUTH = b"-NOAUTH Authentication required.\r\n"
@@ -71,7 +73,9 @@ def test_redis_py_with_the_password_works(locked):
 
 
 def test_redis_py_without_the_password_gets_an_authentication_error(locked):
-    client = redis.Redis(port=locked.port, socket_timeout=10)
+    # Its retries off, as in the `r` fixture: redis-py retries an
+    # AuthenticationError (a ConnectionError) with seconds of backoff.
+    client = redis.Redis(port=locked.port, socket_timeout=10, retry=Retry(NoBackoff(), 0))
     try:
         with pytest.raises(redis.AuthenticationError):
             client.ping()
