@@ -9,6 +9,7 @@ same command line works for both kinds of server.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import random
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,10 +120,10 @@ def parse_target(spec: str) -> list[Target]:
 # Below Linux's ephemeral ports (32768-60999), where bind(0) and every
 # client connection draw theirs.
 TEST_PORTS = range(10000, 32768)
-_ports_of_this_worker = None
 
 
-def ports_of_this_worker():
+@functools.cache
+def ports_of_this_worker() -> Iterator[int]:
     """Endless ports from this pytest-xdist worker's own slice of TEST_PORTS,
     from a random place. Two workers asking the kernel for a free port can
     be given the same one, and the second server then fails to bind while
@@ -135,10 +137,7 @@ def ports_of_this_worker():
 
 def free_port() -> int:
     """A port nothing listens on, that no other worker of this run hands out."""
-    global _ports_of_this_worker
-    if _ports_of_this_worker is None:
-        _ports_of_this_worker = ports_of_this_worker()
-    for port in itertools.islice(_ports_of_this_worker, len(TEST_PORTS)):
+    for port in itertools.islice(ports_of_this_worker(), len(TEST_PORTS)):
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", port))
