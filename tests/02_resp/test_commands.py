@@ -16,6 +16,14 @@ def test_ping_with_two_messages_is_an_arity_error(raw):
     assert reply == b"-ERR wrong number of arguments for 'ping' command\r\n"
 
 
+# Redis keeps ready-made headers for bulk strings shorter than 32 bytes
+# (OBJ_SHARED_BULKHDR_LEN), and formats the others: both give these bytes.
+@pytest.mark.parametrize("size", [0, 1, 31, 32, 33, 1000])
+def test_echo_replies_a_bulk_string_of_any_length(raw, size):
+    value = bytes(i % 251 for i in range(size))
+    assert raw.call("ECHO", value) == b"$%d\r\n%s\r\n" % (size, value)
+
+
 @pytest.mark.exercise("02-process-command")
 def test_echo_without_argument_is_an_arity_error(raw):
     assert raw.call("ECHO") == b"-ERR wrong number of arguments for 'echo' command\r\n"
