@@ -26,27 +26,34 @@ ZSET_MEMBERS = 5
 LIST_ELEMENTS = 100
 
 
+# The key of the Nth value of each dataset, and what the small values hold.
+KEY_FORMATS = {"strings": b"key:%012d", "hashes": b"hash:%012d", "sets": b"set:%012d",
+               "zsets": b"zset:%012d", "lists": b"list:%012d"}
+HASH_PAIRS = [x for n in range(1, HASH_FIELDS + 1) for x in (b"field%d" % n, VALUE)]
+SET_INTEGERS = range(1, SET_MEMBERS + 1)
+ZSET_SCORED_MEMBERS = [(n, b"member%d" % n) for n in range(1, ZSET_MEMBERS + 1)]
+
+
 def string_requests(count: int):
-    return keyed_requests(b"SET", b"key:%012d", count, VALUE)
+    return keyed_requests(b"SET", KEY_FORMATS["strings"], count, VALUE)
 
 
 def hash_requests(count: int):
-    fields = [x for n in range(1, HASH_FIELDS + 1) for x in (b"field%d" % n, VALUE)]
-    return keyed_requests(b"HSET", b"hash:%012d", count, *fields)
+    return keyed_requests(b"HSET", KEY_FORMATS["hashes"], count, *HASH_PAIRS)
 
 
 def set_requests(count: int):
-    members = [b"%d" % n for n in range(1, SET_MEMBERS + 1)]
-    return keyed_requests(b"SADD", b"set:%012d", count, *members)
+    members = [b"%d" % n for n in SET_INTEGERS]
+    return keyed_requests(b"SADD", KEY_FORMATS["sets"], count, *members)
 
 
 def zset_requests(count: int):
-    pairs = [x for n in range(1, ZSET_MEMBERS + 1) for x in (b"%d" % n, b"member%d" % n)]
-    return keyed_requests(b"ZADD", b"zset:%012d", count, *pairs)
+    pairs = [x for score, member in ZSET_SCORED_MEMBERS for x in (b"%d" % score, member)]
+    return keyed_requests(b"ZADD", KEY_FORMATS["zsets"], count, *pairs)
 
 
 def list_requests(count: int):
-    return keyed_requests(b"RPUSH", b"list:%012d", count, *[VALUE] * LIST_ELEMENTS)
+    return keyed_requests(b"RPUSH", KEY_FORMATS["lists"], count, *[VALUE] * LIST_ELEMENTS)
 
 
 DATASETS = {

@@ -28,6 +28,7 @@ them (`make bench` measures the servers).
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -35,15 +36,16 @@ from pathlib import Path
 TOOLS = Path(__file__).resolve().parents[1]
 STEP = TOOLS.parent / "steps" / "06_encodings"
 sys.path.insert(0, str(TOOLS))  # bench
-from bench.memory import HASH_FIELDS, SET_MEMBERS, VALUE, ZSET_MEMBERS  # noqa: E402
+from bench import memory  # noqa: E402
 from bench.plan import FULL  # noqa: E402
+from bench.servers import rss_bytes  # noqa: E402
 
 LAYOUTS = ("bare", "robj", "subclass", "packed")
-DATASETS = {  # name: (key format, make bench's count, what one key holds)
-    "strings": (b"key:%012d", FULL.string_keys, "a 3-byte string"),
-    "hashes": (b"hash:%012d", FULL.hashes, "a 5-field hash (listpack)"),
-    "sets": (b"set:%012d", FULL.sets, "a set of 10 integers (intset)"),
-    "zsets": (b"zset:%012d", FULL.zsets, "a 5-member sorted set (listpack)"),
+DATASETS = {  # name: what one key holds
+    "strings": "a 3-byte string",
+    "hashes": "a 5-field hash (listpack)",
+    "sets": "a set of 10 integers (intset)",
+    "zsets": "a 5-member sorted set (listpack)",
 }
 
 
@@ -63,15 +65,15 @@ def payload_and_header(dataset: str) -> tuple[bytes, int, int]:
         OBJ_ZSET,
     )
     if dataset == "strings":
-        return VALUE, OBJ_STRING, OBJ_ENCODING_EMBSTR
+        return memory.VALUE, OBJ_STRING, OBJ_ENCODING_EMBSTR
     if dataset == "hashes":
-        fields = [x for n in range(1, HASH_FIELDS + 1) for x in (b"field%d" % n, VALUE)]
-        return lp_append_entries(lp_new(), fields), OBJ_HASH, OBJ_ENCODING_LISTPACK
-    if dataset == "zsets":
-        pairs = [x for n in range(1, ZSET_MEMBERS + 1) for x in (b"member%d" % n, n)]
-        return lp_append_entries(lp_new(), pairs), OBJ_ZSET, OBJ_ENCODING_LISTPACK
+        listpack = lp_append_entries(lp_new(), memory.HASH_PAIRS)
+        return listpack, OBJ_HASH, OBJ_ENCODING_LISTPACK
+    if dataset == "zsets":  # each member, then its score
+        entries = [x for score, member in memory.ZSET_SCORED_MEMBERS for x in (member, score)]
+        return lp_append_entries(lp_new(), entries), OBJ_ZSET, OBJ_ENCODING_LISTPACK
     intset = intset_new()
-    for n in range(1, SET_MEMBERS + 1):
+    for n in memory.SET_INTEGERS:
         intset, _added = intset_add(intset, n)
     return intset, OBJ_SET, OBJ_ENCODING_INTSET
 
@@ -94,23 +96,15 @@ def value_maker(layout: str, payload: bytes, type_: int, encoding: int):
     return lambda: header + payload
 
 
-def resident_bytes() -> int:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    raise SystemExit("no VmRSS in /proc/self/status: this needs Linux")
-
-
 def measure_one(layout: str, dataset: str, count: int) -> float:
     """Bytes per key that a keyspace of `count` keys grows this process by."""
-    key_format = DATASETS[dataset][0]
+    key_format = memory.KEY_FORMATS[dataset]
     make_value = value_maker(layout, *payload_and_header(dataset))
     keyspace = {}
-    before = resident_bytes()
+    before = rss_bytes(os.getpid())
     for i in range(count):
         keyspace[key_format % i] = make_value()
-    return (resident_bytes() - before) / count
+    return (rss_bytes(os.getpid()) - before) / count
 
 
 def measure(layout: str, dataset: str, count: int) -> float:
@@ -135,8 +129,8 @@ def main(argv: list[str]) -> int:
         return 0
     print("| one key holds | keys | " + " | ".join(LAYOUTS) + " |")
     print("|---|---:|" + "---:|" * len(LAYOUTS))
-    for dataset, (_format, full_count, what) in DATASETS.items():
-        count = args.keys or full_count
+    for dataset, what in DATASETS.items():
+        count = args.keys or getattr(FULL, memory.DATASETS[dataset][3])
         cells = [f"{measure(layout, dataset, count):.0f} B" for layout in LAYOUTS]
         print(f"| {what} | {count:,} | " + " | ".join(cells) + " |", flush=True)
     return 0
