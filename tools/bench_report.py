@@ -514,8 +514,7 @@ is 19 of those bytes.
 def types_table(memory: dict, steps: list[str]) -> str:
     """Bytes per key of a small value of each type, every server."""
     redis = memory.get("redis", {})
-    shown = [(name, what) for name, what, _ in MEMORY_DATASETS
-             if name != "strings" and name in redis]
+    shown = [name for name, _, _ in MEMORY_DATASETS if name != "strings" and name in redis]
     if not shown:
         return ""
     lines = ["", "### Small values of each type", "",
@@ -524,17 +523,26 @@ def types_table(memory: dict, steps: list[str]) -> str:
              "brackets the ratio to Redis's. These are the values Redis keeps "
              "compact: a listpack for the hash and the sorted set, an intset "
              "for the set of integers, a quicklist of one listpack node for "
-             "the list.", "",
-             "| one key holds | redis | " + " | ".join(steps) + " |",
+             "the list.", "", *bytes_per_key_table(memory, steps, shown)]
+    return "\n".join(lines) + "\n"
+
+
+def bytes_per_key_table(memory: dict, steps: list[str], datasets: list[str]) -> list[str]:
+    """The lines of a table: for each dataset, Redis's bytes per key and each step's.
+
+    Chapters show a few cells of it through the book's memory_per_key() call."""
+    what = {name: text for name, text, _ in MEMORY_DATASETS}
+    redis = memory["redis"]
+    lines = ["| one key holds | redis | " + " | ".join(steps) + " |",
              "|---|---:|" + "---:|" * len(steps)]
-    for name, what in shown:
+    for name in datasets:
         base = redis[name]["bytes_per_key"]
         cells = [f"{memory[s][name]['bytes_per_key']:,.0f} B "
                  f"({memory[s][name]['bytes_per_key'] / base:.2f}×)"
                  if name in memory.get(s, {}) else "—" for s in steps]
-        lines.append(f"| {what}, {redis[name]['keys']:,} keys | {base:,.0f} B | "
+        lines.append(f"| {what[name]}, {redis[name]['keys']:,} keys | {base:,.0f} B | "
                      + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def hashes_text(memory: dict, model: dict, steps: list[str]) -> str:
@@ -551,7 +559,7 @@ def hashes_text(memory: dict, model: dict, steps: list[str]) -> str:
                          for s, b in ours)
     compact = [s for s, _ in ours if (step_number(s) or 0) >= COMPACT]
     since = (f" From step {COMPACT:02d} on ({', '.join(compact)}), a small hash is "
-             "a listpack too, one `bytearray` laid out byte for byte as "
+             "a listpack too, one `bytes` object laid out byte for byte as "
              "Redis's: what is left is the key, the value's object and the "
              "keyspace's slot." if compact else "")
     return f"""

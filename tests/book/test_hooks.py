@@ -4,6 +4,7 @@ and how a wrong one fails the build instead of leaving a hole in the page."""
 from __future__ import annotations
 
 import importlib
+import json
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -13,7 +14,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 TOOLS = REPO / "tools" / "book"
-MODULES = ("hooks", "stepdiff", "simplified", "exercise_pages", "stepfiles", "exercises")
+MODULES = ("hooks", "stepdiff", "simplified", "exercise_pages", "stepfiles", "exercises",
+           "benchfigures")
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +86,32 @@ def test_a_wrong_call_fails_the_build_and_says_where(hooks, line, message):
     with pytest.raises(hooks.BookError, match=message) as caught:
         expand(hooks, "# Title\n\n" + line + "\n")
     assert "chapters/test.md:3" in str(caught.value)
+
+
+def test_memory_per_key_shows_the_benchmarks_pages_figures(hooks):
+    out = expand(hooks, '{{ memory_per_key(["05_expiry", "06_encodings"], ["hashes", "sets"]) }}\n')
+    memory = json.loads((REPO / "book/benchmarks/results.json").read_text())["memory"]
+    header, rule, *rows = out.splitlines()
+    assert header == "| one key holds | redis | 05_expiry | 06_encodings |"
+    assert [row.split(" | ")[0] for row in rows] == [
+        f"| small hash (5 fields), {memory['redis']['hashes']['keys']:,} keys",
+        f"| small set (10 integers), {memory['redis']['sets']['keys']:,} keys"]
+    for row, dataset in zip(rows, ["hashes", "sets"]):
+        redis = memory["redis"][dataset]["bytes_per_key"]
+        step_06 = memory["06_encodings"][dataset]["bytes_per_key"]
+        assert f" {redis:,.0f} B |" in row
+        assert row.endswith(f" {step_06:,.0f} B ({step_06 / redis:.2f}×) |")
+    page = (REPO / "book/benchmarks.md").read_text()
+    assert all(row.split(" | ", 2)[2] in page for row in rows)  # the page's own cells
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ('{{ memory_per_key(["05_nothing"], ["hashes"]) }}', "no memory figures for '05_nothing'"),
+    ('{{ memory_per_key(["05_expiry"], ["trees"]) }}', "no dataset 'trees'; it has strings"),
+])
+def test_memory_per_key_of_a_figure_never_measured_fails_the_build(hooks, line, message):
+    with pytest.raises(hooks.BookError, match=message):
+        expand(hooks, line + "\n")
 
 
 def test_a_call_inside_a_code_fence_is_shown_as_written(hooks):

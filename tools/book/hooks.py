@@ -7,6 +7,8 @@ the site is built, by what the call generates from the step folders:
     {{ changes("02_resp") }}             what a step changes, from changes.toml
     {{ exercises("02_resp") }}           a step's exercises, hints folded
     {{ simplified() }}                   the newest step's Simplified: notes
+    {{ memory_per_key(["05_expiry"], ["hashes"]) }}
+                                         bytes per key from the last make bench
 
 Anything wrong (an unknown call or step, a missing file) fails the build.
 Lines inside fenced code blocks are left alone, so a page can show a call.
@@ -15,6 +17,7 @@ Lines inside fenced code blocks are left alone, so a page can show a call.
 import ast
 import re
 
+from benchfigures import render_memory_per_key
 from exercise_pages import render_exercises
 from simplified import render_simplified
 from stepchanges import render_changes
@@ -25,6 +28,7 @@ MACROS = {
     "changes": render_changes,
     "diff": render_diff,
     "exercises": render_exercises,
+    "memory_per_key": render_memory_per_key,
     "simplified": render_simplified,
 }
 CALL_LINE = re.compile(r"^\{\{(?P<call>.*)\}\}\s*$")
